@@ -1,0 +1,120 @@
+//! The shapes of the proxy's JSON API that the browser app and the tests rely on.
+
+use serde::{Deserialize, Serialize};
+
+use crate::validate::OrgId;
+
+/// A page of a paged list: `{"items": [...], "total": N}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    /// The rows of this page.
+    pub items: Vec<T>,
+    /// How many rows match in all.
+    pub total: u64,
+}
+
+/// Every error the proxy returns: `{"error", "message", "field"?}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// A stable machine-readable code (`not_found`, `invalid_input`, …).
+    pub error: String,
+    /// What went wrong, in words a person can act on.
+    pub message: String,
+    /// The input field at fault, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// What a signed-in person may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Runs the AI product: every organization and the tenant.
+    PlatformAdmin,
+    /// Administers one customer organization.
+    OrgAdmin,
+    /// Belongs to one organization and may read it.
+    Member,
+}
+
+impl Role {
+    /// The wire name, as in `/api/me`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PlatformAdmin => "platform_admin",
+            Self::OrgAdmin => "org_admin",
+            Self::Member => "member",
+        }
+    }
+
+    /// Parses the wire name.
+    #[must_use]
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "platform_admin" => Some(Self::PlatformAdmin),
+            "org_admin" => Some(Self::OrgAdmin),
+            "member" => Some(Self::Member),
+            _ => None,
+        }
+    }
+
+    /// How the role is named on screen.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::PlatformAdmin => "Platform admin",
+            Self::OrgAdmin => "Org admin",
+            Self::Member => "Member",
+        }
+    }
+}
+
+/// Where the proxy's directory lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// The embedded store with demo data.
+    Demo,
+    /// A real Auth0 tenant.
+    Auth0,
+}
+
+/// The signed-in person, as `GET /api/me` answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    /// Who they are.
+    pub user: MeUser,
+    /// What they may be.
+    pub role: Role,
+    /// The one organization an org admin or member belongs to.
+    pub org_id: Option<OrgId>,
+    /// What the app may offer them (`orgs:read`, `orgs:write`, …).
+    pub capabilities: Vec<String>,
+    /// The value every mutating call must send in `x-csrf-token`.
+    pub csrf_token: String,
+    /// Demo or real mode.
+    pub mode: Mode,
+}
+
+/// The person behind a session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeUser {
+    /// The directory's user id (`auth0|…`).
+    pub id: String,
+    /// Their email address.
+    pub email: String,
+    /// Their name.
+    pub name: String,
+    /// Their avatar, when they have one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub picture: Option<String>,
+}
+
+impl Me {
+    /// Whether the app should offer an action that needs `capability`.
+    #[must_use]
+    pub fn can(&self, capability: &str) -> bool {
+        self.capabilities.iter().any(|c| c == capability)
+    }
+}

@@ -1,0 +1,13 @@
+//! orgdesk's domain: organizations, their branding and metadata, and every validation rule,
+//! shared by the browser app and the proxy so that a rule is written once and enforced twice.
+
+pub mod api;
+pub mod org;
+pub mod validate;
+
+pub use api::{ErrorBody, Me, MeUser, Mode, Page, Role};
+pub use org::{Branding, Colors, Organization};
+pub use validate::{
+    Color, DisplayName, LogoUrl, Metadata, OrgId, OrgName, ValidationError, METADATA_MAX_KEYS,
+    METADATA_MAX_VALUE_LEN,
+};

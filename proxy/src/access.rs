@@ -1,0 +1,163 @@
+//! Who may do what: the one table of permissions, consulted at the top of every handler.
+
+use orgdesk_model::{OrgId, Role};
+
+use crate::error::AppError;
+use crate::session::Session;
+
+/// Everything the API lets someone do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// List organizations (all of them, or only one's own).
+    ListOrgs,
+    /// Read one organization.
+    ReadOrg,
+    /// Read users across the tenant.
+    ReadUsers,
+    /// Read the role catalogue.
+    ReadRoles,
+    /// Read tenant settings.
+    ReadTenant,
+    /// Read the audit log.
+    ReadAudit,
+}
+
+impl Action {
+    /// Every action, for `/api/me`'s capabilities and the access matrix tests.
+    pub const ALL: [Action; 6] = [
+        Action::ListOrgs,
+        Action::ReadOrg,
+        Action::ReadUsers,
+        Action::ReadRoles,
+        Action::ReadTenant,
+        Action::ReadAudit,
+    ];
+
+    /// The capability name the browser app sees.
+    #[must_use]
+    pub fn capability(self) -> &'static str {
+        match self {
+            Self::ListOrgs => "orgs:list",
+            Self::ReadOrg => "orgs:read",
+            Self::ReadUsers => "users:read",
+            Self::ReadRoles => "roles:read",
+            Self::ReadTenant => "tenant:read",
+            Self::ReadAudit => "audit:read",
+        }
+    }
+}
+
+/// The table: may someone with `role` do `action` at all?
+#[must_use]
+pub fn allowed(role: Role, action: Action) -> bool {
+    use Action::{ListOrgs, ReadAudit, ReadOrg, ReadRoles};
+    // Tenant-wide reads (users, settings) stay with platform admins: an org admin must not learn
+    // who else uses the product.
+    match role {
+        Role::PlatformAdmin => true,
+        Role::OrgAdmin => matches!(action, ListOrgs | ReadOrg | ReadRoles | ReadAudit),
+        Role::Member => matches!(action, ListOrgs | ReadOrg),
+    }
+}
+
+/// The capabilities `/api/me` reports for a role.
+#[must_use]
+pub fn capabilities(role: Role) -> Vec<String> {
+    Action::ALL
+        .into_iter()
+        .filter(|action| allowed(role, *action))
+        .map(|action| action.capability().to_owned())
+        .collect()
+}
+
+/// The organizations a session may see: `None` for all, or its own one.
+#[must_use]
+pub fn org_scope(session: &Session) -> Option<&OrgId> {
+    match session.role {
+        Role::PlatformAdmin => None,
+        Role::OrgAdmin | Role::Member => session.org_id.as_ref(),
+    }
+}
+
+/// Checks that `session` may do `action`, on `org` when the action concerns one.
+///
+/// # Errors
+/// `Forbidden` when the role may not do this at all; `NotFound` when the organization is not
+/// the caller's own, so that other customers' ids cannot even be confirmed to exist.
+pub fn authorize(session: &Session, action: Action, org: Option<&OrgId>) -> Result<(), AppError> {
+    if !allowed(session.role, action) {
+        return Err(AppError::Forbidden("Your role does not allow this."));
+    }
+    if session.role != Role::PlatformAdmin {
+        let own = session.org_id.as_ref().ok_or(AppError::NotFound)?;
+        if org.is_some_and(|org| org != own) {
+            return Err(AppError::NotFound);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use orgdesk_model::MeUser;
+
+    fn session(role: Role, org: Option<&str>) -> Session {
+        Session {
+            id_hash: String::new(),
+            user: MeUser {
+                id: "auth0|1".into(),
+                email: "a@example.com".into(),
+                name: "A".into(),
+                picture: None,
+            },
+            role,
+            org_id: org.map(|o| OrgId::parse(o).expect("test org id")),
+            csrf_token: String::new(),
+        }
+    }
+
+    #[test]
+    fn platform_admins_may_do_everything_everywhere() {
+        let admin = session(Role::PlatformAdmin, None);
+        let other = OrgId::parse("org_B").expect("id");
+        for action in Action::ALL {
+            assert!(
+                authorize(&admin, action, Some(&other)).is_ok(),
+                "{action:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn org_admin_cannot_read_another_org() {
+        let admin_a = session(Role::OrgAdmin, Some("org_A"));
+        let org_a = OrgId::parse("org_A").expect("id");
+        let org_b = OrgId::parse("org_B").expect("id");
+        assert!(authorize(&admin_a, Action::ReadOrg, Some(&org_a)).is_ok());
+        assert!(matches!(
+            authorize(&admin_a, Action::ReadOrg, Some(&org_b)),
+            Err(AppError::NotFound)
+        ));
+    }
+
+    #[test]
+    fn only_platform_admins_read_tenant_wide_data() {
+        for role in [Role::OrgAdmin, Role::Member] {
+            let caps = capabilities(role);
+            assert!(!caps.contains(&"users:read".to_owned()), "{role:?}");
+            assert!(!caps.contains(&"tenant:read".to_owned()), "{role:?}");
+            assert!(caps.contains(&"orgs:read".to_owned()), "{role:?}");
+        }
+        assert_eq!(capabilities(Role::PlatformAdmin).len(), Action::ALL.len());
+    }
+
+    #[test]
+    fn members_do_not_see_the_audit_log() {
+        let member = session(Role::Member, Some("org_A"));
+        assert!(matches!(
+            authorize(&member, Action::ReadAudit, None),
+            Err(AppError::Forbidden(_))
+        ));
+    }
+}

@@ -1,0 +1,116 @@
+//! The one error type of the HTTP surface, always answered as `{"error","message","field"?}`.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use orgdesk_model::{ErrorBody, ValidationError};
+
+use crate::directory::DirectoryError;
+
+/// Everything a handler can answer instead of success.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No session, or an expired one.
+    #[error("Sign in to continue.")]
+    Unauthenticated,
+    /// Signed in, but not allowed to do this.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// Nothing there, or nothing the caller may know about.
+    #[error("Not found.")]
+    NotFound,
+    /// Input that breaks a rule.
+    #[error("{0}")]
+    Invalid(#[from] ValidationError),
+    /// A request the API cannot read (bad query string, bad JSON).
+    #[error("{0}")]
+    BadRequest(String),
+    /// The change clashes with what is stored.
+    #[error("{0}")]
+    Conflict(String),
+    /// The directory cannot be reached; try again later.
+    #[error("{message}")]
+    Unavailable {
+        /// What to tell the person.
+        message: String,
+        /// Seconds to wait before trying again.
+        retry_after: Option<u64>,
+    },
+    /// A fault on our side; details go to the log, not to the browser.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            Self::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            Self::Invalid(_) | Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "invalid_input"),
+            Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Self::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let message = match &self {
+            Self::Internal(detail) => {
+                tracing::error!(%detail, "request failed");
+                "Something went wrong on our side. Try again; if it keeps happening, report the request id.".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let field = match &self {
+            Self::Invalid(err) => Some(err.field.clone()),
+            _ => None,
+        };
+        let mut response = (
+            status,
+            Json(ErrorBody {
+                error: code.to_owned(),
+                message,
+                field,
+            }),
+        )
+            .into_response();
+        if let Self::Unavailable {
+            retry_after: Some(seconds),
+            ..
+        } = self
+        {
+            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        response
+    }
+}
+
+impl From<DirectoryError> for AppError {
+    fn from(err: DirectoryError) -> Self {
+        match err {
+            DirectoryError::NotFound => Self::NotFound,
+            DirectoryError::Conflict(message) => Self::Conflict(message),
+            DirectoryError::Invalid(err) => Self::Invalid(err),
+            DirectoryError::Unavailable {
+                message,
+                retry_after,
+            } => Self::Unavailable {
+                message,
+                retry_after,
+            },
+            DirectoryError::Internal(detail) => Self::Internal(detail),
+        }
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        Self::Internal(format!("database: {err}"))
+    }
+}

@@ -1,0 +1,24 @@
+//! `GET /api/me`: who is signed in and what the app may offer them.
+
+use axum::routing::get;
+use axum::{Json, Router};
+use orgdesk_model::Me;
+
+use crate::access;
+use crate::session::Session;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/me", get(me))
+}
+
+async fn me(session: Session, state: axum::extract::State<AppState>) -> Json<Me> {
+    Json(Me {
+        capabilities: access::capabilities(session.role),
+        user: session.user,
+        role: session.role,
+        org_id: session.org_id,
+        csrf_token: session.csrf_token,
+        mode: state.settings.mode,
+    })
+}

@@ -1,0 +1,109 @@
+-- orgdesk's database. Sessions always live here; in demo mode the directory does too.
+-- Every statement is idempotent so that opening an existing database changes nothing.
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS sessions (
+    id_hash      TEXT PRIMARY KEY,       -- SHA-256 of the cookie value; the value itself is never stored
+    user_id      TEXT NOT NULL,
+    email        TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    picture      TEXT,
+    role         TEXT NOT NULL,
+    org_id       TEXT,
+    csrf_token   TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL,
+    expires_at   INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS orgs (
+    id              TEXT PRIMARY KEY,
+    name            TEXT NOT NULL UNIQUE,
+    display_name    TEXT,
+    logo_url        TEXT,
+    primary_color   TEXT,
+    page_background TEXT,
+    metadata        TEXT NOT NULL DEFAULT '{}',
+    created_at      INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS orgs_display_name ON orgs (display_name);
+
+CREATE TABLE IF NOT EXISTS connections (
+    id       TEXT PRIMARY KEY,
+    name     TEXT NOT NULL UNIQUE,
+    strategy TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS users (
+    user_id        TEXT PRIMARY KEY,
+    email          TEXT NOT NULL,
+    email_verified INTEGER NOT NULL DEFAULT 0,
+    name           TEXT NOT NULL,
+    picture        TEXT,
+    connection     TEXT NOT NULL REFERENCES connections (name),
+    user_metadata  TEXT NOT NULL DEFAULT '{}',
+    app_metadata   TEXT NOT NULL DEFAULT '{}',
+    created_at     INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS users_connection_email ON users (connection, email);
+
+CREATE TABLE IF NOT EXISTS roles (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    description TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE IF NOT EXISTS role_permissions (
+    role_id                    TEXT NOT NULL REFERENCES roles (id) ON DELETE CASCADE,
+    resource_server_identifier TEXT NOT NULL,
+    permission_name            TEXT NOT NULL,
+    PRIMARY KEY (role_id, resource_server_identifier, permission_name)
+);
+
+CREATE TABLE IF NOT EXISTS org_connections (
+    org_id                     TEXT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
+    connection_id              TEXT NOT NULL REFERENCES connections (id),
+    assign_membership_on_login INTEGER NOT NULL DEFAULT 0,
+    show_as_button             INTEGER NOT NULL DEFAULT 1,
+    is_signup_enabled          INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (org_id, connection_id)
+);
+
+CREATE TABLE IF NOT EXISTS org_members (
+    org_id     TEXT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
+    user_id    TEXT NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (org_id, user_id)
+);
+CREATE INDEX IF NOT EXISTS org_members_user ON org_members (user_id);
+
+CREATE TABLE IF NOT EXISTS member_roles (
+    org_id  TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    role_id TEXT NOT NULL REFERENCES roles (id) ON DELETE CASCADE,
+    PRIMARY KEY (org_id, user_id, role_id),
+    FOREIGN KEY (org_id, user_id) REFERENCES org_members (org_id, user_id) ON DELETE CASCADE
+);
+
+CREATE TABLE IF NOT EXISTS invitations (
+    id             TEXT PRIMARY KEY,
+    org_id         TEXT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
+    inviter_name   TEXT NOT NULL,
+    invitee_email  TEXT NOT NULL,
+    connection_id  TEXT REFERENCES connections (id),
+    roles          TEXT NOT NULL DEFAULT '[]',
+    created_at     INTEGER NOT NULL,
+    expires_at     INTEGER NOT NULL,
+    ticket_id      TEXT NOT NULL,
+    invitation_url TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS invitations_org ON invitations (org_id);
+
+CREATE TABLE IF NOT EXISTS tenant_settings (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    settings TEXT NOT NULL
+);

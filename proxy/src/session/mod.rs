@@ -1,0 +1,326 @@
+//! Who is calling: server-side sessions behind an HttpOnly cookie, and the CSRF checks that
+//! every mutating call must pass.
+
+pub mod demo;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue};
+use base64::Engine as _;
+use orgdesk_model::{MeUser, OrgId, Role};
+use sha2::{Digest, Sha256};
+use sqlx::{Row, SqlitePool};
+
+use crate::db::now;
+use crate::error::AppError;
+use crate::AppState;
+
+/// A session ends this long after sign-in, however active it is.
+pub const ABSOLUTE_LIFETIME_SECS: i64 = 12 * 3600;
+/// A session ends after this long without a request.
+pub const IDLE_LIFETIME_SECS: i64 = 2 * 3600;
+/// The header that carries the CSRF token on every mutating call.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The signed-in person behind a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// SHA-256 of the cookie value, the row's key.
+    pub id_hash: String,
+    /// Who they are.
+    pub user: MeUser,
+    /// What they may be.
+    pub role: Role,
+    /// Their organization, for org admins and members. Scoping always comes from here.
+    pub org_id: Option<OrgId>,
+    /// The token mutating calls must echo in `x-csrf-token`.
+    pub csrf_token: String,
+}
+
+/// The facts a sign-in establishes.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// Who signed in.
+    pub user: MeUser,
+    /// Their role.
+    pub role: Role,
+    /// Their organization, unless they are a platform admin.
+    pub org_id: Option<OrgId>,
+}
+
+/// Sessions in the database, so they survive restarts and can be shared by several proxies.
+#[derive(Debug, Clone)]
+pub struct SessionStore {
+    pool: SqlitePool,
+}
+
+fn random_token() -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|err| AppError::Internal(format!("random: {err}")))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
+fn hash_token(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Compares secrets in time that does not depend on where they differ.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl SessionStore {
+    /// Sessions kept in `pool`.
+    #[must_use]
+    pub fn new(pool: SqlitePool) -> Self {
+        Self { pool }
+    }
+
+    /// Starts a session with a fresh id; returns the cookie value, which is stored only hashed.
+    ///
+    /// # Errors
+    /// When the database refuses the write.
+    pub async fn create(&self, new: NewSession) -> Result<(String, Session), AppError> {
+        let token = random_token()?;
+        let session = Session {
+            id_hash: hash_token(&token),
+            user: new.user,
+            role: new.role,
+            org_id: new.org_id,
+            csrf_token: random_token()?,
+        };
+        let now = now();
+        sqlx::query("INSERT INTO sessions (id_hash, user_id, email, name, picture, role, org_id, csrf_token, created_at, last_seen_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)")
+            .bind(&session.id_hash)
+            .bind(&session.user.id)
+            .bind(&session.user.email)
+            .bind(&session.user.name)
+            .bind(&session.user.picture)
+            .bind(session.role.as_str())
+            .bind(session.org_id.as_ref().map(OrgId::as_str))
+            .bind(&session.csrf_token)
+            .bind(now)
+            .bind(now + ABSOLUTE_LIFETIME_SECS)
+            .execute(&self.pool)
+            .await?;
+        Ok((token, session))
+    }
+
+    /// The live session a cookie value stands for, touching its idle timer.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub async fn find(&self, token: &str) -> Result<Option<Session>, AppError> {
+        let id_hash = hash_token(token);
+        let now = now();
+        let row = sqlx::query("UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1 AND expires_at > ?2 AND last_seen_at > ?3 RETURNING user_id, email, name, picture, role, org_id, csrf_token")
+            .bind(&id_hash)
+            .bind(now)
+            .bind(now - IDLE_LIFETIME_SECS)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let role: String = row.try_get("role")?;
+        let org_id: Option<String> = row.try_get("org_id")?;
+        Ok(Some(Session {
+            id_hash,
+            user: MeUser {
+                id: row.try_get("user_id")?,
+                email: row.try_get("email")?,
+                name: row.try_get("name")?,
+                picture: row.try_get("picture")?,
+            },
+            role: Role::parse(&role)
+                .ok_or_else(|| AppError::Internal(format!("stored session has role {role}")))?,
+            org_id: org_id
+                .map(|id| OrgId::parse(&id))
+                .transpose()
+                .map_err(|err| AppError::Internal(format!("stored session org: {err}")))?,
+            csrf_token: row.try_get("csrf_token")?,
+        }))
+    }
+
+    /// Ends a session.
+    ///
+    /// # Errors
+    /// When the database refuses the write.
+    pub async fn end(&self, session: &Session) -> Result<(), AppError> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = ?1 OR expires_at <= ?2")
+            .bind(&session.id_hash)
+            .bind(now())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+/// The session cookie's name: `__Host-` prefixed when served over https, where browsers then
+/// guarantee it is Secure, host-only and path `/`.
+#[must_use]
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-orgdesk_session"
+    } else {
+        "orgdesk_session"
+    }
+}
+
+/// The `Set-Cookie` value that starts a session.
+#[must_use]
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    let secure_flag = if secure { "; Secure" } else { "" };
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={ABSOLUTE_LIFETIME_SECS}{secure_flag}",
+        cookie_name(secure)
+    )
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+#[must_use]
+pub fn clear_cookie(secure: bool) -> String {
+    let secure_flag = if secure { "; Secure" } else { "" };
+    format!(
+        "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure_flag}",
+        cookie_name(secure)
+    )
+}
+
+/// One cookie's value from the request headers.
+#[must_use]
+pub fn read_cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find_map(|(key, value)| (key == name).then_some(value))
+}
+
+/// Refuses requests that a browser says came from another site, the first line of CSRF defence
+/// for every state-changing request (sign-in included).
+///
+/// # Errors
+/// `Forbidden` when `Sec-Fetch-Site` names another site or `Origin` is not this host.
+pub fn ensure_same_origin(headers: &HeaderMap) -> Result<(), AppError> {
+    const REFUSED: AppError =
+        AppError::Forbidden("This request did not come from orgdesk itself, so it was refused.");
+    if let Some(site) = headers.get("sec-fetch-site") {
+        if !matches!(site.as_bytes(), b"same-origin" | b"none") {
+            return Err(REFUSED);
+        }
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let host = headers.get(header::HOST).map(HeaderValue::as_bytes);
+        let origin_host = origin.to_str().ok().and_then(|o| {
+            o.strip_prefix("https://")
+                .or_else(|| o.strip_prefix("http://"))
+        });
+        if origin_host.map(str::as_bytes) != host || host.is_none() {
+            return Err(REFUSED);
+        }
+    }
+    Ok(())
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let token = read_cookie(&parts.headers, cookie_name(state.settings.secure_cookies))
+            .ok_or(AppError::Unauthenticated)?;
+        let session = state
+            .sessions
+            .find(token)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        if !parts.method.is_safe() {
+            ensure_same_origin(&parts.headers)?;
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .map(HeaderValue::as_bytes)
+                .unwrap_or_default();
+            if !constant_time_eq(sent, session.csrf_token.as_bytes()) {
+                return Err(AppError::Forbidden(
+                    "The request lacked a valid CSRF token. Reload the page and try again.",
+                ));
+            }
+        }
+        Ok(session)
+    }
+}
+
+/// The path to send someone to after sign-in: a same-origin relative path, or `/`.
+#[must_use]
+pub fn safe_return_to(requested: Option<&str>) -> String {
+    let Some(path) = requested else {
+        return "/".to_owned();
+    };
+    let mut chars = path.chars();
+    let looks_local = chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && path.len() <= 2048
+        && path.chars().all(|c| c.is_ascii_graphic() && c != '\\');
+    if looks_local {
+        path.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn return_to_keeps_only_local_paths() {
+        assert_eq!(
+            safe_return_to(Some("/orgs/org_abc?tab=branding")),
+            "/orgs/org_abc?tab=branding"
+        );
+        for evil in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "/ok\r\nSet-Cookie: x=y",
+            "",
+            "evil",
+        ] {
+            assert_eq!(safe_return_to(Some(evil)), "/", "{evil:?}");
+        }
+        assert_eq!(safe_return_to(None), "/");
+    }
+
+    #[test]
+    fn cookies_are_read_by_exact_name() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("other=1; orgdesk_session_x=2; orgdesk_session=abc"),
+        );
+        assert_eq!(read_cookie(&headers, "orgdesk_session"), Some("abc"));
+        assert_eq!(read_cookie(&headers, "missing"), None);
+    }
+
+    #[test]
+    fn secure_cookies_use_the_host_prefix() {
+        assert!(session_cookie("t", true)
+            .starts_with("__Host-orgdesk_session=t; Path=/; HttpOnly; SameSite=Strict"));
+        assert!(session_cookie("t", true).ends_with("; Secure"));
+        assert!(!session_cookie("t", false).contains("Secure"));
+    }
+
+    #[test]
+    fn constant_time_eq_compares_whole_values() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

@@ -1,0 +1,132 @@
+//! Shared helpers: a demo-mode proxy in a temporary folder, driven without a port.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use axum::body::Body;
+use axum::http::{header, Request, Response, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use orgdesk_model::{OrgId, Organization, Page};
+use orgdesk_proxy::directory::{Directory, DirectoryError, OrgQuery};
+use orgdesk_proxy::AppState;
+use serde_json::Value;
+use tower::ServiceExt;
+
+pub const AI_ORG: &str = "org_aiOrg7Qm2Xk4Lp9";
+pub const ACME: &str = "org_acmeR0b8Tn3Vw5";
+pub const HOST: &str = "orgdesk.test";
+
+/// Counts the calls that reach the directory, to prove that denied requests make none.
+pub struct Counting {
+    pub inner: Arc<dyn Directory>,
+    pub calls: AtomicUsize,
+}
+
+#[async_trait]
+impl Directory for Counting {
+    async fn list_orgs(&self, query: &OrgQuery) -> Result<Page<Organization>, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.list_orgs(query).await
+    }
+    async fn get_org(&self, id: &OrgId) -> Result<Option<Organization>, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.get_org(id).await
+    }
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub counter: Arc<Counting>,
+    pub dir: tempfile::TempDir,
+}
+
+pub struct Signed {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        Self::in_dir(dir, None).await
+    }
+
+    pub async fn in_dir(dir: tempfile::TempDir, assets: Option<&Path>) -> Self {
+        let missing = dir.path().join("no-assets");
+        let mut state: AppState =
+            orgdesk_proxy::demo_state(&dir.path().join("data"), assets.unwrap_or(&missing), false)
+                .await
+                .unwrap();
+        let counter = Arc::new(Counting {
+            inner: state.directory.clone(),
+            calls: AtomicUsize::new(0),
+        });
+        state.directory = counter.clone();
+        Self {
+            router: orgdesk_proxy::app(state),
+            counter,
+            dir,
+        }
+    }
+
+    pub fn directory_calls(&self) -> usize {
+        self.counter.calls.load(Ordering::SeqCst)
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Response<Body> {
+        self.router.clone().oneshot(request).await.unwrap()
+    }
+
+    pub async fn sign_in(&self, persona: &str) -> Signed {
+        let response = self
+            .send(
+                Request::post("/auth/demo-login")
+                    .header(header::HOST, HOST)
+                    .header(header::ORIGIN, format!("http://{HOST}"))
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from(format!("persona={persona}&return_to=%2Forgs")))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(response.headers()[header::LOCATION], "/orgs");
+        let set_cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+        let cookie = set_cookie.split(';').next().unwrap().to_owned();
+        let (status, me) = self.get_json("/api/me", Some(&cookie)).await;
+        assert_eq!(status, StatusCode::OK);
+        Signed {
+            cookie,
+            csrf: me["csrf_token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    pub async fn get_json(&self, uri: &str, cookie: Option<&str>) -> (StatusCode, Value) {
+        let mut request = Request::get(uri).header(header::HOST, HOST);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = self.send(request.body(Body::empty()).unwrap()).await;
+        let status = response.status();
+        (status, body_json(response).await)
+    }
+}
+
+pub async fn body_json(response: Response<Body>) -> Value {
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+    }
+}
+
+pub async fn body_text(response: Response<Body>) -> String {
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8_lossy(&bytes).into_owned()
+}

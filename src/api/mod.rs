@@ -1,0 +1,159 @@
+//! The typed client of the proxy's API: the only place in the app that knows URLs.
+
+pub mod auth;
+pub mod orgs;
+
+use std::cell::RefCell;
+use std::fmt;
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use orgdesk_model::{ErrorBody, Me};
+use serde::de::DeserializeOwned;
+
+thread_local! {
+    static CSRF_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// A failed API call, with what the person needs to act on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status, or 0 when the proxy could not be reached.
+    pub status: u16,
+    /// The proxy's error code (`not_found`, `invalid_input`, …).
+    pub code: String,
+    /// Human words.
+    pub message: String,
+    /// The input field at fault, if any.
+    pub field: Option<String>,
+    /// The proxy's request id, to quote when reporting a problem.
+    pub request_id: Option<String>,
+}
+
+impl ApiError {
+    fn network(err: &gloo_net::Error) -> Self {
+        Self {
+            status: 0,
+            code: "network".into(),
+            message: format!(
+                "orgdesk could not be reached. Check your connection and try again. ({err})"
+            ),
+            field: None,
+            request_id: None,
+        }
+    }
+
+    /// Whether the thing asked for does not exist (or is not the caller's to see).
+    #[must_use]
+    pub fn is_not_found(&self) -> bool {
+        self.status == 404
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// The URL of the sign-in page that brings the person back to where they are.
+#[must_use]
+pub fn login_url() -> String {
+    let here = web_sys::window()
+        .and_then(|w| w.location().pathname().ok().zip(w.location().search().ok()))
+        .map(|(path, search)| format!("{path}{search}"))
+        .unwrap_or_else(|| "/".into());
+    format!(
+        "/auth/login?return_to={}",
+        js_sys::encode_uri_component(&here)
+    )
+}
+
+fn go_to_login() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(&login_url());
+    }
+}
+
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    let status = response.status();
+    let request_id = response.headers().get("x-request-id");
+    if (200..300).contains(&status) {
+        return response.json::<T>().await.map_err(|err| ApiError {
+            status,
+            code: "bad_response".into(),
+            message: format!("orgdesk sent an answer this page cannot read: {err}"),
+            field: None,
+            request_id,
+        });
+    }
+    if status == 401 {
+        go_to_login();
+    }
+    let body = response
+        .json::<ErrorBody>()
+        .await
+        .unwrap_or_else(|_| ErrorBody {
+            error: "http_error".into(),
+            message: format!("The request failed with status {status}."),
+            field: None,
+        });
+    Err(ApiError {
+        status,
+        code: body.error,
+        message: body.message,
+        field: body.field,
+        request_id,
+    })
+}
+
+async fn send<T: DeserializeOwned>(
+    request: Result<Request, gloo_net::Error>,
+) -> Result<T, ApiError> {
+    let request = request.map_err(|err| ApiError::network(&err))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|err| ApiError::network(&err))?;
+    read(response).await
+}
+
+/// GETs JSON from the proxy.
+pub(crate) async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    send(
+        Request::get(url)
+            .header("accept", "application/json")
+            .build(),
+    )
+    .await
+}
+
+/// Adds the CSRF token every mutating call carries.
+pub(crate) fn with_csrf(builder: RequestBuilder) -> RequestBuilder {
+    let token = CSRF_TOKEN.with(|t| t.borrow().clone()).unwrap_or_default();
+    builder
+        .header("x-csrf-token", &token)
+        .header("accept", "application/json")
+}
+
+/// POSTs without a body and reads the JSON answer.
+pub(crate) async fn post_empty<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    send(with_csrf(Request::post(url)).build()).await
+}
+
+/// Who is signed in; remembers the CSRF token for later mutations.
+///
+/// # Errors
+/// 401 when nobody is (the browser is then sent to sign in), or any other failure.
+pub async fn me() -> Result<Me, ApiError> {
+    let me: Me = get("/api/me").await?;
+    CSRF_TOKEN.with(|t| *t.borrow_mut() = Some(me.csrf_token.clone()));
+    Ok(me)
+}
+
+/// Percent-encodes one path segment or query value.
+#[must_use]
+pub fn encode(value: &str) -> String {
+    String::from(js_sys::encode_uri_component(value))
+}

@@ -1,0 +1,85 @@
+//! The router and the shell: who is signed in decides which screens exist.
+
+use leptos::prelude::*;
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::path;
+use orgdesk_model::{Me, Role};
+
+use crate::api;
+use crate::components::shell::Shell;
+use crate::components::skeleton::PageSkeleton;
+use crate::components::toast::{provide_toaster, Toaster};
+use crate::pages::not_found::NotFound;
+use crate::pages::org_detail::OrgDetail;
+use crate::pages::orgs::OrgList;
+use crate::pages::upcoming::{AuditPage, RolesPage, SettingsPage, UsersPage};
+
+/// The whole app: sign-in check, then the shell with its routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_toaster();
+    let me = LocalResource::new(api::me);
+    view! {
+        <Router>
+            <Transition fallback=|| view! { <PageSkeleton/> }>
+                {move || Suspend::new(async move {
+                    match me.await {
+                        Ok(me) => view! { <SignedIn me/> }.into_any(),
+                        // 401 has already sent the browser to the sign-in page.
+                        Err(err) if err.status == 401 => view! { <PageSkeleton/> }.into_any(),
+                        Err(err) => view! { <StartupError err/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <Toaster/>
+        </Router>
+    }
+}
+
+/// The app for a signed-in person.
+#[component]
+fn SignedIn(
+    /// Who is signed in.
+    me: Me,
+) -> impl IntoView {
+    let home = match (&me.role, &me.org_id) {
+        (Role::PlatformAdmin, _) | (_, None) => "/orgs".to_owned(),
+        (_, Some(org)) => format!("/orgs/{org}"),
+    };
+    provide_context(me.clone());
+    view! {
+        <Shell me>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/") view=move || view! { <Redirect path=home.clone()/> }/>
+                <Route path=path!("/orgs") view=OrgList/>
+                <Route path=path!("/orgs/:id") view=OrgDetail/>
+                <Route path=path!("/users") view=UsersPage/>
+                <Route path=path!("/roles") view=RolesPage/>
+                <Route path=path!("/settings") view=SettingsPage/>
+                <Route path=path!("/audit") view=AuditPage/>
+            </Routes>
+        </Shell>
+    }
+}
+
+/// Shown when the app cannot even find out who is signed in.
+#[component]
+fn StartupError(
+    /// What went wrong.
+    err: api::ApiError,
+) -> impl IntoView {
+    view! {
+        <main class="od-startup">
+            <div class="od-card od-startup__card" role="alert">
+                <h1 class="od-card__title">"orgdesk cannot start"</h1>
+                <p>{err.message.clone()}</p>
+                {err.request_id.clone().map(|id| view! { <p class="od-muted">"Request id: " <code>{id}</code></p> })}
+                <button class="od-button od-button--primary" on:click=|_| {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.location().reload();
+                    }
+                }>"Try again"</button>
+            </div>
+        </main>
+    }
+}

@@ -1,0 +1,121 @@
+//! The frame around every screen: the sidebar with the screens this person may open, and the top
+//! bar with who they are.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use orgdesk_model::org::initials;
+use orgdesk_model::{Me, Mode, Role};
+
+use crate::api;
+use crate::components::toast::{use_toasts, ToastKind};
+
+/// One entry of the sidebar.
+struct NavItem {
+    href: String,
+    label: &'static str,
+    icon: &'static str,
+}
+
+/// The screens a person may open: never a link that would answer 403.
+fn nav_items(me: &Me) -> Vec<NavItem> {
+    let item = |href: String, label, icon| NavItem { href, label, icon };
+    let mut items = Vec::new();
+    match (&me.role, &me.org_id) {
+        (Role::PlatformAdmin, _) | (_, None) => {
+            items.push(item("/orgs".into(), "Organizations", "▦"));
+        }
+        (_, Some(org)) => items.push(item(format!("/orgs/{org}"), "My organization", "▦")),
+    }
+    if me.can("users:read") {
+        items.push(item("/users".into(), "Users", "☺"));
+    }
+    if me.can("roles:read") {
+        items.push(item("/roles".into(), "Roles", "⚑"));
+    }
+    if me.can("tenant:read") {
+        items.push(item("/settings".into(), "Settings", "⚙"));
+    }
+    if me.can("audit:read") {
+        items.push(item("/audit".into(), "Audit", "☰"));
+    }
+    items
+}
+
+/// The app's frame; `children` is the current screen.
+#[component]
+pub fn Shell(
+    /// Who is signed in.
+    me: Me,
+    /// The screen.
+    children: Children,
+) -> impl IntoView {
+    let toasts = use_toasts();
+    let sign_out = Action::new_local(|(): &()| api::auth::logout());
+    Effect::new(move || {
+        if let Some(result) = sign_out.value().get() {
+            match result {
+                Ok(target) => {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.location().assign(&target);
+                    }
+                }
+                Err(err) => {
+                    if let Some(t) = toasts {
+                        t.push(
+                            ToastKind::Error,
+                            format!("Sign-out failed: {err}"),
+                            err.request_id,
+                        );
+                    }
+                }
+            }
+        }
+    });
+    let items = nav_items(&me);
+    let role_class = format!("od-badge od-badge--{}", me.role.as_str());
+    view! {
+        <div class="od-shell">
+            <aside class="od-sidebar">
+                <div class="od-sidebar__brand">
+                    <span class="od-mark" aria-hidden="true">"od"</span>
+                    <span>"orgdesk"</span>
+                </div>
+                <nav class="od-nav" aria-label="Main">
+                    {items
+                        .into_iter()
+                        .map(|item| view! {
+                            <A href=item.href attr:class="od-nav__link">
+                                <span class="od-nav__icon" aria-hidden="true">{item.icon}</span>
+                                {item.label}
+                            </A>
+                        })
+                        .collect_view()}
+                </nav>
+            </aside>
+            <div class="od-main">
+                <header class="od-topbar">
+                    {(me.mode == Mode::Demo).then(|| view! {
+                        <span class="od-badge od-badge--demo" title="This orgdesk runs on its embedded store, not on a real Auth0 tenant">"Demo data"</span>
+                    })}
+                    <div class="od-topbar__spacer"></div>
+                    <div class="od-user">
+                        <span class="od-user__avatar" aria-hidden="true">{initials(&me.user.name)}</span>
+                        <span class="od-user__text">
+                            <span class="od-user__name">{me.user.name.clone()}</span>
+                            <span class="od-user__email">{me.user.email.clone()}</span>
+                        </span>
+                        <span class=role_class>{me.role.label()}</span>
+                    </div>
+                    <button
+                        class="od-button od-button--ghost"
+                        on:click=move |_| { sign_out.dispatch(()); }
+                        disabled=move || sign_out.pending().get()
+                    >
+                        {move || if sign_out.pending().get() { "Signing out…" } else { "Sign out" }}
+                    </button>
+                </header>
+                <main class="od-content">{children()}</main>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,184 @@
+//! The organization list: search as you type, paging, a row per org with its colour and logo.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use orgdesk_model::{Organization, Page};
+
+use crate::api;
+use crate::components::error_view::ErrorView;
+use crate::components::org_avatar::OrgAvatar;
+use crate::components::page_header::PageHeader;
+use crate::components::skeleton::TableSkeleton;
+use crate::components::swatch::Swatch;
+
+/// Rows per page.
+pub const PER_PAGE: u32 = 20;
+/// How long typing must pause before the search runs.
+pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
+
+/// Every organization the person may see, searchable and paged.
+#[component]
+pub fn OrgList() -> impl IntoView {
+    let (query, set_query) = signal(String::new());
+    let (page, set_page) = signal(0u32);
+    let (searching, set_searching) = signal(false);
+    let pending_search = StoredValue::new(None::<TimeoutHandle>);
+
+    let on_input = move |ev| {
+        let text = event_target_value(&ev);
+        if let Some(handle) = pending_search.get_value() {
+            handle.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                set_page.set(0);
+                set_query.set(text);
+            },
+            SEARCH_DEBOUNCE,
+        )
+        .ok();
+        pending_search.set_value(handle);
+    };
+
+    let orgs = LocalResource::new(move || api::orgs::list(query.get(), page.get(), PER_PAGE));
+    // Lives as long as the page, not as long as one load's view, so the pager can read it.
+    let total = Memo::new(move |_| {
+        orgs.get()
+            .and_then(|result| result.ok().map(|page| page.total))
+            .unwrap_or(0)
+    });
+
+    view! {
+        <PageHeader title="Organizations"/>
+        <div class="od-toolbar">
+            <label class="od-search">
+                <span class="od-visually-hidden">"Search organizations"</span>
+                <span class="od-search__icon" aria-hidden="true">"⌕"</span>
+                <input
+                    class="od-input od-search__input"
+                    type="search"
+                    placeholder="Search by name or display name"
+                    autocomplete="off"
+                    on:input=on_input
+                />
+                <Show when=move || searching.get()>
+                    <span class="od-search__spinner" aria-label="Searching"></span>
+                </Show>
+            </label>
+        </div>
+        <Transition fallback=|| view! { <TableSkeleton/> } set_pending=set_searching>
+            {move || Suspend::new(async move {
+                match orgs.await {
+                    Ok(result) => view! { <OrgTable page=result query=query.get_untracked()/> }.into_any(),
+                    Err(err) => view! { <ErrorView err/> }.into_any(),
+                }
+            })}
+        </Transition>
+        <Show when=move || { total.get() > 0 }>
+            <Pager page set_page total/>
+        </Show>
+    }
+}
+
+/// The table of one page of organizations.
+#[component]
+pub fn OrgTable(
+    /// The page to show.
+    page: Page<Organization>,
+    /// The search it answers, for the empty state.
+    query: String,
+) -> impl IntoView {
+    if page.items.is_empty() {
+        let text = if query.trim().is_empty() {
+            "No organizations yet. Each customer of the AI product becomes one.".to_owned()
+        } else {
+            format!(
+                "No organization’s name or display name contains “{}”.",
+                query.trim()
+            )
+        };
+        return view! {
+            <section class="od-card od-empty">
+                <div class="od-empty__icon" aria-hidden="true">"▦"</div>
+                <h2 class="od-empty__title">"No organizations found"</h2>
+                <p class="od-empty__text">{text}</p>
+            </section>
+        }
+        .into_any();
+    }
+    let navigate = use_navigate();
+    view! {
+        <div class="od-card od-card--flush">
+            <table class="od-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Organization"</th>
+                        <th scope="col">"Primary colour"</th>
+                        <th scope="col">"ID"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {page.items.into_iter().map(|org| {
+                        let href = format!("/orgs/{}", org.id);
+                        let go = {
+                            let navigate = navigate.clone();
+                            let href = href.clone();
+                            move |_| navigate(&href, Default::default())
+                        };
+                        let label = org.label().to_owned();
+                        let name = org.name.to_string();
+                        let data_org = name.clone();
+                        let id = org.id.to_string();
+                        let color = org.primary_color().cloned();
+                        view! {
+                            <tr class="od-table__row od-table__row--link" data-org=data_org on:click=go>
+                                <td>
+                                    <div class="od-org-cell">
+                                        <OrgAvatar org/>
+                                        <div class="od-org-cell__text">
+                                            <A href=href attr:class="od-org-cell__name">{label}</A>
+                                            <span class="od-org-cell__slug">{name}</span>
+                                        </div>
+                                    </div>
+                                </td>
+                                <td><Swatch color with_label=true/></td>
+                                <td><code class="od-id">{id}</code></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// "1–20 of 57" with previous and next.
+#[component]
+fn Pager(
+    /// The current page, from 0.
+    page: ReadSignal<u32>,
+    /// Changes the page.
+    set_page: WriteSignal<u32>,
+    /// Rows in all.
+    #[prop(into)]
+    total: Signal<u64>,
+) -> impl IntoView {
+    let first = move || u64::from(page.get()) * u64::from(PER_PAGE);
+    let last = move || (first() + u64::from(PER_PAGE)).min(total.get());
+    let has_next = move || last() < total.get();
+    view! {
+        <nav class="od-pager" aria-label="Pages">
+            <span class="od-pager__range">
+                {move || if total.get() == 0 { String::new() } else { format!("{}–{} of {}", first() + 1, last(), total.get()) }}
+            </span>
+            <button class="od-button od-button--ghost" disabled=move || page.get() == 0
+                on:click=move |_| set_page.update(|p| *p = p.saturating_sub(1))>"← Previous"</button>
+            <button class="od-button od-button--ghost" disabled=move || !has_next()
+                on:click=move |_| set_page.update(|p| *p += 1)>"Next →"</button>
+        </nav>
+    }
+}

@@ -1,0 +1,71 @@
+//! Screens whose content is still to come, saying what they will hold.
+
+use leptos::prelude::*;
+
+use crate::components::page_header::PageHeader;
+
+#[component]
+fn Upcoming(
+    title: &'static str,
+    what: &'static str,
+    items: &'static [&'static str],
+) -> impl IntoView {
+    view! {
+        <PageHeader title=title/>
+        <section class="od-card od-upcoming">
+            <h2 class="od-card__title">"Coming to this screen"</h2>
+            <p class="od-muted">{what}</p>
+            <ul class="od-upcoming__list">
+                {items.iter().map(|item| view! { <li>{*item}</li> }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// Users of the whole tenant.
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    view! {
+        <Upcoming
+            title="Users"
+            what="Every person who can sign in to the AI application, across all organizations."
+            items=&["Search users by email or name", "A user's organizations and roles", "Create a user on a connection, with metadata"]
+        />
+    }
+}
+
+/// The role catalogue.
+#[component]
+pub fn RolesPage() -> impl IntoView {
+    view! {
+        <Upcoming
+            title="Roles"
+            what="The roles members can hold in an organization, and what each one grants."
+            items=&["Each role with its description", "The permissions a role grants, per API"]
+        />
+    }
+}
+
+/// Tenant settings.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    view! {
+        <Upcoming
+            title="Settings"
+            what="The tenant's own settings, shared by every organization."
+            items=&["Friendly name, logo, support email and URL", "The custom error page", "Tenant flags"]
+        />
+    }
+}
+
+/// The audit log.
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    view! {
+        <Upcoming
+            title="Audit"
+            what="Every change made through orgdesk: who, in which organization, what changed, and the outcome."
+            items=&["Filter by organization, person, action and time", "Before → after for each change", "Export as CSV"]
+        />
+    }
+}

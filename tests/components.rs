@@ -1,0 +1,168 @@
+//! Browser tests of the app's components, in headless Chromium (wasm-bindgen-test).
+//!
+//! The proxy cannot run inside the test page's origin, so `window.fetch` is replaced by a small
+//! in-page stand-in that answers `/api/orgs` the way the proxy does (filtering on `q`). Everything
+//! else — the components, the typed API client, debouncing, rendering — is the real app; the
+//! end-to-end tests cover the real proxy.
+
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used)]
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_router::components::Router;
+use orgdesk_web::pages::orgs::OrgList;
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn orgs() -> Vec<Value> {
+    vec![
+        json!({"id": "org_acme1", "name": "acme-robotics", "display_name": "Acme Robotics", "branding": {"colors": {"primary": "#e4572e"}}}),
+        json!({"id": "org_ai1", "name": "ai-organization", "display_name": "AI Organization", "branding": {"colors": {"primary": "#0000ff"}}, "metadata": {"tenant_id": "tenant12345"}}),
+        json!({"id": "org_globex1", "name": "globex-health", "display_name": "Globex Health"}),
+    ]
+}
+
+/// Answers `GET /api/orgs?q=…` from `orgs`, like the proxy: case-insensitive match on name or
+/// display name.
+fn install_fake_api(orgs: Vec<Value>) {
+    let fetch = Closure::<dyn Fn(JsValue, JsValue) -> js_sys::Promise>::new(
+        move |input: JsValue, _init: JsValue| {
+            let url = input
+                .as_string()
+                .or_else(|| {
+                    input
+                        .dyn_ref::<web_sys::Request>()
+                        .map(web_sys::Request::url)
+                })
+                .unwrap();
+            let url = web_sys::Url::new_with_base(&url, "http://test.invalid").unwrap();
+            let q = url
+                .search_params()
+                .get("q")
+                .unwrap_or_default()
+                .to_lowercase();
+            let items: Vec<&Value> = orgs
+                .iter()
+                .filter(|org| {
+                    ["name", "display_name"].iter().any(|key| {
+                        org[key]
+                            .as_str()
+                            .is_some_and(|text| text.to_lowercase().contains(&q))
+                    })
+                })
+                .collect();
+            let body = json!({"items": items, "total": items.len()}).to_string();
+            let init = web_sys::ResponseInit::new();
+            init.set_status(200);
+            let headers = web_sys::Headers::new().unwrap();
+            headers.set("content-type", "application/json").unwrap();
+            init.set_headers(&headers);
+            let response =
+                web_sys::Response::new_with_opt_str_and_init(Some(&body), &init).unwrap();
+            js_sys::Promise::resolve(&JsValue::from(response))
+        },
+    );
+    js_sys::Reflect::set(&window(), &"fetch".into(), fetch.as_ref()).unwrap();
+    fetch.forget();
+}
+
+fn mount_fresh(f: impl FnOnce() -> AnyView + 'static) -> web_sys::HtmlElement {
+    let document = document();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    let handle = leptos::mount::mount_to(host.clone(), f);
+    std::mem::forget(handle);
+    host
+}
+
+fn rows(host: &web_sys::HtmlElement) -> Vec<String> {
+    let list = host.query_selector_all("tr[data-org]").unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|node| node.dyn_into::<web_sys::Element>().ok())
+        .filter_map(|el| el.get_attribute("data-org"))
+        .collect()
+}
+
+/// Waits (up to 5 s) until `check` holds.
+async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    for _ in 0..100 {
+        if check() {
+            return;
+        }
+        gloo_timers::future::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting until {what}");
+}
+
+fn type_into(host: &web_sys::HtmlElement, text: &str) {
+    let input: web_sys::HtmlInputElement = host
+        .query_selector("input[type=search]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    input.set_value(text);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    input
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn org_list_renders_a_row_per_org_with_its_colour() {
+    install_fake_api(orgs());
+    let host = mount_fresh(|| view! { <Router><OrgList/></Router> }.into_any());
+    eventually("three rows show", || rows(&host).len() == 3).await;
+    assert_eq!(
+        rows(&host),
+        ["acme-robotics", "ai-organization", "globex-health"]
+    );
+
+    let swatch = host
+        .query_selector("tr[data-org=ai-organization] .od-swatch")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        swatch.get_attribute("data-color").as_deref(),
+        Some("#0000ff")
+    );
+    let text = host.text_content().unwrap_or_default();
+    assert!(text.contains("AI Organization"), "{text}");
+    assert!(text.contains("1–3 of 3"), "{text}");
+    // An org without a logo shows its initials, not a broken image.
+    assert!(host
+        .query_selector("tr[data-org=globex-health] img")
+        .unwrap()
+        .is_none());
+    assert!(text.contains("GH"), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn searching_narrows_the_rows_and_explains_an_empty_result() {
+    install_fake_api(orgs());
+    let host = mount_fresh(|| view! { <Router><OrgList/></Router> }.into_any());
+    eventually("three rows show", || rows(&host).len() == 3).await;
+
+    type_into(&host, "ROBOT");
+    eventually("only Acme is left", || rows(&host) == ["acme-robotics"]).await;
+
+    type_into(&host, "no-such-org");
+    eventually("the empty state shows", || {
+        host.text_content()
+            .unwrap_or_default()
+            .contains("No organizations found")
+    })
+    .await;
+    assert!(rows(&host).is_empty());
+    assert!(host
+        .text_content()
+        .unwrap_or_default()
+        .contains("no-such-org"));
+}

@@ -1,0 +1,89 @@
+// Starts the real orgdesk binary and Debian's Chromium for end-to-end tests.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BIN = process.env.ORGDESK_BIN ?? 'target/debug/orgdesk';
+const DIST = process.env.ORGDESK_DIST ?? 'dist';
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR ?? 'docs';
+
+/** Runs `orgdesk --demo` on a free loopback port with a fresh data folder. */
+export async function startOrgdesk() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'orgdesk-e2e-'));
+  const child = spawn(BIN, ['--demo', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--assets', DIST], {
+    env: { ...process.env, NO_COLOR: '1', RUST_LOG: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs = [];
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`orgdesk did not start:\n${logs.join('')}`)), 15000);
+    const onData = (chunk) => {
+      const text = chunk.toString();
+      logs.push(text);
+      const match = /ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(logs.join(''));
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`orgdesk exited with ${code}:\n${logs.join('')}`)));
+  });
+  return {
+    url,
+    logs,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Headless Chromium with the flags this closed network needs. */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+/**
+ * A new page that records console errors and CSP violations. Failed loads of the demo orgs'
+ * logos (no internet here) are expected and ignored.
+ */
+export async function newPage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (err) => page.problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (msg.type() !== 'error') return;
+    if (/ERR_NAME_NOT_RESOLVED|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED/.test(text)) return;
+    if (/status of 401/.test(text)) return; // the app asks /api/me before sign-in
+    if (/status of 404/.test(text) && page.expect404) return;
+    page.problems.push(`console: ${text}`);
+  });
+  return page;
+}
+
+/** Signs in through the persona page as `persona`. */
+export async function signIn(page, base, persona, path = '/') {
+  await page.goto(base + path);
+  await page.waitForURL(/\/auth\/login/);
+  await page.click(`button[data-persona="${persona}"]`);
+  await page.waitForURL((url) => !url.pathname.startsWith('/auth/'));
+}

@@ -1,0 +1,253 @@
+//! `cargo xtask demo | test | dist`: the only place that knows how to build, install the tools
+//! for, test and run orgdesk. Each step prints one progress line; tools already present at the
+//! right version are skipped.
+
+#![allow(clippy::print_stdout)]
+
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  demo [--listen ADDR] [--data-dir DIR]
+          build the app in release mode and run `orgdesk --demo` (default http://127.0.0.1:8080)
+  test    install what is missing, then run every test: model, proxy, browser components in
+          headless Chromium, end to end in Chromium
+  dist    build the release app into dist/ (precompressed) and the proxy into target/server/
+";
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = project_root()?;
+    std::env::set_current_dir(&root)?;
+    let started = Instant::now();
+    match args.first().map(String::as_str) {
+        Some("demo") => demo(&root, &args[1..])?,
+        Some("test") => test(&root)?,
+        Some("dist") => {
+            let mut steps = Steps::new(7);
+            tools::ensure_build_tools(&root, &mut steps)?;
+            build_app(&root, &mut steps)?;
+            steps.run(
+                "build the proxy (server profile)",
+                cargo(&["build", "-p", "orgdesk-proxy", "--profile", "server"]),
+            )?;
+        }
+        Some("-h" | "--help" | "help") | None => {
+            print!("{USAGE}");
+            return Ok(());
+        }
+        Some(other) => bail!("unknown command `{other}`\n\n{USAGE}"),
+    }
+    println!("==> done in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn project_root() -> Result<PathBuf> {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map(Path::to_path_buf)
+        .context("xtask must live one folder below the project root")
+}
+
+/// Numbered progress lines: `==> [2/7] build the app … ok (12.3 s)`.
+pub struct Steps {
+    done: usize,
+    total: usize,
+}
+
+impl Steps {
+    fn new(total: usize) -> Self {
+        Self { done: 0, total }
+    }
+
+    /// Announces a step and returns its number.
+    pub fn start(&mut self, what: &str) {
+        self.done += 1;
+        self.total = self.total.max(self.done);
+        println!("==> [{}/{}] {what}", self.done, self.total);
+    }
+
+    /// Says a step needed nothing.
+    pub fn skip(&mut self, what: &str, why: &str) {
+        self.start(what);
+        println!("    ok: {why}");
+    }
+
+    /// Runs a command as one step, failing with its name if it fails.
+    pub fn run(&mut self, what: &str, mut command: Command) -> Result<()> {
+        self.start(what);
+        let started = Instant::now();
+        let status = command
+            .status()
+            .with_context(|| format!("cannot start {:?}", command.get_program()))?;
+        if !status.success() {
+            bail!("step failed: {what} ({status})");
+        }
+        println!("    ok ({:.1} s)", started.elapsed().as_secs_f64());
+        Ok(())
+    }
+}
+
+/// `cargo` with the given arguments, from the same toolchain that runs xtask.
+fn cargo(args: &[&str]) -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.args(args);
+    tools::with_tool_path(&mut command);
+    command
+}
+
+fn build_app(root: &Path, steps: &mut Steps) -> Result<()> {
+    let mut trunk = Command::new(tools::cargo_bin("trunk"));
+    trunk.args(["build", "--release"]);
+    tools::with_tool_path(&mut trunk);
+    steps.run("build the browser app (trunk, release)", trunk)?;
+    steps.start("precompress the app (brotli, gzip)");
+    let (raw, br) = compress_dist(&root.join("dist"))?;
+    println!("    ok: {} KB raw, {} KB brotli", raw / 1024, br / 1024);
+    Ok(())
+}
+
+/// Writes `.br` and `.gz` beside every text and wasm file of `dist/`, which the proxy then serves
+/// as they are. Returns the raw and brotli sizes in bytes.
+fn compress_dist(dist: &Path) -> Result<(usize, usize)> {
+    use std::io::Write;
+    let mut raw_total = 0;
+    let mut br_total = 0;
+    for entry in std::fs::read_dir(dist).with_context(|| format!("reading {}", dist.display()))? {
+        let path = entry?.path();
+        let compressible = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "html" | "js" | "css" | "wasm" | "svg" | "json"));
+        if !compressible {
+            continue;
+        }
+        let data = std::fs::read(&path)?;
+        let mut br = Vec::new();
+        {
+            let mut writer = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
+            writer.write_all(&data)?;
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&data)?;
+        let gz = gz.finish()?;
+        raw_total += data.len();
+        br_total += br.len();
+        let name = path.display().to_string();
+        std::fs::write(format!("{name}.br"), &br)?;
+        std::fs::write(format!("{name}.gz"), &gz)?;
+    }
+    Ok((raw_total, br_total))
+}
+
+fn demo(root: &Path, args: &[String]) -> Result<()> {
+    let mut listen = "127.0.0.1:8080".to_owned();
+    let mut data_dir = "data".to_owned();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--listen" => listen = args.next().context("--listen needs an address")?.clone(),
+            "--data-dir" => data_dir = args.next().context("--data-dir needs a folder")?.clone(),
+            other => bail!("unknown option `{other}` for demo\n\n{USAGE}"),
+        }
+    }
+    let mut steps = Steps::new(8);
+    tools::ensure_build_tools(root, &mut steps)?;
+    build_app(root, &mut steps)?;
+    steps.run(
+        "build the proxy (server profile)",
+        cargo(&["build", "-p", "orgdesk-proxy", "--profile", "server"]),
+    )?;
+    println!();
+    println!("    orgdesk is starting on http://{listen}  (Ctrl-C stops it)");
+    println!("    Sign in by picking a persona: platform admin, org admin of AI Organization,");
+    println!("    org admin of Acme Robotics, or a plain member. Data lives in {data_dir}/.");
+    println!();
+    let status = Command::new(root.join("target/server/orgdesk"))
+        .args([
+            "--demo",
+            "--listen",
+            &listen,
+            "--data-dir",
+            &data_dir,
+            "--assets",
+            "dist",
+        ])
+        .status()
+        .context("cannot start target/server/orgdesk")?;
+    if !status.success() {
+        bail!("orgdesk stopped: {status}");
+    }
+    Ok(())
+}
+
+fn test(root: &Path) -> Result<()> {
+    let mut steps = Steps::new(15);
+    tools::ensure_build_tools(root, &mut steps)?;
+    tools::ensure_test_tools(root, &mut steps)?;
+    steps.run("check formatting", cargo(&["fmt", "--all", "--check"]))?;
+    steps.run(
+        "lint the native crates (clippy)",
+        cargo(&[
+            "clippy",
+            "-p",
+            "orgdesk-model",
+            "-p",
+            "orgdesk-proxy",
+            "-p",
+            "xtask",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    steps.run(
+        "lint the browser app (clippy, wasm32)",
+        cargo(&[
+            "clippy",
+            "-p",
+            "orgdesk-web",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    steps.run(
+        "test the model and the proxy",
+        cargo(&["test", "-p", "orgdesk-model", "-p", "orgdesk-proxy"]),
+    )?;
+    let mut components = cargo(&[
+        "test",
+        "-p",
+        "orgdesk-web",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--test",
+        "components",
+    ]);
+    components.env("CHROMEDRIVER", tools::CHROMEDRIVER);
+    steps.run("browser component tests (headless Chromium)", components)?;
+    build_app(root, &mut steps)?;
+    steps.run("build the proxy", cargo(&["build", "-p", "orgdesk-proxy"]))?;
+    let mut e2e = Command::new("node");
+    e2e.args(["--test", "--test-concurrency=1", "tests/e2e/"])
+        .env("ORGDESK_BIN", root.join("target/debug/orgdesk"))
+        .env("ORGDESK_DIST", root.join("dist"))
+        .env("CHROMIUM", tools::CHROMIUM)
+        .env("SCREENSHOT_DIR", root.join("docs"));
+    steps.run("end-to-end tests (Chromium)", e2e)?;
+    Ok(())
+}

@@ -1,0 +1,198 @@
+//! Installs the tools orgdesk builds and tests with, each pinned to a version known to work on
+//! these machines (see TOOLCHAIN notes in the README), and skips what is already right.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+use crate::Steps;
+
+const TRUNK_VERSION: &str = "0.21.14";
+const WASM_BINDGEN_VERSION: &str = "0.2.130";
+const WASM_OPT_VERSION: &str = "version 132";
+const PLAYWRIGHT_VERSION: &str = "1.64.1";
+/// Debian's Chromium, which the tests drive.
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// Debian's ChromeDriver, which wasm-bindgen-test-runner drives.
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// The folder cargo installs binaries into.
+fn cargo_home_bin() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"))
+        .join("bin")
+}
+
+/// A binary installed by `cargo install`.
+pub fn cargo_bin(name: &str) -> PathBuf {
+    cargo_home_bin().join(name)
+}
+
+/// Puts the npm-installed wasm-opt and cargo's binaries first on a command's PATH.
+pub fn with_tool_path(command: &mut Command) {
+    let root = std::env::current_dir().unwrap_or_default();
+    let mut paths = vec![root.join("tools/node_modules/.bin"), cargo_home_bin()];
+    if let Some(path) = std::env::var_os("PATH") {
+        paths.extend(std::env::split_paths(&path));
+    }
+    if let Ok(joined) = std::env::join_paths(paths) {
+        command.env("PATH", joined);
+    }
+}
+
+/// The first line a tool prints for `--version`, or `None` when it is not there.
+fn version_of(program: &Path, arg: &str) -> Option<String> {
+    let output = Command::new(program).arg(arg).output().ok()?;
+    output.status.success().then(|| {
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_owned()
+    })
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// The wasm target, Trunk, wasm-bindgen and wasm-opt: what building the app needs.
+pub fn ensure_build_tools(root: &Path, steps: &mut Steps) -> Result<()> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .context("rustup is needed to add the wasm32 target")?;
+    if String::from_utf8_lossy(&installed.stdout).contains("wasm32-unknown-unknown") {
+        steps.skip("wasm32 target", "already installed");
+    } else {
+        let mut add = Command::new("rustup");
+        add.args(["target", "add", "wasm32-unknown-unknown"]);
+        steps.run("add the wasm32 target", add)?;
+    }
+
+    let trunk = cargo_bin("trunk");
+    match version_of(&trunk, "--version") {
+        Some(v) if v.contains(TRUNK_VERSION) => steps.skip("trunk", &v),
+        _ => {
+            // Trunk 0.22 needs a newer Rust than these machines have.
+            let mut install = Command::new("cargo");
+            install.args([
+                "install",
+                "trunk",
+                "--version",
+                TRUNK_VERSION,
+                "--locked",
+                "--force",
+            ]);
+            steps.run(
+                &format!("install trunk {TRUNK_VERSION} (several minutes, once)"),
+                install,
+            )?;
+        }
+    }
+
+    let wasm_bindgen = cargo_bin("wasm-bindgen");
+    match version_of(&wasm_bindgen, "--version") {
+        Some(v) if v.contains(WASM_BINDGEN_VERSION) => steps.skip("wasm-bindgen", &v),
+        _ => {
+            // Without --locked: its lock file pins a crate version the registry here lacks.
+            let mut install = Command::new("cargo");
+            install.args([
+                "install",
+                "wasm-bindgen-cli",
+                "--version",
+                WASM_BINDGEN_VERSION,
+                "--force",
+            ]);
+            steps.run(
+                &format!("install wasm-bindgen-cli {WASM_BINDGEN_VERSION} (once)"),
+                install,
+            )?;
+        }
+    }
+
+    let wasm_opt = root.join("tools/node_modules/.bin/wasm-opt");
+    match version_of(&wasm_opt, "--version") {
+        Some(v) if v.contains(WASM_OPT_VERSION) => steps.skip("wasm-opt", &v),
+        _ => {
+            ensure_npm(steps)?;
+            let mut install = Command::new("npm");
+            install.args(["ci", "--no-audit", "--no-fund", "--prefix", "tools"]);
+            steps.run("install wasm-opt (npm binaryen 132)", install)?;
+        }
+    }
+    Ok(())
+}
+
+/// Chromium, ChromeDriver and Playwright: what the browser tests need.
+pub fn ensure_test_tools(root: &Path, steps: &mut Steps) -> Result<()> {
+    let chromium = version_of(Path::new(CHROMIUM), "--version");
+    let driver = version_of(Path::new(CHROMEDRIVER), "--version");
+    match (chromium, driver) {
+        (Some(c), Some(_)) => steps.skip("chromium and chromedriver", &c),
+        _ if is_root() => {
+            let mut update = Command::new("apt-get");
+            update.args(["update", "-qq"]);
+            steps.run("refresh Debian's package lists", update)?;
+            let mut install = Command::new("apt-get");
+            install
+                .args([
+                    "install",
+                    "-y",
+                    "-qq",
+                    "--no-install-recommends",
+                    "chromium",
+                    "chromium-driver",
+                ])
+                .env("DEBIAN_FRONTEND", "noninteractive");
+            steps.run("install chromium and chromedriver (Debian)", install)?;
+        }
+        _ => bail!(
+            "the browser tests need Debian's chromium and chromium-driver; install them with\n  \
+             sudo apt-get install chromium chromium-driver\nthen run cargo xtask test again"
+        ),
+    }
+
+    let playwright = root.join("tests/e2e/node_modules/playwright-core/package.json");
+    let present = std::fs::read_to_string(&playwright)
+        .is_ok_and(|json| json.contains(&format!("\"version\": \"{PLAYWRIGHT_VERSION}\"")));
+    if present {
+        steps.skip("playwright-core", PLAYWRIGHT_VERSION);
+    } else {
+        ensure_npm(steps)?;
+        let mut install = Command::new("npm");
+        install.args(["ci", "--no-audit", "--no-fund", "--prefix", "tests/e2e"]);
+        steps.run(
+            &format!("install playwright-core {PLAYWRIGHT_VERSION} (npm, no browser download)"),
+            install,
+        )?;
+    }
+    Ok(())
+}
+
+fn ensure_npm(steps: &mut Steps) -> Result<()> {
+    if version_of(Path::new("npm"), "--version").is_some() {
+        return Ok(());
+    }
+    if !is_root() {
+        bail!("npm is needed (Node.js 20); install Debian's nodejs and npm, then run again");
+    }
+    let mut install = Command::new("apt-get");
+    install
+        .args([
+            "install",
+            "-y",
+            "-qq",
+            "--no-install-recommends",
+            "nodejs",
+            "npm",
+        ])
+        .env("DEBIAN_FRONTEND", "noninteractive");
+    steps.run("install node and npm (Debian)", install)
+}
