@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::diff::Change;
+use crate::schema::MetadataSchema;
 use crate::validate::OrgId;
 
 /// A page of a paged list: `{"items": [...], "total": N}`.
@@ -23,6 +25,19 @@ pub struct ErrorBody {
     /// The input field at fault, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// On a conflict, what is stored now, so the person can compare and reapply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<serde_json::Value>,
+}
+
+/// A page of a checkpoint-paged list: `{"items": [...], "next": "<cursor>"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CursorPage<T> {
+    /// The rows of this page.
+    pub items: Vec<T>,
+    /// Where the next page starts; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
 /// What a signed-in person may be.
@@ -117,4 +132,54 @@ impl Me {
     pub fn can(&self, capability: &str) -> bool {
         self.capabilities.iter().any(|c| c == capability)
     }
+}
+
+/// How many members and invitations an organization has (what deleting it takes along).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgCounts {
+    /// Members.
+    pub members: u64,
+    /// Pending invitations.
+    pub invitations: u64,
+}
+
+/// `GET /api/metadata-schema`: the schema and Auth0's limits, for the app's forms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemaInfo {
+    /// The keys.
+    #[serde(flatten)]
+    pub schema: MetadataSchema,
+    /// The prefix of custom token claims.
+    pub claims_namespace: String,
+    /// Auth0's limit on keys.
+    pub max_keys: usize,
+    /// Auth0's limit on a value's length.
+    pub max_value_len: usize,
+}
+
+/// One audit record, as `/api/audit` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// Increasing id (the cursor of the list).
+    pub id: i64,
+    /// Seconds since the Unix epoch.
+    pub at: i64,
+    /// Who: user id.
+    pub actor_id: String,
+    /// Who: email.
+    pub actor_email: String,
+    /// Their role at the time.
+    pub actor_role: String,
+    /// The organization concerned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<String>,
+    /// What was done (`org.create`, `org.update`, `org.delete`, …).
+    pub action: String,
+    /// Field by field, before → after.
+    pub changes: Vec<Change>,
+    /// `ok`, or what went wrong.
+    pub outcome: String,
+    /// The request, to match with logs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }

@@ -2,7 +2,12 @@
 //! shared by the browser app and the proxy so that a rule is written once and enforced twice.
 
 pub mod api;
+pub mod claims;
+pub mod contrast;
+pub mod diff;
+pub mod input;
 pub mod org;
+pub mod schema;
 pub mod validate;
 
 pub use api::{ErrorBody, Me, MeUser, Mode, Page, Role};

@@ -20,17 +20,32 @@ pub enum Action {
     ReadTenant,
     /// Read the audit log.
     ReadAudit,
+    /// Create organizations.
+    CreateOrg,
+    /// Delete organizations.
+    DeleteOrg,
+    /// Change an organization's display name.
+    RenameOrg,
+    /// Change an organization's logo and colours.
+    EditBranding,
+    /// Change an organization's metadata (which keys, the schema decides).
+    EditMetadata,
 }
 
 impl Action {
     /// Every action, for `/api/me`'s capabilities and the access matrix tests.
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 11] = [
         Action::ListOrgs,
         Action::ReadOrg,
         Action::ReadUsers,
         Action::ReadRoles,
         Action::ReadTenant,
         Action::ReadAudit,
+        Action::CreateOrg,
+        Action::DeleteOrg,
+        Action::RenameOrg,
+        Action::EditBranding,
+        Action::EditMetadata,
     ];
 
     /// The capability name the browser app sees.
@@ -43,6 +58,11 @@ impl Action {
             Self::ReadRoles => "roles:read",
             Self::ReadTenant => "tenant:read",
             Self::ReadAudit => "audit:read",
+            Self::CreateOrg => "orgs:create",
+            Self::DeleteOrg => "orgs:delete",
+            Self::RenameOrg => "orgs:rename",
+            Self::EditBranding => "branding:write",
+            Self::EditMetadata => "metadata:write",
         }
     }
 }
@@ -50,12 +70,15 @@ impl Action {
 /// The table: may someone with `role` do `action` at all?
 #[must_use]
 pub fn allowed(role: Role, action: Action) -> bool {
-    use Action::{ListOrgs, ReadAudit, ReadOrg, ReadRoles};
+    use Action::{EditBranding, EditMetadata, ListOrgs, ReadAudit, ReadOrg, ReadRoles};
     // Tenant-wide reads (users, settings) stay with platform admins: an org admin must not learn
     // who else uses the product.
     match role {
         Role::PlatformAdmin => true,
-        Role::OrgAdmin => matches!(action, ListOrgs | ReadOrg | ReadRoles | ReadAudit),
+        Role::OrgAdmin => matches!(
+            action,
+            ListOrgs | ReadOrg | ReadRoles | ReadAudit | EditBranding | EditMetadata
+        ),
         Role::Member => matches!(action, ListOrgs | ReadOrg),
     }
 }
@@ -150,6 +173,27 @@ mod tests {
             assert!(caps.contains(&"orgs:read".to_owned()), "{role:?}");
         }
         assert_eq!(capabilities(Role::PlatformAdmin).len(), Action::ALL.len());
+    }
+
+    #[test]
+    fn org_admins_brand_their_org_but_never_create_rename_or_delete() {
+        let admin_a = session(Role::OrgAdmin, Some("org_A"));
+        let org_a = OrgId::parse("org_A").expect("id");
+        assert!(authorize(&admin_a, Action::EditBranding, Some(&org_a)).is_ok());
+        for action in [Action::CreateOrg, Action::DeleteOrg, Action::RenameOrg] {
+            assert!(
+                matches!(
+                    authorize(&admin_a, action, Some(&org_a)),
+                    Err(AppError::Forbidden(_))
+                ),
+                "{action:?}"
+            );
+        }
+        let member = session(Role::Member, Some("org_A"));
+        assert!(matches!(
+            authorize(&member, Action::EditBranding, Some(&org_a)),
+            Err(AppError::Forbidden(_))
+        ));
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Command-line and environment configuration.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Parser;
+use orgdesk_model::schema::{MetadataField, MetadataSchema};
+use serde::Deserialize;
 
 /// orgdesk — an admin console for the Auth0 organizations of a multi-tenant AI product.
 ///
@@ -34,6 +36,12 @@ pub struct Cli {
     /// the `__Host-` prefix. Defaults to `http://` and the listen address.
     #[arg(long, env = "ORGDESK_PUBLIC_URL")]
     pub public_url: Option<String>,
+
+    /// Configuration file (TOML): the metadata schema and the claims namespace. Without it,
+    /// `orgdesk.toml` in the working folder is read when present; otherwise the built-in schema
+    /// (tenant id, AI models, data region, token quota, default model) applies.
+    #[arg(long, env = "ORGDESK_CONFIG")]
+    pub config: Option<PathBuf>,
 }
 
 impl Cli {
@@ -43,5 +51,152 @@ impl Cli {
         self.public_url
             .as_deref()
             .is_some_and(|url| url.to_ascii_lowercase().starts_with("https://"))
+    }
+}
+
+/// The claims namespace when the configuration names none.
+pub const DEFAULT_CLAIMS_NAMESPACE: &str = "https://ai.example.com/";
+
+/// What `orgdesk.toml` may say.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// Prefix of the custom claims the AI application reads (Auth0 requires a namespace).
+    #[serde(default)]
+    pub claims_namespace: Option<String>,
+    /// The metadata schema, one `[[metadata]]` table per key.
+    #[serde(default)]
+    pub metadata: Option<Vec<MetadataField>>,
+}
+
+/// Why the configuration file was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// It cannot be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// It is not valid TOML or has unknown settings.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl FileConfig {
+    /// Reads `path`, or `orgdesk.toml` in the working folder when no path is given and it exists.
+    ///
+    /// # Errors
+    /// When a named file cannot be read, or a file is invalid.
+    pub fn load(path: Option<&Path>) -> Result<Self, ConfigError> {
+        let default = Path::new("orgdesk.toml");
+        let path = match path {
+            Some(path) => path,
+            None if default.exists() => default,
+            None => return Ok(Self::default()),
+        };
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(&text).map_err(|message| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        })
+    }
+
+    /// Parses the text of a configuration file.
+    ///
+    /// # Errors
+    /// The problem, in words.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let config: Self = toml::from_str(text).map_err(|err| err.to_string())?;
+        if let Some(fields) = &config.metadata {
+            let mut keys: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
+            keys.sort_unstable();
+            if let Some(pair) = keys.windows(2).find(|pair| pair[0] == pair[1]) {
+                return Err(format!("metadata key “{}” is declared twice", pair[0]));
+            }
+            if fields.len() > orgdesk_model::METADATA_MAX_KEYS {
+                return Err(format!(
+                    "{} metadata keys are declared; Auth0 allows {}",
+                    fields.len(),
+                    orgdesk_model::METADATA_MAX_KEYS
+                ));
+            }
+        }
+        Ok(config)
+    }
+
+    /// The schema in force.
+    #[must_use]
+    pub fn schema(&self) -> MetadataSchema {
+        self.metadata
+            .clone()
+            .map_or_else(MetadataSchema::default, |fields| MetadataSchema { fields })
+    }
+
+    /// The claims namespace in force.
+    #[must_use]
+    pub fn claims_namespace(&self) -> String {
+        self.claims_namespace
+            .clone()
+            .unwrap_or_else(|| DEFAULT_CLAIMS_NAMESPACE.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use orgdesk_model::schema::{Editor, FieldKind};
+
+    #[test]
+    fn a_schema_is_read_from_toml() {
+        let config = FileConfig::parse(
+            r#"
+claims_namespace = "https://acme.ai/"
+
+[[metadata]]
+key = "tier"
+label = "Tier"
+kind = "one_of"
+values = ["free", "pro"]
+editable_by = "org_admin"
+claim = "tier"
+"#,
+        )
+        .expect("valid config");
+        let schema = config.schema();
+        assert_eq!(
+            schema.fields[0].kind,
+            FieldKind::OneOf {
+                values: vec!["free".into(), "pro".into()]
+            }
+        );
+        assert_eq!(schema.fields[0].editable_by, Editor::OrgAdmin);
+        assert_eq!(config.claims_namespace(), "https://acme.ai/");
+    }
+
+    #[test]
+    fn unknown_settings_and_duplicate_keys_are_refused() {
+        assert!(FileConfig::parse("colour = 1").is_err());
+        let twice = "[[metadata]]\nkey = \"a\"\nlabel = \"A\"\nkind = \"text\"\n[[metadata]]\nkey = \"a\"\nlabel = \"A\"\nkind = \"text\"\n";
+        assert!(FileConfig::parse(twice)
+            .expect_err("duplicate keys")
+            .contains("twice"));
+    }
+
+    #[test]
+    fn without_a_file_the_built_in_schema_applies() {
+        let config = FileConfig::default();
+        assert!(config.schema().field("ai_models").is_some());
+        assert_eq!(config.claims_namespace(), DEFAULT_CLAIMS_NAMESPACE);
     }
 }

@@ -3,7 +3,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use orgdesk_model::{ErrorBody, ValidationError};
+use orgdesk_model::{ErrorBody, Organization, ValidationError};
 
 use crate::directory::DirectoryError;
 
@@ -25,9 +25,20 @@ pub enum AppError {
     /// A request the API cannot read (bad query string, bad JSON).
     #[error("{0}")]
     BadRequest(String),
-    /// The change clashes with what is stored.
-    #[error("{0}")]
-    Conflict(String),
+    /// The change clashes with what is stored (a taken name).
+    #[error("{message}")]
+    Conflict {
+        /// What clashes.
+        message: String,
+        /// The field at fault.
+        field: Option<&'static str>,
+    },
+    /// The organization changed since the caller read it; the body carries the current one.
+    #[error("Someone else changed this organization since you opened it. Nothing was saved; review their change and apply yours again.")]
+    Stale(Box<Organization>),
+    /// The request body is larger than the API accepts.
+    #[error("The request is too large.")]
+    TooLarge,
     /// The directory cannot be reached; try again later.
     #[error("{message}")]
     Unavailable {
@@ -48,7 +59,8 @@ impl AppError {
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             Self::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             Self::Invalid(_) | Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "invalid_input"),
-            Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Self::Conflict { .. } | Self::Stale(_) => (StatusCode::CONFLICT, "conflict"),
+            Self::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             Self::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -66,7 +78,12 @@ impl IntoResponse for AppError {
             other => other.to_string(),
         };
         let field = match &self {
-            Self::Invalid(err) => Some(err.field.clone()),
+            Self::Invalid(err) if !err.field.is_empty() => Some(err.field.clone()),
+            Self::Conflict { field, .. } => field.map(str::to_owned),
+            _ => None,
+        };
+        let current = match &self {
+            Self::Stale(org) => serde_json::to_value(org).ok(),
             _ => None,
         };
         let mut response = (
@@ -75,6 +92,7 @@ impl IntoResponse for AppError {
                 error: code.to_owned(),
                 message,
                 field,
+                current,
             }),
         )
             .into_response();
@@ -95,7 +113,11 @@ impl From<DirectoryError> for AppError {
     fn from(err: DirectoryError) -> Self {
         match err {
             DirectoryError::NotFound => Self::NotFound,
-            DirectoryError::Conflict(message) => Self::Conflict(message),
+            DirectoryError::Conflict(message) => Self::Conflict {
+                message,
+                field: None,
+            },
+            DirectoryError::Stale(org) => Self::Stale(org),
             DirectoryError::Invalid(err) => Self::Invalid(err),
             DirectoryError::Unavailable {
                 message,

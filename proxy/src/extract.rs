@@ -1,8 +1,13 @@
 //! Extractors whose rejections answer in the API's own error shape.
 
-use axum::extract::{FromRequestParts, Path, Query};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::Json;
+use orgdesk_model::ValidationError;
 use serde::de::DeserializeOwned;
+use tower_http::request_id::RequestId;
 
 use crate::error::AppError;
 
@@ -33,5 +38,57 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
             .await
             .map(|Path(value)| Self(value))
             .map_err(|_| AppError::NotFound)
+    }
+}
+
+/// `Json<T>` whose rejection is the API's error shape: 400 naming an unknown field, 413 for a
+/// body over the limit.
+#[derive(Debug, Clone)]
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(AppError::TooLarge)
+            }
+            Err(JsonRejection::JsonDataError(err)) => {
+                let text = err.body_text();
+                // serde says "unknown field `x`, expected …": name the field for the form.
+                let field = text
+                    .split_once("unknown field `")
+                    .and_then(|(_, rest)| rest.split_once('`'))
+                    .map(|(field, _)| field.to_owned());
+                match field {
+                    Some(field) => Err(AppError::Invalid(ValidationError {
+                        message: format!("“{field}” is not a field this request accepts."),
+                        field,
+                    })),
+                    None => Err(AppError::BadRequest(text)),
+                }
+            }
+            Err(rejection) => Err(AppError::BadRequest(rejection.body_text())),
+        }
+    }
+}
+
+/// The request's id (set by the request-id layer), for audit records.
+#[derive(Debug, Clone, Default)]
+pub struct ReqId(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ReqId {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<RequestId>()
+                .and_then(|id| id.header_value().to_str().ok())
+                .map(str::to_owned),
+        ))
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod assets;
+pub mod audit;
 pub mod config;
 pub mod db;
 pub mod directory;
@@ -29,7 +30,8 @@ use tower_http::request_id::{
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::assets::Assets;
-use crate::config::Cli;
+use crate::audit::AuditLog;
+use crate::config::{Cli, FileConfig};
 use crate::directory::local::{seed_if_empty, LocalDirectory};
 use crate::directory::Directory;
 use crate::session::demo::PERSONAS;
@@ -42,6 +44,8 @@ pub struct AppState {
     pub directory: Arc<dyn Directory>,
     /// Server-side sessions.
     pub sessions: SessionStore,
+    /// The audit log.
+    pub audit: AuditLog,
     /// Fixed for the life of the process.
     pub settings: Arc<Settings>,
 }
@@ -55,6 +59,10 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// The built app, when there is one.
     pub assets: Option<Assets>,
+    /// The metadata keys organizations carry.
+    pub schema: orgdesk_model::schema::MetadataSchema,
+    /// The prefix of custom token claims.
+    pub claims_namespace: String,
 }
 
 /// Why orgdesk could not start.
@@ -74,6 +82,9 @@ pub enum StartError {
     /// Real mode needs Auth0 configuration that this build cannot use yet.
     #[error("real mode (Auth0) is not available in this build yet; start with --demo to use the embedded store")]
     RealModeUnavailable,
+    /// The configuration file is unusable.
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
     /// The listen address is taken or not allowed.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -95,6 +106,7 @@ pub async fn demo_state(
     data_dir: &Path,
     assets_dir: &Path,
     secure_cookies: bool,
+    config: &FileConfig,
 ) -> Result<AppState, StartError> {
     let pool = db::open(data_dir).await?;
     if seed_if_empty(&pool)
@@ -112,11 +124,14 @@ pub async fn demo_state(
     }
     Ok(AppState {
         directory: Arc::new(LocalDirectory::new(pool.clone())),
-        sessions: SessionStore::new(pool),
+        sessions: SessionStore::new(pool.clone()),
+        audit: AuditLog::new(pool),
         settings: Arc::new(Settings {
             mode: Mode::Demo,
             secure_cookies,
             assets,
+            schema: config.schema(),
+            claims_namespace: config.claims_namespace(),
         }),
     })
 }
@@ -178,10 +193,12 @@ pub fn app(state: AppState) -> Router {
             .map_or(&[][..], |a| &a.inline_script_hashes[..]),
     );
     let csp = HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'none'"));
-    let api = routes::api().layer(SetResponseHeaderLayer::overriding(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store"),
-    ));
+    let api = routes::api()
+        .layer(axum::extract::DefaultBodyLimit::max(routes::MAX_BODY_BYTES))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -238,7 +255,8 @@ pub async fn serve(cli: Cli) -> Result<(), StartError> {
     if !cli.demo {
         return Err(StartError::RealModeUnavailable);
     }
-    let state = demo_state(&cli.data_dir, &cli.assets, cli.is_https()).await?;
+    let config = FileConfig::load(cli.config.as_deref())?;
+    let state = demo_state(&cli.data_dir, &cli.assets, cli.is_https(), &config).await?;
     let listener = tokio::net::TcpListener::bind(cli.listen)
         .await
         .map_err(|source| StartError::Bind {

@@ -107,3 +107,18 @@ CREATE TABLE IF NOT EXISTS tenant_settings (
     id       INTEGER PRIMARY KEY CHECK (id = 1),
     settings TEXT NOT NULL
 );
+
+-- Append-only: orgdesk has no statement that updates or deletes a row here.
+CREATE TABLE IF NOT EXISTS audit_log (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    at          INTEGER NOT NULL,
+    actor_id    TEXT NOT NULL,
+    actor_email TEXT NOT NULL,
+    actor_role  TEXT NOT NULL,
+    org_id      TEXT,
+    action      TEXT NOT NULL,
+    changes     TEXT NOT NULL DEFAULT '[]',
+    outcome     TEXT NOT NULL,
+    request_id  TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_log_org ON audit_log (org_id, id);

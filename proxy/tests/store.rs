@@ -14,7 +14,7 @@ async fn seeding_happens_once_and_data_survives_a_restart() {
     let data = dir.path().join("data");
     let assets = dir.path().join("none");
 
-    let state = orgdesk_proxy::demo_state(&data, &assets, false)
+    let state = orgdesk_proxy::demo_state(&data, &assets, false, &Default::default())
         .await
         .unwrap();
     drop(state);
@@ -65,7 +65,7 @@ async fn a_corrupt_database_is_a_clear_error_naming_the_file() {
         b"this is not a database, just some text that is long enough",
     )
     .unwrap();
-    let err = orgdesk_proxy::demo_state(&data, dir.path(), false)
+    let err = orgdesk_proxy::demo_state(&data, dir.path(), false, &Default::default())
         .await
         .err()
         .expect("a corrupt file must not open");
@@ -81,7 +81,7 @@ async fn a_data_dir_that_is_a_file_is_a_clear_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     std::fs::write(&data, b"a file").unwrap();
-    let err = orgdesk_proxy::demo_state(&data, dir.path(), false)
+    let err = orgdesk_proxy::demo_state(&data, dir.path(), false, &Default::default())
         .await
         .err()
         .expect("a file is not a folder");

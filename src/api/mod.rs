@@ -98,6 +98,7 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
             error: "http_error".into(),
             message: format!("The request failed with status {status}."),
             field: None,
+            current: None,
         });
     Err(ApiError {
         status,

@@ -117,7 +117,7 @@ pub fn OrgTable(
                     <tr>
                         <th scope="col">"Organization"</th>
                         <th scope="col">"Primary colour"</th>
-                        <th scope="col">"ID"</th>
+                        <th scope="col" class="od-col--wide-only">"ID"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -145,7 +145,7 @@ pub fn OrgTable(
                                     </div>
                                 </td>
                                 <td><Swatch color with_label=true/></td>
-                                <td><code class="od-id">{id}</code></td>
+                                <td class="od-col--wide-only"><code class="od-id">{id}</code></td>
                             </tr>
                         }
                     }).collect_view()}

@@ -1,22 +1,43 @@
 //! Organizations: the paged list and one organization.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use orgdesk_model::{OrgId, Organization, Page};
+use orgdesk_model::diff::org_changes;
+use orgdesk_model::input::{apply, NewOrgInput, OrgPatchInput};
+use orgdesk_model::schema::MetadataRuleError;
+use orgdesk_model::{Metadata, OrgId, Organization, Page};
 use serde::Deserialize;
+use serde_json::{Map, Value};
 
 use crate::access::{self, Action};
-use crate::directory::{OrgQuery, MAX_PER_PAGE};
+use crate::directory::{OrgCounts, OrgQuery, OrgUpdate, MAX_PER_PAGE};
 use crate::error::AppError;
-use crate::extract::{ApiPath, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, ReqId};
 use crate::session::Session;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/orgs", get(list))
-        .route("/orgs/{org_id}", get(read))
+        .route("/orgs", get(list).post(create))
+        .route("/orgs/{org_id}", get(read).patch(update).delete(remove))
+        .route("/orgs/{org_id}/counts", get(counts))
+        .route("/orgs/{org_id}/claims-preview", get(claims_preview))
+}
+
+/// A path's org id: malformed ids name nothing, so they are 404 like unknown ones.
+fn org_id(raw: &str) -> Result<OrgId, AppError> {
+    OrgId::parse(raw).map_err(|_| AppError::NotFound)
+}
+
+fn metadata_error(err: MetadataRuleError) -> AppError {
+    match err {
+        MetadataRuleError::Invalid(err) => AppError::Invalid(err),
+        MetadataRuleError::NotEditable { .. } => {
+            AppError::Forbidden("Your role cannot change that metadata key.")
+        }
+    }
 }
 
 /// The query string of `GET /api/orgs`.
@@ -58,9 +79,9 @@ async fn list(
 async fn read(
     session: Session,
     State(state): State<AppState>,
-    ApiPath(org_id): ApiPath<String>,
+    ApiPath(raw_id): ApiPath<String>,
 ) -> Result<Json<Organization>, AppError> {
-    let org_id = OrgId::parse(&org_id).map_err(|_| AppError::NotFound)?;
+    let org_id = org_id(&raw_id)?;
     access::authorize(&session, Action::ReadOrg, Some(&org_id))?;
     state
         .directory
@@ -68,4 +89,203 @@ async fn read(
         .await?
         .map(Json)
         .ok_or(AppError::NotFound)
+}
+
+async fn create(
+    session: Session,
+    State(state): State<AppState>,
+    ReqId(request_id): ReqId,
+    ApiJson(input): ApiJson<NewOrgInput>,
+) -> Result<(StatusCode, Json<Organization>), AppError> {
+    access::authorize(&session, Action::CreateOrg, None)?;
+    let mut new = input.parse()?;
+    new.metadata = state
+        .settings
+        .schema
+        .check_change(
+            session.role,
+            &Metadata::default(),
+            new.metadata.entries().clone(),
+            true,
+        )
+        .map_err(metadata_error)?;
+    let created = match state.directory.create_org(&new).await {
+        Ok(org) => org,
+        Err(crate::directory::DirectoryError::Conflict(message)) => {
+            return Err(AppError::Conflict {
+                message,
+                field: Some("name"),
+            })
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let empty = Organization {
+        id: created.id.clone(),
+        name: created.name.clone(),
+        display_name: None,
+        branding: None,
+        metadata: Metadata::default(),
+    };
+    let mut changes = org_changes(&empty, &created);
+    changes.insert(
+        0,
+        orgdesk_model::diff::Change {
+            field: "name".into(),
+            label: "Name".into(),
+            kind: orgdesk_model::diff::ValueKind::Text,
+            before: None,
+            after: Some(created.name.to_string()),
+        },
+    );
+    state
+        .audit
+        .record(
+            &session,
+            Some(&created.id),
+            "org.create",
+            &changes,
+            "ok",
+            request_id.as_deref(),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+async fn update(
+    session: Session,
+    State(state): State<AppState>,
+    ReqId(request_id): ReqId,
+    ApiPath(raw_id): ApiPath<String>,
+    ApiJson(input): ApiJson<OrgPatchInput>,
+) -> Result<Json<Organization>, AppError> {
+    let org_id = org_id(&raw_id)?;
+    access::authorize(&session, Action::ReadOrg, Some(&org_id))?;
+    let patch = input.parse()?;
+    if patch.display_name.is_some() {
+        access::authorize(&session, Action::RenameOrg, Some(&org_id))?;
+    }
+    if patch.branding.is_some() {
+        access::authorize(&session, Action::EditBranding, Some(&org_id))?;
+    }
+    if patch.metadata.is_some() {
+        access::authorize(&session, Action::EditMetadata, Some(&org_id))?;
+    }
+    // Auth0 replaces metadata whole, so this is read-modify-write: one read, one write.
+    let current = state
+        .directory
+        .get_org(&org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (metadata, base) = match (&patch.metadata, &patch.base_metadata) {
+        (Some(after), Some(base)) => {
+            let base = Metadata::parse(base.clone())?;
+            if base != current.metadata {
+                return Err(AppError::Stale(Box::new(current)));
+            }
+            let checked = state
+                .settings
+                .schema
+                .check_change(session.role, &current.metadata, after.clone(), false)
+                .map_err(metadata_error)?;
+            (Some(checked), Some(base))
+        }
+        _ => (None, None),
+    };
+    let after = apply(&current, &patch, metadata.clone());
+    let changes = org_changes(&current, &after);
+    if changes.is_empty() {
+        return Ok(Json(current));
+    }
+    let update = OrgUpdate {
+        display_name: patch.display_name,
+        branding: patch.branding,
+        metadata,
+    };
+    let saved = state
+        .directory
+        .update_org(&org_id, &update, base.as_ref())
+        .await?;
+    state
+        .audit
+        .record(
+            &session,
+            Some(&org_id),
+            "org.update",
+            &changes,
+            "ok",
+            request_id.as_deref(),
+        )
+        .await?;
+    Ok(Json(saved))
+}
+
+async fn remove(
+    session: Session,
+    State(state): State<AppState>,
+    ReqId(request_id): ReqId,
+    ApiPath(raw_id): ApiPath<String>,
+) -> Result<StatusCode, AppError> {
+    let org_id = org_id(&raw_id)?;
+    access::authorize(&session, Action::DeleteOrg, Some(&org_id))?;
+    let current = state
+        .directory
+        .get_org(&org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let counts = state.directory.org_counts(&org_id).await?;
+    state.directory.delete_org(&org_id).await?;
+    let change = |field: &str, label: &str, before: String| orgdesk_model::diff::Change {
+        field: field.into(),
+        label: label.into(),
+        kind: orgdesk_model::diff::ValueKind::Text,
+        before: Some(before),
+        after: None,
+    };
+    let changes = [
+        change("name", "Name", current.name.to_string()),
+        change("members", "Members", counts.members.to_string()),
+        change("invitations", "Invitations", counts.invitations.to_string()),
+    ];
+    state
+        .audit
+        .record(
+            &session,
+            Some(&org_id),
+            "org.delete",
+            &changes,
+            "ok",
+            request_id.as_deref(),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn counts(
+    session: Session,
+    State(state): State<AppState>,
+    ApiPath(raw_id): ApiPath<String>,
+) -> Result<Json<OrgCounts>, AppError> {
+    let org_id = org_id(&raw_id)?;
+    access::authorize(&session, Action::ReadOrg, Some(&org_id))?;
+    Ok(Json(state.directory.org_counts(&org_id).await?))
+}
+
+async fn claims_preview(
+    session: Session,
+    State(state): State<AppState>,
+    ApiPath(raw_id): ApiPath<String>,
+) -> Result<Json<Map<String, Value>>, AppError> {
+    let org_id = org_id(&raw_id)?;
+    access::authorize(&session, Action::ReadOrg, Some(&org_id))?;
+    let org = state
+        .directory
+        .get_org(&org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(orgdesk_model::claims::claims_preview(
+        &org,
+        &state.settings.schema,
+        &state.settings.claims_namespace,
+        None,
+    )))
 }

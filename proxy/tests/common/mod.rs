@@ -11,8 +11,9 @@ use axum::body::Body;
 use axum::http::{header, Request, Response, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
-use orgdesk_model::{OrgId, Organization, Page};
-use orgdesk_proxy::directory::{Directory, DirectoryError, OrgQuery};
+use orgdesk_model::input::NewOrg;
+use orgdesk_model::{Metadata, OrgId, Organization, Page};
+use orgdesk_proxy::directory::{Directory, DirectoryError, OrgCounts, OrgQuery, OrgUpdate};
 use orgdesk_proxy::AppState;
 use serde_json::Value;
 use tower::ServiceExt;
@@ -37,6 +38,27 @@ impl Directory for Counting {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.get_org(id).await
     }
+    async fn create_org(&self, org: &NewOrg) -> Result<Organization, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.create_org(org).await
+    }
+    async fn update_org(
+        &self,
+        id: &OrgId,
+        update: &OrgUpdate,
+        expected: Option<&Metadata>,
+    ) -> Result<Organization, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.update_org(id, update, expected).await
+    }
+    async fn delete_org(&self, id: &OrgId) -> Result<(), DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.delete_org(id).await
+    }
+    async fn org_counts(&self, id: &OrgId) -> Result<OrgCounts, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.org_counts(id).await
+    }
 }
 
 pub struct TestApp {
@@ -58,10 +80,14 @@ impl TestApp {
 
     pub async fn in_dir(dir: tempfile::TempDir, assets: Option<&Path>) -> Self {
         let missing = dir.path().join("no-assets");
-        let mut state: AppState =
-            orgdesk_proxy::demo_state(&dir.path().join("data"), assets.unwrap_or(&missing), false)
-                .await
-                .unwrap();
+        let mut state: AppState = orgdesk_proxy::demo_state(
+            &dir.path().join("data"),
+            assets.unwrap_or(&missing),
+            false,
+            &Default::default(),
+        )
+        .await
+        .unwrap();
         let counter = Arc::new(Counting {
             inner: state.directory.clone(),
             calls: AtomicUsize::new(0),
@@ -111,6 +137,35 @@ impl TestApp {
             request = request.header(header::COOKIE, cookie);
         }
         let response = self.send(request.body(Body::empty()).unwrap()).await;
+        let status = response.status();
+        (status, body_json(response).await)
+    }
+}
+
+impl TestApp {
+    /// Sends a JSON request as `who`, with the CSRF token and a same-origin Origin.
+    pub async fn call(
+        &self,
+        method: &str,
+        uri: &str,
+        who: &Signed,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, format!("http://{HOST}"))
+            .header(header::COOKIE, &who.cookie)
+            .header("x-csrf-token", &who.csrf);
+        let body = match body {
+            Some(json) => {
+                request = request.header(header::CONTENT_TYPE, "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        let response = self.send(request.body(body).unwrap()).await;
         let status = response.status();
         (status, body_json(response).await)
     }

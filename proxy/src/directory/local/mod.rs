@@ -10,7 +10,10 @@ use orgdesk_model::{
 };
 use sqlx::{Row, SqlitePool};
 
-use super::{Directory, DirectoryError, OrgQuery};
+use orgdesk_model::input::NewOrg;
+
+use super::{Directory, DirectoryError, OrgCounts, OrgQuery, OrgUpdate};
+use crate::db::now;
 
 pub use seed::seed_if_empty;
 
@@ -84,6 +87,48 @@ fn org_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Organization, Directory
     })
 }
 
+/// A new id in Auth0's style: a prefix and 16 letters and digits.
+///
+/// # Errors
+/// When the system has no randomness to give.
+pub fn new_id(prefix: &str) -> Result<String, DirectoryError> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|err| DirectoryError::Internal(format!("random: {err}")))?;
+    let suffix: String = bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect();
+    Ok(format!("{prefix}{suffix}"))
+}
+
+fn branding_columns(
+    branding: Option<&Branding>,
+) -> (Option<String>, Option<String>, Option<String>) {
+    let colors = branding.and_then(|b| b.colors.as_ref());
+    (
+        branding
+            .and_then(|b| b.logo_url.as_ref())
+            .map(ToString::to_string),
+        colors
+            .and_then(|c| c.primary.as_ref())
+            .map(ToString::to_string),
+        colors
+            .and_then(|c| c.page_background.as_ref())
+            .map(ToString::to_string),
+    )
+}
+
+fn metadata_json(metadata: &Metadata) -> Result<String, DirectoryError> {
+    serde_json::to_string(metadata.entries())
+        .map_err(|err| DirectoryError::Internal(format!("metadata: {err}")))
+}
+
+fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
 const ORG_COLUMNS: &str =
     "id, name, display_name, logo_url, primary_color, page_background, metadata";
 
@@ -127,6 +172,100 @@ impl Directory for LocalDirectory {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(org_from_row).transpose()
+    }
+
+    async fn create_org(&self, org: &NewOrg) -> Result<Organization, DirectoryError> {
+        let id = new_id("org_")?;
+        let (logo, primary, background) = branding_columns(org.branding.as_ref());
+        let result = sqlx::query("INSERT INTO orgs (id, name, display_name, logo_url, primary_color, page_background, metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+            .bind(&id)
+            .bind(org.name.as_str())
+            .bind(org.display_name.as_ref().map(DisplayName::as_str))
+            .bind(logo)
+            .bind(primary)
+            .bind(background)
+            .bind(metadata_json(&org.metadata)?)
+            .bind(now())
+            .execute(&self.pool)
+            .await;
+        match result {
+            Err(err) if is_unique_violation(&err) => {
+                return Err(DirectoryError::Conflict(format!(
+                    "An organization named “{}” already exists.",
+                    org.name
+                )))
+            }
+            other => other?,
+        };
+        let id = OrgId::parse(&id).map_err(|err| DirectoryError::Internal(err.to_string()))?;
+        self.get_org(&id).await?.ok_or(DirectoryError::NotFound)
+    }
+
+    async fn update_org(
+        &self,
+        id: &OrgId,
+        update: &OrgUpdate,
+        expected_metadata: Option<&Metadata>,
+    ) -> Result<Organization, DirectoryError> {
+        // One transaction: the metadata comparison and the write cannot be interleaved.
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id = ?1"))
+            .bind(id.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let current = row
+            .as_ref()
+            .map(org_from_row)
+            .transpose()?
+            .ok_or(DirectoryError::NotFound)?;
+        if expected_metadata.is_some_and(|expected| *expected != current.metadata) {
+            return Err(DirectoryError::Stale(Box::new(current)));
+        }
+        let display_name = update
+            .display_name
+            .as_ref()
+            .or(current.display_name.as_ref());
+        let branding = match &update.branding {
+            Some(branding) => branding.as_ref(),
+            None => current.branding.as_ref(),
+        };
+        let (logo, primary, background) = branding_columns(branding);
+        let metadata = update.metadata.as_ref().unwrap_or(&current.metadata);
+        sqlx::query("UPDATE orgs SET display_name = ?2, logo_url = ?3, primary_color = ?4, page_background = ?5, metadata = ?6 WHERE id = ?1")
+            .bind(id.as_str())
+            .bind(display_name.map(DisplayName::as_str))
+            .bind(logo)
+            .bind(primary)
+            .bind(background)
+            .bind(metadata_json(metadata)?)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        self.get_org(id).await?.ok_or(DirectoryError::NotFound)
+    }
+
+    async fn delete_org(&self, id: &OrgId) -> Result<(), DirectoryError> {
+        let deleted = sqlx::query("DELETE FROM orgs WHERE id = ?1")
+            .bind(id.as_str())
+            .execute(&self.pool)
+            .await?;
+        if deleted.rows_affected() == 0 {
+            return Err(DirectoryError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn org_counts(&self, id: &OrgId) -> Result<OrgCounts, DirectoryError> {
+        let (members, invitations): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM org_members WHERE org_id = ?1), (SELECT COUNT(*) FROM invitations WHERE org_id = ?1)",
+        )
+        .bind(id.as_str())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(OrgCounts {
+            members: u64::try_from(members).unwrap_or(0),
+            invitations: u64::try_from(invitations).unwrap_or(0),
+        })
     }
 }
 
