@@ -9,10 +9,11 @@ use crate::api;
 use crate::components::shell::Shell;
 use crate::components::skeleton::PageSkeleton;
 use crate::components::toast::{provide_toaster, Toaster};
+use crate::pages::audit::AuditPage;
 use crate::pages::not_found::NotFound;
-use crate::pages::org_detail::OrgDetail;
+use crate::pages::org_detail::{OrgDetail, OrgTab};
 use crate::pages::orgs::OrgList;
-use crate::pages::upcoming::{AuditPage, RolesPage, SettingsPage, UsersPage};
+use crate::pages::upcoming::{RolesPage, SettingsPage, UsersPage};
 
 /// The whole app: sign-in check, then the shell with its routes.
 #[component]
@@ -52,7 +53,9 @@ fn SignedIn(
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/") view=move || view! { <Redirect path=home.clone()/> }/>
                 <Route path=path!("/orgs") view=OrgList/>
-                <Route path=path!("/orgs/:id") view=OrgDetail/>
+                <Route path=path!("/orgs/:id") view=|| view! { <OrgDetail tab=OrgTab::Overview/> }/>
+                <Route path=path!("/orgs/:id/branding") view=|| view! { <OrgDetail tab=OrgTab::Branding/> }/>
+                <Route path=path!("/orgs/:id/access") view=|| view! { <OrgDetail tab=OrgTab::Access/> }/>
                 <Route path=path!("/users") view=UsersPage/>
                 <Route path=path!("/roles") view=RolesPage/>
                 <Route path=path!("/settings") view=SettingsPage/>

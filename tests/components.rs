@@ -166,3 +166,140 @@ async fn searching_narrows_the_rows_and_explains_an_empty_result() {
         .unwrap_or_default()
         .contains("no-such-org"));
 }
+
+mod studio {
+    use super::*;
+    use orgdesk_model::{Me, MeUser, Mode, Organization, Role};
+    use orgdesk_web::pages::branding::BrandingStudio;
+
+    fn omar() -> Me {
+        Me {
+            user: MeUser {
+                id: "auth0|1".into(),
+                email: "omar@ai-organization.example".into(),
+                name: "Omar Okafor".into(),
+                picture: None,
+            },
+            role: Role::OrgAdmin,
+            org_id: orgdesk_model::OrgId::parse("org_ai1").ok(),
+            capabilities: vec!["orgs:read".into(), "branding:write".into()],
+            csrf_token: "t".into(),
+            mode: Mode::Demo,
+        }
+    }
+
+    fn ai_org() -> Organization {
+        serde_json::from_value(json!({
+            "id": "org_ai1", "name": "ai-organization", "display_name": "AI Organization",
+            "branding": {"colors": {"primary": "#0000ff", "page_background": "#0b1437"}}
+        }))
+        .unwrap()
+    }
+
+    fn mount_studio() -> web_sys::HtmlElement {
+        mount_fresh(|| {
+            provide_context(omar());
+            view! { <Router><BrandingStudio org=ai_org() reload=Callback::new(|()| ())/></Router> }
+                .into_any()
+        })
+    }
+
+    fn set_input(host: &web_sys::HtmlElement, selector: &str, text: &str) {
+        let input: web_sys::HtmlInputElement = host
+            .query_selector(selector)
+            .unwrap()
+            .unwrap()
+            .unchecked_into();
+        input.set_value(text);
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        input
+            .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+            .unwrap();
+    }
+
+    fn button_colour(host: &web_sys::HtmlElement) -> String {
+        let button: web_sys::HtmlElement = host
+            .query_selector("[data-caption=Edited] [data-testid=preview-button]")
+            .unwrap()
+            .unwrap()
+            .unchecked_into();
+        button
+            .style()
+            .get_property_value("background-color")
+            .unwrap()
+    }
+
+    fn save_disabled(host: &web_sys::HtmlElement) -> bool {
+        host.query_selector("[data-testid=save]")
+            .unwrap()
+            .unwrap()
+            .has_attribute("disabled")
+    }
+
+    fn links_grade(host: &web_sys::HtmlElement) -> String {
+        let items = host.query_selector_all(".od-contrast__item").unwrap();
+        (0..items.length())
+            .filter_map(|i| items.item(i))
+            .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+            .find(|el| {
+                el.text_content()
+                    .unwrap_or_default()
+                    .contains("Links on the sign-in box")
+            })
+            .and_then(|el| el.get_attribute("data-grade"))
+            .unwrap_or_default()
+    }
+
+    #[wasm_bindgen_test]
+    async fn typing_a_colour_repaints_the_preview_at_once() {
+        let host = mount_studio();
+        eventually("the preview paints the saved blue", || {
+            button_colour(&host) == "rgb(0, 0, 255)"
+        })
+        .await;
+        assert!(save_disabled(&host), "nothing changed yet");
+        set_input(&host, "#primary-color", "#5B21B6");
+        eventually("the preview follows the typing", || {
+            button_colour(&host) == "rgb(91, 33, 182)"
+        })
+        .await;
+        assert!(!save_disabled(&host), "a valid change can be saved");
+    }
+
+    #[wasm_bindgen_test]
+    async fn an_invalid_hex_is_explained_and_disables_save() {
+        let host = mount_studio();
+        set_input(&host, "#primary-color", "#5b21b6");
+        eventually("a valid change enables Save", || !save_disabled(&host)).await;
+        set_input(&host, "#primary-color", "#12345");
+        eventually("the rule is explained", || {
+            host.text_content()
+                .unwrap_or_default()
+                .contains("3 or 6 hexadecimal digits")
+        })
+        .await;
+        assert!(save_disabled(&host), "an invalid colour cannot be saved");
+        // The preview keeps the saved colour instead of breaking.
+        assert_eq!(button_colour(&host), "rgb(0, 0, 255)");
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_contrast_badge_flips_at_four_and_a_half_to_one() {
+        let host = mount_studio();
+        set_input(&host, "#primary-color", "#777777");
+        eventually("#777777 on white (4.48:1) fails", || {
+            links_grade(&host) == "Fails"
+        })
+        .await;
+        assert!(
+            host.text_content().unwrap_or_default().contains("Use #"),
+            "a fix is offered"
+        );
+        set_input(&host, "#primary-color", "#767676");
+        eventually("#767676 on white (4.54:1) passes AA", || {
+            links_grade(&host) == "AA"
+        })
+        .await;
+    }
+}

@@ -1,5 +1,7 @@
 //! What a change does, field by field, for the confirmation before saving and the audit log.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::org::Organization;
@@ -111,9 +113,53 @@ pub fn org_changes(before: &Organization, after: &Organization) -> Vec<Change> {
     changes
 }
 
+/// Applies what changed from `base` to `mine` on top of `theirs`: keys the person did not touch
+/// keep whatever someone else saved meanwhile (a three-way merge; on the same key, theirs loses
+/// to the person's own edit, which they confirm after seeing both).
+#[must_use]
+pub fn rebase_metadata(
+    base: &BTreeMap<String, String>,
+    mine: &BTreeMap<String, String>,
+    theirs: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let mut merged = theirs.clone();
+    for key in base.keys().chain(mine.keys()) {
+        if base.get(key) != mine.get(key) {
+            match mine.get(key) {
+                Some(value) => merged.insert(key.clone(), value.clone()),
+                None => merged.remove(key),
+            };
+        }
+    }
+    merged
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn rebasing_keeps_their_keys_and_applies_mine() {
+        let base = map(&[("region", "us"), ("quota", "5"), ("old", "x")]);
+        let mine = map(&[("region", "us"), ("quota", "42")]);
+        let theirs = map(&[("region", "eu"), ("quota", "5"), ("old", "x"), ("new", "y")]);
+        assert_eq!(
+            rebase_metadata(&base, &mine, &theirs),
+            map(&[("region", "eu"), ("quota", "42"), ("new", "y")])
+        );
+        assert_eq!(
+            rebase_metadata(&base, &base, &theirs),
+            theirs,
+            "no edit, nothing of mine"
+        );
+    }
 
     fn org(json: &str) -> Organization {
         serde_json::from_str(json).expect("test org")

@@ -194,6 +194,13 @@ claim = "tier"
     }
 
     #[test]
+    fn the_example_file_documents_exactly_the_built_in_defaults() {
+        let example = FileConfig::parse(include_str!("../../orgdesk.example.toml")).expect("the example parses");
+        assert_eq!(example.schema(), MetadataSchema::default());
+        assert_eq!(example.claims_namespace(), DEFAULT_CLAIMS_NAMESPACE);
+    }
+
+    #[test]
     fn without_a_file_the_built_in_schema_applies() {
         let config = FileConfig::default();
         assert!(config.schema().field("ai_models").is_some());

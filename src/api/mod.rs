@@ -1,5 +1,6 @@
 //! The typed client of the proxy's API: the only place in the app that knows URLs.
 
+pub mod audit;
 pub mod auth;
 pub mod orgs;
 
@@ -27,6 +28,8 @@ pub struct ApiError {
     pub field: Option<String>,
     /// The proxy's request id, to quote when reporting a problem.
     pub request_id: Option<String>,
+    /// On a conflict, what is stored now.
+    pub current: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -39,6 +42,7 @@ impl ApiError {
             ),
             field: None,
             request_id: None,
+            current: None,
         }
     }
 
@@ -86,6 +90,7 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
             message: format!("orgdesk sent an answer this page cannot read: {err}"),
             field: None,
             request_id,
+            current: None,
         });
     }
     if status == 401 {
@@ -106,6 +111,7 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
         message: body.message,
         field: body.field,
         request_id,
+        current: body.current,
     })
 }
 
@@ -136,6 +142,33 @@ pub(crate) fn with_csrf(builder: RequestBuilder) -> RequestBuilder {
     builder
         .header("x-csrf-token", &token)
         .header("accept", "application/json")
+}
+
+/// Sends JSON with the CSRF token and reads the JSON answer.
+pub(crate) async fn send_json<B: serde::Serialize, T: DeserializeOwned>(
+    method: gloo_net::http::Method,
+    url: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    send(with_csrf(RequestBuilder::new(url).method(method)).json(body)).await
+}
+
+/// Sends a request without a body that answers 204.
+pub(crate) async fn send_no_content(
+    method: gloo_net::http::Method,
+    url: &str,
+) -> Result<(), ApiError> {
+    let request = with_csrf(RequestBuilder::new(url).method(method))
+        .build()
+        .map_err(|err| ApiError::network(&err))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|err| ApiError::network(&err))?;
+    if response.status() == 204 {
+        return Ok(());
+    }
+    read::<serde_json::Value>(response).await.map(|_| ())
 }
 
 /// POSTs without a body and reads the JSON answer.

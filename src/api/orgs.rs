@@ -1,8 +1,11 @@
 //! Organizations.
 
+use gloo_net::http::Method;
+use orgdesk_model::api::{OrgCounts, SchemaInfo};
+use orgdesk_model::input::{NewOrgInput, OrgPatchInput};
 use orgdesk_model::{OrgId, Organization, Page};
 
-use super::{encode, get, ApiError};
+use super::{encode, get, send_json, send_no_content, ApiError};
 
 /// One page of organizations whose name or display name contains `q`.
 ///
@@ -24,4 +27,54 @@ pub async fn list(q: String, page: u32, per_page: u32) -> Result<Page<Organizati
 /// 404 when it does not exist or is not the caller's to see.
 pub async fn get_one(id: OrgId) -> Result<Organization, ApiError> {
     get(&format!("/api/orgs/{}", encode(id.as_str()))).await
+}
+
+/// Creates an organization.
+///
+/// # Errors
+/// 400 naming the field at fault, 409 when the name is taken.
+pub async fn create(input: NewOrgInput) -> Result<Organization, ApiError> {
+    send_json(Method::POST, "/api/orgs", &input).await
+}
+
+/// Changes an organization.
+///
+/// # Errors
+/// 400 naming the field, 403 for a part the caller may not change, 409 (with the current
+/// organization) when its metadata changed since it was read.
+pub async fn update(id: OrgId, patch: OrgPatchInput) -> Result<Organization, ApiError> {
+    send_json(
+        Method::PATCH,
+        &format!("/api/orgs/{}", encode(id.as_str())),
+        &patch,
+    )
+    .await
+}
+
+/// Deletes an organization.
+///
+/// # Errors
+/// 403 unless a platform admin, 404 when it is already gone.
+pub async fn delete(id: OrgId) -> Result<(), ApiError> {
+    send_no_content(
+        Method::DELETE,
+        &format!("/api/orgs/{}", encode(id.as_str())),
+    )
+    .await
+}
+
+/// Members and invitations of an organization.
+///
+/// # Errors
+/// 404 when it does not exist or is not the caller's.
+pub async fn counts(id: OrgId) -> Result<OrgCounts, ApiError> {
+    get(&format!("/api/orgs/{}/counts", encode(id.as_str()))).await
+}
+
+/// The metadata schema and Auth0's limits.
+///
+/// # Errors
+/// When the proxy cannot be reached.
+pub async fn schema() -> Result<SchemaInfo, ApiError> {
+    get("/api/metadata-schema").await
 }

@@ -1,6 +1,10 @@
 //! One module per screen.
 
+pub mod audit;
+pub mod branding;
 pub mod not_found;
+pub mod org_access;
 pub mod org_detail;
 pub mod orgs;
+pub mod save_flow;
 pub mod upcoming;

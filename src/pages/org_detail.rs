@@ -1,21 +1,42 @@
-//! One organization: its header, branding and metadata.
+//! One organization: header, tabs, and the tab's content (overview, branding, access).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
-use orgdesk_model::{Me, OrgId, Organization, Role, METADATA_MAX_KEYS};
+use leptos_router::hooks::{use_navigate, use_params_map};
+use orgdesk_model::input::OrgPatchInput;
+use orgdesk_model::{DisplayName, Me, OrgId, Organization, Role, METADATA_MAX_KEYS};
 
 use crate::api;
 use crate::components::copy_button::CopyButton;
 use crate::components::error_view::ErrorView;
+use crate::components::modal::Modal;
 use crate::components::org_avatar::OrgAvatar;
 use crate::components::page_header::PageHeader;
 use crate::components::skeleton::DetailSkeleton;
 use crate::components::swatch::Swatch;
+use crate::components::tabs::OrgTabs;
+use crate::components::toast::{use_toasts, ToastKind};
+use crate::pages::branding::BrandingStudio;
 use crate::pages::not_found::NotFound;
+use crate::pages::org_access::AccessTab;
+use crate::pages::save_flow::SaveFlow;
 
-/// The organization named in the address.
+/// Which tab of the organization page is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgTab {
+    /// Name, id, branding and metadata at a glance.
+    Overview,
+    /// The branding studio.
+    Branding,
+    /// Metadata (AI access) and the claims preview.
+    Access,
+}
+
+/// The organization named in the address, on the given tab.
 #[component]
-pub fn OrgDetail() -> impl IntoView {
+pub fn OrgDetail(
+    /// The tab to show.
+    tab: OrgTab,
+) -> impl IntoView {
     let params = use_params_map();
     let org = LocalResource::new(move || {
         let id = params.read().get("id").unwrap_or_default();
@@ -27,11 +48,12 @@ pub fn OrgDetail() -> impl IntoView {
             }
         }
     });
+    let reload = Callback::new(move |()| org.refetch());
     view! {
         <Transition fallback=|| view! { <DetailSkeleton/> }>
             {move || Suspend::new(async move {
                 match org.await {
-                    Ok(Some(org)) => view! { <OrgView org/> }.into_any(),
+                    Ok(Some(org)) => view! { <OrgView org tab reload/> }.into_any(),
                     Ok(None) => view! { <NotFound/> }.into_any(),
                     Err(err) if err.is_not_found() => view! { <NotFound/> }.into_any(),
                     Err(err) => view! { <ErrorView err/> }.into_any(),
@@ -46,12 +68,60 @@ pub fn OrgDetail() -> impl IntoView {
 fn OrgView(
     /// The organization.
     org: Organization,
+    /// The tab.
+    tab: OrgTab,
+    /// Loads the organization again after a save.
+    reload: Callback<()>,
 ) -> impl IntoView {
     let me = use_context::<Me>();
-    let trail = match me.map(|m| m.role) {
+    let trail = match me.as_ref().map(|m| m.role) {
         Some(Role::PlatformAdmin) => vec![("Organizations".to_owned(), "/orgs".to_owned())],
         _ => Vec::new(),
     };
+    let base = format!("/orgs/{}", org.id);
+    let (current, title) = match tab {
+        OrgTab::Overview => ("overview", org.label().to_owned()),
+        OrgTab::Branding => ("branding", "Branding".to_owned()),
+        OrgTab::Access => ("access", "Access".to_owned()),
+    };
+    let mut trail = trail;
+    if tab != OrgTab::Overview {
+        trail.push((org.label().to_owned(), base.clone()));
+    }
+    let content = match tab {
+        OrgTab::Overview => view! { <Overview org=org.clone() reload/> }.into_any(),
+        OrgTab::Branding => view! { <BrandingStudio org=org.clone() reload/> }.into_any(),
+        OrgTab::Access => view! { <AccessTab org=org.clone() reload/> }.into_any(),
+    };
+    view! {
+        <PageHeader trail title=title title_in_trail_only=true/>
+        <section class="od-org-header od-card">
+            <OrgAvatar org=org.clone() size="lg"/>
+            <div class="od-org-header__text">
+                <h1 class="od-org-header__name">{org.label().to_owned()}</h1>
+                <div class="od-org-header__meta">
+                    <code>{org.name.to_string()}</code>
+                    <span class="od-dot" aria-hidden="true">"·"</span>
+                    <code class="od-id" data-testid="org-id">{org.id.to_string()}</code>
+                    <CopyButton value=org.id.to_string() label="organization id"/>
+                </div>
+            </div>
+        </section>
+        <OrgTabs base current/>
+        {content}
+    }
+}
+
+/// Name, branding and metadata at a glance; rename and delete for platform admins.
+#[component]
+fn Overview(
+    /// The organization.
+    org: Organization,
+    /// Loads it again after a save.
+    reload: Callback<()>,
+) -> impl IntoView {
+    let me = use_context::<Me>();
+    let can = |cap: &str| me.as_ref().is_some_and(|m| m.can(cap));
     let colors = org
         .branding
         .as_ref()
@@ -66,19 +136,6 @@ fn OrgView(
         .collect();
     let used = metadata.len();
     view! {
-        <PageHeader trail title=org.label().to_owned() title_in_trail_only=true/>
-        <section class="od-org-header od-card">
-            <OrgAvatar org=org.clone() size="lg"/>
-            <div class="od-org-header__text">
-                <h1 class="od-org-header__name">{org.label().to_owned()}</h1>
-                <div class="od-org-header__meta">
-                    <code>{org.name.to_string()}</code>
-                    <span class="od-dot" aria-hidden="true">"·"</span>
-                    <code class="od-id" data-testid="org-id">{org.id.to_string()}</code>
-                    <CopyButton value=org.id.to_string() label="organization id"/>
-                </div>
-            </div>
-        </section>
         <div class="od-grid">
             <section class="od-card">
                 <h2 class="od-card__title">"Branding"</h2>
@@ -117,5 +174,136 @@ fn OrgView(
                 }}
             </section>
         </div>
+        {can("orgs:rename").then(|| view! { <RenameCard org=org.clone() reload/> })}
+        {can("orgs:delete").then(|| view! { <DangerZone org=org.clone()/> })}
+    }
+}
+
+/// Changing the display name (platform admins).
+#[component]
+fn RenameCard(
+    /// The organization.
+    org: Organization,
+    /// Loads it again after a save.
+    reload: Callback<()>,
+) -> impl IntoView {
+    let saved = org
+        .display_name
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let name = RwSignal::new(saved.clone());
+    let error = Memo::new(move |_| name.with(|n| DisplayName::parse(n).err().map(|e| e.message)));
+    let saved_for_changed = saved.clone();
+    let changed = Memo::new(move |_| name.with(|n| *n != saved_for_changed));
+    let patch = Signal::derive(move || OrgPatchInput {
+        display_name: Some(name.get().trim().to_owned()),
+        ..OrgPatchInput::default()
+    });
+    let valid = Signal::derive(move || error.get().is_none() && changed.get());
+    view! {
+        <section class="od-card od-section">
+            <h2 class="od-card__title">"Display name"</h2>
+            <div class="od-field">
+                <label class="od-field__label" for="display-name">"Display name"</label>
+                <input id="display-name" class="od-input od-input--wide" class:od-input--invalid=move || error.get().is_some()
+                    prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                {move || match error.get() {
+                    Some(message) => view! { <p class="od-field__error" role="alert">{message}</p> }.into_any(),
+                    None => view! { <p class="od-field__help">"What people see on the sign-in page and in lists; 1–255 characters."</p> }.into_any(),
+                }}
+            </div>
+            <SaveFlow org=org.clone() patch valid reload on_saved=Callback::new(|_| ()) label="Save name"/>
+        </section>
+    }
+}
+
+/// Deleting the organization, after typing its name (platform admins).
+#[component]
+fn DangerZone(
+    /// The organization.
+    org: Organization,
+) -> impl IntoView {
+    let (open, set_open) = signal(false);
+    let typed = RwSignal::new(String::new());
+    let toasts = use_toasts();
+    let navigate = use_navigate();
+    let id = org.id.clone();
+    let counts = LocalResource::new(move || {
+        let id = id.clone();
+        async move {
+            if open.get() {
+                api::orgs::counts(id).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        }
+    });
+    let id = org.id.clone();
+    let delete = Action::new_local(move |(): &()| api::orgs::delete(id.clone()));
+    let name = org.name.to_string();
+    let label = org.label().to_owned();
+    Effect::new(move || {
+        if let Some(result) = delete.value().get() {
+            match result {
+                Ok(()) => {
+                    if let Some(t) = toasts {
+                        t.push(ToastKind::Success, format!("Deleted {label}"), None);
+                    }
+                    navigate("/orgs", Default::default());
+                }
+                Err(err) => {
+                    if let Some(t) = toasts {
+                        t.push(
+                            ToastKind::Error,
+                            format!("Not deleted: {err}"),
+                            err.request_id,
+                        );
+                    }
+                }
+            }
+        }
+    });
+    let confirm_name = name.clone();
+    let matches = Memo::new(move |_| typed.get().trim() == confirm_name);
+    let name = StoredValue::new(name);
+    let title = format!("Delete {}?", org.label());
+    view! {
+        <section class="od-card od-section od-danger">
+            <h2 class="od-card__title">"Danger zone"</h2>
+            <div class="od-danger__row">
+                <div>
+                    <strong>"Delete this organization"</strong>
+                    <p class="od-muted">"Its members lose access through it and its invitations stop working. This cannot be undone."</p>
+                </div>
+                <button class="od-button od-button--danger" on:click=move |_| set_open.set(true)>"Delete organization…"</button>
+            </div>
+            <Show when=move || open.get()>
+                <Modal title=title.clone() tone="danger" on_close=Callback::new(move |()| set_open.set(false))>
+                    <p>
+                        {move || match counts.get() {
+                            Some(Ok(Some(c))) => format!("This deletes the organization with its {} members and {} pending invitations.", c.members, c.invitations),
+                            Some(Err(err)) => format!("Could not count what goes with it: {err}"),
+                            _ => "Counting members and invitations…".to_owned(),
+                        }}
+                    </p>
+                    <div class="od-field">
+                        <label class="od-field__label" for="confirm-name">
+                            "Type " <code>{name.get_value()}</code> " to confirm"
+                        </label>
+                        <input id="confirm-name" class="od-input od-input--wide" autocomplete="off"
+                            prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
+                    </div>
+                    <div class="od-modal__actions">
+                        <button class="od-button" on:click=move |_| set_open.set(false)>"Cancel"</button>
+                        <button class="od-button od-button--danger"
+                            disabled=move || !matches.get() || delete.pending().get()
+                            on:click=move |_| { delete.dispatch(()); }>
+                            {move || if delete.pending().get() { "Deleting…" } else { "Delete for ever" }}
+                        </button>
+                    </div>
+                </Modal>
+            </Show>
+        </section>
     }
 }

@@ -5,10 +5,12 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use orgdesk_model::{Organization, Page};
+use orgdesk_model::input::{BrandingInput, ColorsInput, NewOrgInput};
+use orgdesk_model::{Color, DisplayName, Me, OrgName, Organization, Page};
 
 use crate::api;
 use crate::components::error_view::ErrorView;
+use crate::components::modal::Modal;
 use crate::components::org_avatar::OrgAvatar;
 use crate::components::page_header::PageHeader;
 use crate::components::skeleton::TableSkeleton;
@@ -51,8 +53,17 @@ pub fn OrgList() -> impl IntoView {
             .unwrap_or(0)
     });
 
+    let can_create = use_context::<Me>().is_some_and(|m| m.can("orgs:create"));
+    let (creating, set_creating) = signal(false);
     view! {
-        <PageHeader title="Organizations"/>
+        <PageHeader title="Organizations">
+            {can_create.then(|| view! {
+                <button class="od-button od-button--primary" on:click=move |_| set_creating.set(true)>"New organization"</button>
+            })}
+        </PageHeader>
+        <Show when=move || creating.get()>
+            <CreateOrg on_close=Callback::new(move |()| set_creating.set(false))/>
+        </Show>
         <div class="od-toolbar">
             <label class="od-search">
                 <span class="od-visually-hidden">"Search organizations"</span>
@@ -180,5 +191,125 @@ fn Pager(
             <button class="od-button od-button--ghost" disabled=move || !has_next()
                 on:click=move |_| set_page.update(|p| *p += 1)>"Next →"</button>
         </nav>
+    }
+}
+
+/// The form that creates an organization (platform admins).
+#[component]
+fn CreateOrg(
+    /// Closes the dialog.
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let display = RwSignal::new(String::new());
+    let primary = RwSignal::new(String::new());
+    let touched = RwSignal::new(false);
+    let server_error = RwSignal::new(None::<(Option<String>, String)>);
+    let name_error = Memo::new(move |_| {
+        let text = name.get();
+        if text.is_empty() && !touched.get() {
+            return None;
+        }
+        OrgName::parse(text.trim()).err().map(|e| e.message)
+    });
+    let display_error = Memo::new(move |_| {
+        let text = display.get();
+        (!text.is_empty())
+            .then(|| DisplayName::parse(&text).err())
+            .flatten()
+            .map(|e| e.message)
+    });
+    let primary_error = Memo::new(move |_| {
+        let text = primary.get();
+        (!text.trim().is_empty())
+            .then(|| Color::parse(text.trim()).err())
+            .flatten()
+            .map(|e| e.message)
+    });
+    let field_error = move |field: &'static str| {
+        server_error.with(|e| {
+            e.as_ref()
+                .and_then(|(f, m)| (f.as_deref() == Some(field)).then(|| m.clone()))
+        })
+    };
+    let valid = move || {
+        OrgName::parse(name.get().trim()).is_ok()
+            && display_error.get().is_none()
+            && primary_error.get().is_none()
+    };
+    let navigate = use_navigate();
+    let create = Action::new_local(|input: &NewOrgInput| crate::api::orgs::create(input.clone()));
+    let toasts = crate::components::toast::use_toasts();
+    Effect::new(move || match create.value().get() {
+        Some(Ok(org)) => {
+            if let Some(t) = toasts {
+                t.push(
+                    crate::components::toast::ToastKind::Success,
+                    format!("Created {}", org.label()),
+                    None,
+                );
+            }
+            navigate(&format!("/orgs/{}", org.id), Default::default());
+        }
+        Some(Err(err)) => server_error.set(Some((err.field.clone(), err.message.clone()))),
+        None => {}
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        touched.set(true);
+        if !valid() {
+            return;
+        }
+        server_error.set(None);
+        let primary = primary.get().trim().to_owned();
+        create.dispatch(NewOrgInput {
+            name: name.get().trim().to_owned(),
+            display_name: Some(display.get()).filter(|d| !d.trim().is_empty()),
+            branding: (!primary.is_empty()).then_some(BrandingInput {
+                logo_url: None,
+                colors: Some(ColorsInput {
+                    primary: Some(primary),
+                    page_background: None,
+                }),
+            }),
+            metadata: Default::default(),
+        });
+    };
+    view! {
+        <Modal title="New organization" on_close>
+            <form on:submit=submit novalidate>
+                <div class="od-field">
+                    <label class="od-field__label" for="new-name">"Name"</label>
+                    <input id="new-name" class="od-input od-input--wide" autocomplete="off" spellcheck="false" placeholder="acme-robotics"
+                        class:od-input--invalid=move || name_error.get().is_some() || field_error("name").is_some()
+                        prop:value=move || name.get()
+                        on:input=move |ev| { name.set(event_target_value(&ev)); server_error.set(None); }
+                        on:blur=move |_| touched.set(true)/>
+                    {move || match name_error.get().or_else(|| field_error("name")) {
+                        Some(message) => view! { <p class="od-field__error" role="alert">{message}</p> }.into_any(),
+                        None => view! { <p class="od-field__help">"Used in URLs and at sign-in: lower-case letters, digits, “-” and “_”, up to 50."</p> }.into_any(),
+                    }}
+                </div>
+                <div class="od-field">
+                    <label class="od-field__label" for="new-display">"Display name"</label>
+                    <input id="new-display" class="od-input od-input--wide" placeholder="Acme Robotics"
+                        prop:value=move || display.get() on:input=move |ev| display.set(event_target_value(&ev))/>
+                    {move || display_error.get().map(|m| view! { <p class="od-field__error" role="alert">{m}</p> })}
+                </div>
+                <div class="od-field">
+                    <label class="od-field__label" for="new-primary">"Primary colour (optional)"</label>
+                    <input id="new-primary" class="od-input od-color__hex" placeholder="#635dff" maxlength="7"
+                        prop:value=move || primary.get() on:input=move |ev| primary.set(event_target_value(&ev))/>
+                    {move || primary_error.get().map(|m| view! { <p class="od-field__error" role="alert">{m}</p> })}
+                </div>
+                {move || server_error.get().filter(|(f, _)| f.as_deref() != Some("name")).map(|(_, m)| view! { <p class="od-field__error" role="alert">{m}</p> })}
+                <div class="od-modal__actions">
+                    <button type="button" class="od-button" on:click=move |_| on_close.run(())>"Cancel"</button>
+                    <button type="submit" class="od-button od-button--primary" disabled=move || !valid() || create.pending().get()>
+                        {move || if create.pending().get() { "Creating…" } else { "Create organization" }}
+                    </button>
+                </div>
+            </form>
+        </Modal>
     }
 }

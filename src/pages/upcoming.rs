@@ -57,15 +57,3 @@ pub fn SettingsPage() -> impl IntoView {
         />
     }
 }
-
-/// The audit log.
-#[component]
-pub fn AuditPage() -> impl IntoView {
-    view! {
-        <Upcoming
-            title="Audit"
-            what="Every change made through orgdesk: who, in which organization, what changed, and the outcome."
-            items=&["Filter by organization, person, action and time", "Before → after for each change", "Export as CSV"]
-        />
-    }
-}

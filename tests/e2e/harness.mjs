@@ -75,6 +75,7 @@ export async function newPage(browser) {
     if (/ERR_NAME_NOT_RESOLVED|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED/.test(text)) return;
     if (/status of 401/.test(text)) return; // the app asks /api/me before sign-in
     if (/status of 404/.test(text) && page.expect404) return;
+    if (/status of 409/.test(text) && page.expect409) return;
     page.problems.push(`console: ${text}`);
   });
   return page;

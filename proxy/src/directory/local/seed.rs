@@ -32,7 +32,7 @@ fn orgs() -> Vec<OrgSeed> {
             "AI Organization",
             Some("https://example.com/logo.png"),
             Some("#0000ff"),
-            Some("#f0f4ff"),
+            Some("#0b1437"),
             json!({"tenant_id": "tenant12345", "ai_models": "gpt-4o,claude-sonnet", "data_region": "us", "monthly_token_quota": "5000000"}),
         ),
         (
@@ -40,8 +40,8 @@ fn orgs() -> Vec<OrgSeed> {
             "acme-robotics",
             "Acme Robotics",
             Some("https://acme-robotics.example/logo.svg"),
-            Some("#e4572e"),
-            Some("#fff8f0"),
+            Some("#c2410c"),
+            Some("#1f2933"),
             json!({"tenant_id": "tenant20417", "ai_models": "claude-sonnet", "data_region": "eu", "monthly_token_quota": "1000000"}),
         ),
         (
@@ -50,7 +50,7 @@ fn orgs() -> Vec<OrgSeed> {
             "Globex Health",
             None,
             Some("#0f766e"),
-            Some("#effaf8"),
+            Some("#0f2e2b"),
             json!({"tenant_id": "tenant30981", "ai_models": "med-llm-2", "data_region": "eu"}),
         ),
         (
@@ -76,8 +76,8 @@ fn orgs() -> Vec<OrgSeed> {
             "stark-analytics",
             "Stark Analytics",
             None,
-            Some("#ca8a04"),
-            Some("#fffbeb"),
+            Some("#a16207"),
+            Some("#1c1917"),
             json!({"tenant_id": "tenant63344", "ai_models": "gpt-4o", "data_region": "apac"}),
         ),
         (
@@ -103,8 +103,8 @@ fn orgs() -> Vec<OrgSeed> {
             "pied-piper",
             "Pied Piper",
             None,
-            Some("#16a34a"),
-            Some("#f0fdf4"),
+            Some("#15803d"),
+            Some("#052e16"),
             json!({"tenant_id": "tenant85566", "ai_models": "claude-haiku"}),
         ),
         (
@@ -122,7 +122,7 @@ fn orgs() -> Vec<OrgSeed> {
             "Cyberdyne Systems",
             None,
             Some("#111827"),
-            Some("#f3f4f6"),
+            Some("#4b5563"),
             json!({"tenant_id": "tenant96677", "data_region": "us", "monthly_token_quota": "10000000"}),
         ),
         (

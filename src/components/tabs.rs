@@ -1,0 +1,31 @@
+//! The tab bar of an organization's page; each tab is its own address.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// Links to the organization's tabs; `current` is marked for screen readers and styling.
+#[component]
+pub fn OrgTabs(
+    /// The organization's base path (`/orgs/org_…`).
+    base: String,
+    /// The tab shown.
+    current: &'static str,
+) -> impl IntoView {
+    let tabs = [
+        ("overview", "Overview", ""),
+        ("branding", "Branding", "/branding"),
+        ("access", "Access", "/access"),
+    ];
+    view! {
+        <nav class="od-tabs" aria-label="Organization">
+            {tabs.into_iter().map(|(key, label, suffix)| {
+                let href = format!("{base}{suffix}");
+                view! {
+                    <A href=href attr:class=if key == current { "od-tabs__tab od-tabs__tab--current" } else { "od-tabs__tab" } exact=true>
+                        {label}
+                    </A>
+                }
+            }).collect_view()}
+        </nav>
+    }
+}
