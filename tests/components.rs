@@ -185,6 +185,7 @@ mod studio {
             capabilities: vec!["orgs:read".into(), "branding:write".into()],
             csrf_token: "t".into(),
             mode: Mode::Demo,
+            try_sign_in: None,
         }
     }
 

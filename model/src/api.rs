@@ -110,6 +110,10 @@ pub struct Me {
     pub csrf_token: String,
     /// Demo or real mode.
     pub mode: Mode,
+    /// In real mode, the start of an Auth0 `/authorize` address for the AI application, to
+    /// which the branding studio appends `&organization=<id>` ("Try the real sign-in").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub try_sign_in: Option<String>,
 }
 
 /// The person behind a session.

@@ -67,6 +67,45 @@ pub struct FileConfig {
     /// The metadata schema, one `[[metadata]]` table per key.
     #[serde(default)]
     pub metadata: Option<Vec<MetadataField>>,
+    /// The Auth0 tenant and the AI application's client, for real mode.
+    #[serde(default)]
+    pub auth0: Option<Auth0App>,
+}
+
+/// The Auth0 tenant and the AI application that its members sign in to.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Auth0App {
+    /// The tenant's domain (`example.eu.auth0.com` or a custom domain).
+    pub domain: String,
+    /// The AI application's client id (public; never a secret).
+    pub app_client_id: String,
+    /// Where the AI application receives sign-ins.
+    pub app_redirect_uri: String,
+}
+
+impl Auth0App {
+    /// The `/authorize` address of the AI application's sign-in, without the organization,
+    /// which the branding studio appends.
+    #[must_use]
+    pub fn authorize_base(&self) -> String {
+        let encode = |text: &str| -> String {
+            text.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        char::from(b).to_string()
+                    }
+                    other => format!("%{other:02X}"),
+                })
+                .collect()
+        };
+        format!(
+            "https://{}/authorize?client_id={}&response_type=code&scope=openid%20profile%20email&redirect_uri={}",
+            self.domain.trim_end_matches('/'),
+            encode(&self.app_client_id),
+            encode(&self.app_redirect_uri)
+        )
+    }
 }
 
 /// Why the configuration file was refused.
@@ -195,9 +234,23 @@ claim = "tier"
 
     #[test]
     fn the_example_file_documents_exactly_the_built_in_defaults() {
-        let example = FileConfig::parse(include_str!("../../orgdesk.example.toml")).expect("the example parses");
+        let example = FileConfig::parse(include_str!("../../orgdesk.example.toml"))
+            .expect("the example parses");
         assert_eq!(example.schema(), MetadataSchema::default());
         assert_eq!(example.claims_namespace(), DEFAULT_CLAIMS_NAMESPACE);
+    }
+
+    #[test]
+    fn the_real_sign_in_link_is_built_from_the_configured_tenant() {
+        let config = FileConfig::parse(
+            "[auth0]\ndomain = \"acme.eu.auth0.com\"\napp_client_id = \"abc123\"\napp_redirect_uri = \"https://ai.example.com/callback\"\n",
+        )
+        .expect("valid");
+        let base = config.auth0.expect("auth0 section").authorize_base();
+        assert_eq!(
+            base,
+            "https://acme.eu.auth0.com/authorize?client_id=abc123&response_type=code&scope=openid%20profile%20email&redirect_uri=https%3A%2F%2Fai.example.com%2Fcallback"
+        );
     }
 
     #[test]

@@ -63,6 +63,8 @@ pub struct Settings {
     pub schema: orgdesk_model::schema::MetadataSchema,
     /// The prefix of custom token claims.
     pub claims_namespace: String,
+    /// In real mode, the AI application's `/authorize` address (without the organization).
+    pub try_sign_in: Option<String>,
 }
 
 /// Why orgdesk could not start.
@@ -132,6 +134,8 @@ pub async fn demo_state(
             assets,
             schema: config.schema(),
             claims_namespace: config.claims_namespace(),
+            // Demo mode has no tenant to sign in to.
+            try_sign_in: None,
         }),
     })
 }

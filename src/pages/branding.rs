@@ -192,6 +192,14 @@ pub fn BrandingStudio(
                 {can_edit.then(|| view! {
                     <SaveFlow org=org.clone() patch valid reload on_saved=Callback::new(|_| ()) label="Save branding"/>
                 })}
+                {me.as_ref().and_then(|m| m.try_sign_in.clone()).map(|base| view! {
+                    <p class="od-field__help">
+                        <a href=format!("{base}&organization={}", org.id) target="_blank" rel="noopener noreferrer">
+                            "Try the real sign-in ↗"
+                        </a>
+                        " — opens this organization's Auth0 sign-in with the saved branding."
+                    </p>
+                })}
             </section>
             <section class="od-studio__preview" aria-label="Sign-in preview">
                 <div class="od-studio__toolbar">

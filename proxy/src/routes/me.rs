@@ -20,5 +20,6 @@ async fn me(session: Session, state: axum::extract::State<AppState>) -> Json<Me>
         org_id: session.org_id,
         csrf_token: session.csrf_token,
         mode: state.settings.mode,
+        try_sign_in: state.settings.try_sign_in.clone(),
     })
 }
