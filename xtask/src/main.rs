@@ -23,7 +23,19 @@ commands:
   dist    build the release app into dist/ (precompressed) and the proxy into target/server/
 ";
 
-fn main() -> Result<()> {
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            // The chain of causes, without a backtrace of xtask itself: it is the step that
+            // failed that matters, and its output is just above.
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = project_root()?;
     std::env::set_current_dir(&root)?;
