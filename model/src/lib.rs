@@ -6,6 +6,7 @@ pub mod claims;
 pub mod contrast;
 pub mod diff;
 pub mod input;
+pub mod members;
 pub mod org;
 pub mod schema;
 pub mod validate;

@@ -30,11 +30,23 @@ pub enum Action {
     EditBranding,
     /// Change an organization's metadata (which keys, the schema decides).
     EditMetadata,
+    /// List an organization's members and their roles.
+    ReadMembers,
+    /// Add and remove members.
+    ManageMembers,
+    /// Give and take members' roles (org admins: only roles on the allow-list).
+    AssignRoles,
+    /// List invitations.
+    ReadInvitations,
+    /// Invite and revoke invitations.
+    Invite,
+    /// Look users up to add them (org admins: own members and exact emails only).
+    FindUsers,
 }
 
 impl Action {
     /// Every action, for `/api/me`'s capabilities and the access matrix tests.
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 17] = [
         Action::ListOrgs,
         Action::ReadOrg,
         Action::ReadUsers,
@@ -46,6 +58,12 @@ impl Action {
         Action::RenameOrg,
         Action::EditBranding,
         Action::EditMetadata,
+        Action::ReadMembers,
+        Action::ManageMembers,
+        Action::AssignRoles,
+        Action::ReadInvitations,
+        Action::Invite,
+        Action::FindUsers,
     ];
 
     /// The capability name the browser app sees.
@@ -63,6 +81,12 @@ impl Action {
             Self::RenameOrg => "orgs:rename",
             Self::EditBranding => "branding:write",
             Self::EditMetadata => "metadata:write",
+            Self::ReadMembers => "members:read",
+            Self::ManageMembers => "members:write",
+            Self::AssignRoles => "member_roles:write",
+            Self::ReadInvitations => "invitations:read",
+            Self::Invite => "invitations:write",
+            Self::FindUsers => "users:find",
         }
     }
 }
@@ -70,16 +94,30 @@ impl Action {
 /// The table: may someone with `role` do `action` at all?
 #[must_use]
 pub fn allowed(role: Role, action: Action) -> bool {
-    use Action::{EditBranding, EditMetadata, ListOrgs, ReadAudit, ReadOrg, ReadRoles};
+    use Action::{
+        AssignRoles, EditBranding, EditMetadata, FindUsers, Invite, ListOrgs, ManageMembers,
+        ReadAudit, ReadInvitations, ReadMembers, ReadOrg, ReadRoles,
+    };
     // Tenant-wide reads (users, settings) stay with platform admins: an org admin must not learn
     // who else uses the product.
     match role {
         Role::PlatformAdmin => true,
         Role::OrgAdmin => matches!(
             action,
-            ListOrgs | ReadOrg | ReadRoles | ReadAudit | EditBranding | EditMetadata
+            ListOrgs
+                | ReadOrg
+                | ReadRoles
+                | ReadAudit
+                | EditBranding
+                | EditMetadata
+                | ReadMembers
+                | ManageMembers
+                | AssignRoles
+                | ReadInvitations
+                | Invite
+                | FindUsers
         ),
-        Role::Member => matches!(action, ListOrgs | ReadOrg),
+        Role::Member => matches!(action, ListOrgs | ReadOrg | ReadMembers),
     }
 }
 

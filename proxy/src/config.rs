@@ -57,6 +57,10 @@ impl Cli {
 /// The claims namespace when the configuration names none.
 pub const DEFAULT_CLAIMS_NAMESPACE: &str = "https://ai.example.com/";
 
+/// The roles an org admin may grant unless the configuration says otherwise: everything but
+/// `org-admin` itself, so that admins cannot multiply.
+pub const DEFAULT_GRANTABLE_ROLES: &[&str] = &["data-scientist", "ml-engineer", "viewer"];
+
 /// What `orgdesk.toml` may say.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -70,6 +74,9 @@ pub struct FileConfig {
     /// The Auth0 tenant and the AI application's client, for real mode.
     #[serde(default)]
     pub auth0: Option<Auth0App>,
+    /// Role names org admins may grant (platform admins grant any).
+    #[serde(default)]
+    pub org_admin_grantable_roles: Option<Vec<String>>,
 }
 
 /// The Auth0 tenant and the AI application that its members sign in to.
@@ -180,6 +187,17 @@ impl FileConfig {
         self.metadata
             .clone()
             .map_or_else(MetadataSchema::default, |fields| MetadataSchema { fields })
+    }
+
+    /// The roles org admins may grant, by name.
+    #[must_use]
+    pub fn grantable_roles(&self) -> Vec<String> {
+        self.org_admin_grantable_roles.clone().unwrap_or_else(|| {
+            DEFAULT_GRANTABLE_ROLES
+                .iter()
+                .map(|r| (*r).to_owned())
+                .collect()
+        })
     }
 
     /// The claims namespace in force.

@@ -65,6 +65,8 @@ pub struct Settings {
     pub claims_namespace: String,
     /// In real mode, the AI application's `/authorize` address (without the organization).
     pub try_sign_in: Option<String>,
+    /// Role names org admins may grant.
+    pub grantable_roles: Vec<String>,
 }
 
 /// Why orgdesk could not start.
@@ -136,6 +138,7 @@ pub async fn demo_state(
             claims_namespace: config.claims_namespace(),
             // Demo mode has no tenant to sign in to.
             try_sign_in: None,
+            grantable_roles: config.grantable_roles(),
         }),
     })
 }

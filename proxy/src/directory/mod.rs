@@ -3,8 +3,9 @@
 pub mod local;
 
 use async_trait::async_trait;
-pub use orgdesk_model::api::OrgCounts;
+pub use orgdesk_model::api::{CursorPage, OrgCounts};
 use orgdesk_model::input::NewOrg;
+use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
 use orgdesk_model::{Branding, DisplayName, Metadata, OrgId, Organization, Page, ValidationError};
 
 /// The largest page a caller may ask for (Auth0's own limit).
@@ -32,6 +33,28 @@ pub struct OrgUpdate {
     pub branding: Option<Option<Branding>>,
     /// New metadata, replacing the old whole (Auth0's PATCH semantics).
     pub metadata: Option<Metadata>,
+}
+
+/// A request for one page of an organization's members.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemberQuery {
+    /// Where to continue (the `next` of the previous page).
+    pub from: Option<String>,
+    /// Rows per page, 1–100.
+    pub take: u32,
+    /// Text the email or name must contain.
+    pub q: Option<String>,
+}
+
+/// A user as the directory lists them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UserSummary {
+    /// `auth0|…`.
+    pub user_id: String,
+    /// Their email.
+    pub email: String,
+    /// Their name.
+    pub name: String,
 }
 
 /// What can go wrong in the directory, independent of the backend.
@@ -94,4 +117,76 @@ pub trait Directory: Send + Sync {
 
     /// Members and invitations of an organization.
     async fn org_counts(&self, id: &OrgId) -> Result<OrgCounts, DirectoryError>;
+
+    /// One page of members with their roles, in email order (checkpoint paging).
+    async fn list_members(
+        &self,
+        org: &OrgId,
+        query: &MemberQuery,
+    ) -> Result<CursorPage<Member>, DirectoryError>;
+
+    /// Adds users as members; adding a member again changes nothing.
+    async fn add_members(&self, org: &OrgId, user_ids: &[String]) -> Result<(), DirectoryError>;
+
+    /// Removes members; removing someone who is not a member is not an error.
+    async fn remove_members(&self, org: &OrgId, user_ids: &[String]) -> Result<(), DirectoryError>;
+
+    /// A member's roles; `NotFound` when they are not a member.
+    async fn member_roles(
+        &self,
+        org: &OrgId,
+        user_id: &str,
+    ) -> Result<Vec<RoleRef>, DirectoryError>;
+
+    /// Gives a member roles (at most 50 in all).
+    async fn assign_member_roles(
+        &self,
+        org: &OrgId,
+        user_id: &str,
+        role_ids: &[String],
+    ) -> Result<(), DirectoryError>;
+
+    /// Takes roles from a member.
+    async fn remove_member_roles(
+        &self,
+        org: &OrgId,
+        user_id: &str,
+        role_ids: &[String],
+    ) -> Result<(), DirectoryError>;
+
+    /// The role catalogue with permissions.
+    async fn list_roles(&self) -> Result<Vec<RoleInfo>, DirectoryError>;
+
+    /// Pending invitations, newest first.
+    async fn list_invitations(&self, org: &OrgId) -> Result<Vec<Invitation>, DirectoryError>;
+
+    /// Invites someone.
+    async fn create_invitation(
+        &self,
+        org: &OrgId,
+        invitation: &NewInvitation,
+    ) -> Result<Invitation, DirectoryError>;
+
+    /// Revokes an invitation.
+    async fn delete_invitation(&self, org: &OrgId, id: &str) -> Result<(), DirectoryError>;
+
+    /// Users whose email or name contains `q` (at most `limit`), optionally only members of
+    /// `org` plus exact email matches (what an org admin may look up).
+    async fn search_users(
+        &self,
+        q: &str,
+        limit: u32,
+        scope: Option<&OrgId>,
+    ) -> Result<Vec<UserSummary>, DirectoryError>;
+}
+
+/// Role names for ids, for answers that show roles by name.
+pub fn role_refs(catalogue: &[RoleInfo], ids: &[String]) -> Vec<RoleRef> {
+    ids.iter()
+        .filter_map(|id| catalogue.iter().find(|r| &r.id == id))
+        .map(|r| RoleRef {
+            id: r.id.clone(),
+            name: r.name.clone(),
+        })
+        .collect()
 }

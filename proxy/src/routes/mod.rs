@@ -3,6 +3,7 @@
 mod audit;
 pub mod auth;
 mod me;
+mod members;
 mod orgs;
 mod schema;
 
@@ -19,6 +20,7 @@ pub fn api() -> Router<AppState> {
     Router::new()
         .merge(me::routes())
         .merge(orgs::routes())
+        .merge(members::routes())
         .merge(audit::routes())
         .merge(schema::routes())
         .fallback(|| async { AppError::NotFound })

@@ -12,8 +12,11 @@ use axum::http::{header, Request, Response, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use orgdesk_model::input::NewOrg;
+use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
 use orgdesk_model::{Metadata, OrgId, Organization, Page};
-use orgdesk_proxy::directory::{Directory, DirectoryError, OrgCounts, OrgQuery, OrgUpdate};
+use orgdesk_proxy::directory::{
+    CursorPage, Directory, DirectoryError, MemberQuery, OrgCounts, OrgQuery, OrgUpdate, UserSummary,
+};
 use orgdesk_proxy::AppState;
 use serde_json::Value;
 use tower::ServiceExt;
@@ -58,6 +61,73 @@ impl Directory for Counting {
     async fn org_counts(&self, id: &OrgId) -> Result<OrgCounts, DirectoryError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.org_counts(id).await
+    }
+    async fn list_members(
+        &self,
+        org: &OrgId,
+        query: &MemberQuery,
+    ) -> Result<CursorPage<Member>, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.list_members(org, query).await
+    }
+    async fn add_members(&self, org: &OrgId, ids: &[String]) -> Result<(), DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.add_members(org, ids).await
+    }
+    async fn remove_members(&self, org: &OrgId, ids: &[String]) -> Result<(), DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.remove_members(org, ids).await
+    }
+    async fn member_roles(&self, org: &OrgId, user: &str) -> Result<Vec<RoleRef>, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.member_roles(org, user).await
+    }
+    async fn assign_member_roles(
+        &self,
+        org: &OrgId,
+        user: &str,
+        roles: &[String],
+    ) -> Result<(), DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.assign_member_roles(org, user, roles).await
+    }
+    async fn remove_member_roles(
+        &self,
+        org: &OrgId,
+        user: &str,
+        roles: &[String],
+    ) -> Result<(), DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.remove_member_roles(org, user, roles).await
+    }
+    async fn list_roles(&self) -> Result<Vec<RoleInfo>, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.list_roles().await
+    }
+    async fn list_invitations(&self, org: &OrgId) -> Result<Vec<Invitation>, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.list_invitations(org).await
+    }
+    async fn create_invitation(
+        &self,
+        org: &OrgId,
+        invitation: &NewInvitation,
+    ) -> Result<Invitation, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.create_invitation(org, invitation).await
+    }
+    async fn delete_invitation(&self, org: &OrgId, id: &str) -> Result<(), DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.delete_invitation(org, id).await
+    }
+    async fn search_users(
+        &self,
+        q: &str,
+        limit: u32,
+        scope: Option<&OrgId>,
+    ) -> Result<Vec<UserSummary>, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.search_users(q, limit, scope).await
     }
 }
 

@@ -1,5 +1,6 @@
 //! The embedded directory: a SQLite store that answers like Auth0's Management API.
 
+mod members;
 pub mod seed;
 
 use std::collections::BTreeMap;
@@ -12,7 +13,11 @@ use sqlx::{Row, SqlitePool};
 
 use orgdesk_model::input::NewOrg;
 
-use super::{Directory, DirectoryError, OrgCounts, OrgQuery, OrgUpdate};
+use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo};
+
+use super::{
+    CursorPage, Directory, DirectoryError, MemberQuery, OrgCounts, OrgQuery, OrgUpdate, UserSummary,
+};
 use crate::db::now;
 
 pub use seed::seed_if_empty;
@@ -266,6 +271,77 @@ impl Directory for LocalDirectory {
             members: u64::try_from(members).unwrap_or(0),
             invitations: u64::try_from(invitations).unwrap_or(0),
         })
+    }
+
+    async fn list_members(
+        &self,
+        org: &OrgId,
+        query: &MemberQuery,
+    ) -> Result<CursorPage<Member>, DirectoryError> {
+        members::list_members(&self.pool, org, query).await
+    }
+
+    async fn add_members(&self, org: &OrgId, user_ids: &[String]) -> Result<(), DirectoryError> {
+        members::add_members(&self.pool, org, user_ids).await
+    }
+
+    async fn remove_members(&self, org: &OrgId, user_ids: &[String]) -> Result<(), DirectoryError> {
+        members::remove_members(&self.pool, org, user_ids).await
+    }
+
+    async fn member_roles(
+        &self,
+        org: &OrgId,
+        user_id: &str,
+    ) -> Result<Vec<orgdesk_model::members::RoleRef>, DirectoryError> {
+        members::member_roles(&self.pool, org, user_id).await
+    }
+
+    async fn assign_member_roles(
+        &self,
+        org: &OrgId,
+        user_id: &str,
+        role_ids: &[String],
+    ) -> Result<(), DirectoryError> {
+        members::assign_member_roles(&self.pool, org, user_id, role_ids).await
+    }
+
+    async fn remove_member_roles(
+        &self,
+        org: &OrgId,
+        user_id: &str,
+        role_ids: &[String],
+    ) -> Result<(), DirectoryError> {
+        members::remove_member_roles(&self.pool, org, user_id, role_ids).await
+    }
+
+    async fn list_roles(&self) -> Result<Vec<RoleInfo>, DirectoryError> {
+        members::list_roles(&self.pool).await
+    }
+
+    async fn list_invitations(&self, org: &OrgId) -> Result<Vec<Invitation>, DirectoryError> {
+        members::list_invitations(&self.pool, org).await
+    }
+
+    async fn create_invitation(
+        &self,
+        org: &OrgId,
+        invitation: &NewInvitation,
+    ) -> Result<Invitation, DirectoryError> {
+        members::create_invitation(&self.pool, org, invitation).await
+    }
+
+    async fn delete_invitation(&self, org: &OrgId, id: &str) -> Result<(), DirectoryError> {
+        members::delete_invitation(&self.pool, org, id).await
+    }
+
+    async fn search_users(
+        &self,
+        q: &str,
+        limit: u32,
+        scope: Option<&OrgId>,
+    ) -> Result<Vec<UserSummary>, DirectoryError> {
+        members::search_users(&self.pool, q, limit, scope).await
     }
 }
 

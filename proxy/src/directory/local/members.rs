@@ -1,0 +1,442 @@
+//! Members, member roles, invitations, roles and user search in the embedded store, with
+//! Auth0's rules: ≤ 50 roles per member, idempotent member adds and removes, 7-day invitations.
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+use orgdesk_model::members::{
+    Invitation, Member, NewInvitation, RoleInfo, RoleRef, MAX_ROLES_PER_MEMBER,
+};
+use orgdesk_model::OrgId;
+use sqlx::{Row, SqlitePool};
+
+use super::new_id;
+use crate::db::now;
+use crate::directory::{CursorPage, DirectoryError, MemberQuery, UserSummary};
+
+fn encode_cursor(email: &str, user_id: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{email}\n{user_id}"))
+}
+
+fn decode_cursor(cursor: &str) -> Result<(String, String), DirectoryError> {
+    let bad = || {
+        DirectoryError::Invalid(orgdesk_model::ValidationError {
+            field: "from".into(),
+            message: "The paging cursor is not valid; start from the first page.".into(),
+        })
+    };
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let (email, user_id) = text.split_once('\n').ok_or_else(bad)?;
+    Ok((email.to_owned(), user_id.to_owned()))
+}
+
+fn like(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+async fn ensure_org(pool: &SqlitePool, org: &OrgId) -> Result<(), DirectoryError> {
+    let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM orgs WHERE id = ?1")
+        .bind(org.as_str())
+        .fetch_optional(pool)
+        .await?;
+    exists.map(|_| ()).ok_or(DirectoryError::NotFound)
+}
+
+async fn roles_of(
+    pool: &SqlitePool,
+    org: &OrgId,
+    user_ids: &[String],
+) -> Result<BTreeMap<String, Vec<RoleRef>>, DirectoryError> {
+    let mut roles: BTreeMap<String, Vec<RoleRef>> = BTreeMap::new();
+    if user_ids.is_empty() {
+        return Ok(roles);
+    }
+    let placeholders = (0..user_ids.len())
+        .map(|i| format!("?{}", i + 2))
+        .collect::<Vec<_>>()
+        .join(",");
+    let sql = format!(
+        "SELECT mr.user_id, r.id, r.name FROM member_roles mr JOIN roles r ON r.id = mr.role_id \
+         WHERE mr.org_id = ?1 AND mr.user_id IN ({placeholders}) ORDER BY r.name"
+    );
+    let mut query = sqlx::query(&sql).bind(org.as_str());
+    for id in user_ids {
+        query = query.bind(id);
+    }
+    for row in query.fetch_all(pool).await? {
+        roles
+            .entry(row.try_get("user_id")?)
+            .or_default()
+            .push(RoleRef {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+            });
+    }
+    Ok(roles)
+}
+
+pub async fn list_members(
+    pool: &SqlitePool,
+    org: &OrgId,
+    query: &MemberQuery,
+) -> Result<CursorPage<Member>, DirectoryError> {
+    ensure_org(pool, org).await?;
+    let after = query.from.as_deref().map(decode_cursor).transpose()?;
+    let pattern = query
+        .q
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(like);
+    let rows = sqlx::query(
+        "SELECT u.user_id, u.email, u.name, u.picture FROM org_members m JOIN users u ON u.user_id = m.user_id \
+         WHERE m.org_id = ?1 AND (?2 IS NULL OR u.email LIKE ?2 ESCAPE '\\' OR u.name LIKE ?2 ESCAPE '\\') \
+         AND (?3 IS NULL OR (u.email, u.user_id) > (?3, ?4)) ORDER BY u.email, u.user_id LIMIT ?5",
+    )
+    .bind(org.as_str())
+    .bind(&pattern)
+    .bind(after.as_ref().map(|(email, _)| email.as_str()))
+    .bind(after.as_ref().map(|(_, id)| id.as_str()))
+    .bind(i64::from(query.take) + 1)
+    .fetch_all(pool)
+    .await?;
+    let mut members = rows
+        .iter()
+        .map(|row| {
+            Ok(Member {
+                user_id: row.try_get("user_id")?,
+                email: row.try_get("email")?,
+                name: row.try_get("name")?,
+                picture: row.try_get("picture")?,
+                roles: Vec::new(),
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let next = if members.len() > query.take as usize {
+        members.truncate(query.take as usize);
+        members.last().map(|m| encode_cursor(&m.email, &m.user_id))
+    } else {
+        None
+    };
+    let ids: Vec<String> = members.iter().map(|m| m.user_id.clone()).collect();
+    let mut roles = roles_of(pool, org, &ids).await?;
+    for member in &mut members {
+        member.roles = roles.remove(&member.user_id).unwrap_or_default();
+    }
+    Ok(CursorPage {
+        items: members,
+        next,
+    })
+}
+
+pub async fn add_members(
+    pool: &SqlitePool,
+    org: &OrgId,
+    user_ids: &[String],
+) -> Result<(), DirectoryError> {
+    ensure_org(pool, org).await?;
+    let mut tx = pool.begin().await?;
+    for user_id in user_ids {
+        let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE user_id = ?1")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if known.is_none() {
+            // Nothing is written: the transaction is dropped.
+            return Err(DirectoryError::Invalid(orgdesk_model::ValidationError {
+                field: "members".into(),
+                message: format!("There is no user {user_id}."),
+            }));
+        }
+        sqlx::query(
+            "INSERT OR IGNORE INTO org_members (org_id, user_id, created_at) VALUES (?1, ?2, ?3)",
+        )
+        .bind(org.as_str())
+        .bind(user_id)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn remove_members(
+    pool: &SqlitePool,
+    org: &OrgId,
+    user_ids: &[String],
+) -> Result<(), DirectoryError> {
+    ensure_org(pool, org).await?;
+    let mut tx = pool.begin().await?;
+    for user_id in user_ids {
+        sqlx::query("DELETE FROM org_members WHERE org_id = ?1 AND user_id = ?2")
+            .bind(org.as_str())
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn assign_member_roles(
+    pool: &SqlitePool,
+    org: &OrgId,
+    user_id: &str,
+    role_ids: &[String],
+) -> Result<(), DirectoryError> {
+    ensure_org(pool, org).await?;
+    let mut tx = pool.begin().await?;
+    let member: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM org_members WHERE org_id = ?1 AND user_id = ?2")
+            .bind(org.as_str())
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if member.is_none() {
+        return Err(DirectoryError::NotFound);
+    }
+    for role_id in role_ids {
+        let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM roles WHERE id = ?1")
+            .bind(role_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if known.is_none() {
+            return Err(DirectoryError::Invalid(orgdesk_model::ValidationError {
+                field: "roles".into(),
+                message: format!("There is no role {role_id}."),
+            }));
+        }
+        sqlx::query(
+            "INSERT OR IGNORE INTO member_roles (org_id, user_id, role_id) VALUES (?1, ?2, ?3)",
+        )
+        .bind(org.as_str())
+        .bind(user_id)
+        .bind(role_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM member_roles WHERE org_id = ?1 AND user_id = ?2")
+            .bind(org.as_str())
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if usize::try_from(count).unwrap_or(usize::MAX) > MAX_ROLES_PER_MEMBER {
+        return Err(DirectoryError::Invalid(orgdesk_model::ValidationError {
+            field: "roles".into(),
+            message: format!(
+                "A member can hold at most {MAX_ROLES_PER_MEMBER} roles in an organization."
+            ),
+        }));
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn remove_member_roles(
+    pool: &SqlitePool,
+    org: &OrgId,
+    user_id: &str,
+    role_ids: &[String],
+) -> Result<(), DirectoryError> {
+    ensure_org(pool, org).await?;
+    for role_id in role_ids {
+        sqlx::query("DELETE FROM member_roles WHERE org_id = ?1 AND user_id = ?2 AND role_id = ?3")
+            .bind(org.as_str())
+            .bind(user_id)
+            .bind(role_id)
+            .execute(pool)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn list_roles(pool: &SqlitePool) -> Result<Vec<RoleInfo>, DirectoryError> {
+    let rows = sqlx::query("SELECT id, name, description FROM roles ORDER BY name")
+        .fetch_all(pool)
+        .await?;
+    let mut roles = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: String = row.try_get("id")?;
+        let permissions: Vec<String> =
+            sqlx::query_scalar("SELECT permission_name FROM role_permissions WHERE role_id = ?1 ORDER BY permission_name")
+                .bind(&id)
+                .fetch_all(pool)
+                .await?;
+        roles.push(RoleInfo {
+            id,
+            name: row.try_get("name")?,
+            description: row.try_get("description")?,
+            permissions,
+        });
+    }
+    Ok(roles)
+}
+
+fn invitation_from_row(
+    row: &sqlx::sqlite::SqliteRow,
+    catalogue: &[RoleInfo],
+) -> Result<Invitation, DirectoryError> {
+    let roles: String = row.try_get("roles")?;
+    let ids: Vec<String> = serde_json::from_str(&roles).unwrap_or_default();
+    Ok(Invitation {
+        id: row.try_get("id")?,
+        invitee_email: row.try_get("invitee_email")?,
+        inviter_name: row.try_get("inviter_name")?,
+        roles: crate::directory::role_refs(catalogue, &ids),
+        connection_id: row.try_get("connection_id")?,
+        created_at: row.try_get("created_at")?,
+        expires_at: row.try_get("expires_at")?,
+        invitation_url: row.try_get("invitation_url")?,
+    })
+}
+
+pub async fn list_invitations(
+    pool: &SqlitePool,
+    org: &OrgId,
+) -> Result<Vec<Invitation>, DirectoryError> {
+    ensure_org(pool, org).await?;
+    let catalogue = list_roles(pool).await?;
+    let rows =
+        sqlx::query("SELECT * FROM invitations WHERE org_id = ?1 ORDER BY created_at DESC, id")
+            .bind(org.as_str())
+            .fetch_all(pool)
+            .await?;
+    rows.iter()
+        .map(|row| invitation_from_row(row, &catalogue))
+        .collect()
+}
+
+pub async fn create_invitation(
+    pool: &SqlitePool,
+    org: &OrgId,
+    invitation: &NewInvitation,
+) -> Result<Invitation, DirectoryError> {
+    ensure_org(pool, org).await?;
+    let catalogue = list_roles(pool).await?;
+    if let Some(unknown) = invitation
+        .roles
+        .iter()
+        .find(|id| !catalogue.iter().any(|r| &r.id == *id))
+    {
+        return Err(DirectoryError::Invalid(orgdesk_model::ValidationError {
+            field: "roles".into(),
+            message: format!("There is no role {unknown}."),
+        }));
+    }
+    if let Some(connection) = &invitation.connection_id {
+        let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM connections WHERE id = ?1")
+            .bind(connection)
+            .fetch_optional(pool)
+            .await?;
+        if known.is_none() {
+            return Err(DirectoryError::Invalid(orgdesk_model::ValidationError {
+                field: "connection_id".into(),
+                message: format!("There is no connection {connection}."),
+            }));
+        }
+    }
+    let id = new_id("uinv_")?;
+    let ticket = new_id("")?;
+    let created = now();
+    let expires = created + i64::from(invitation.ttl_days) * 86_400;
+    sqlx::query("INSERT INTO invitations (id, org_id, inviter_name, invitee_email, connection_id, roles, created_at, expires_at, ticket_id, invitation_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
+        .bind(&id)
+        .bind(org.as_str())
+        .bind(&invitation.inviter_name)
+        .bind(invitation.invitee_email.as_str())
+        .bind(&invitation.connection_id)
+        .bind(serde_json::to_string(&invitation.roles).unwrap_or_else(|_| "[]".into()))
+        .bind(created)
+        .bind(expires)
+        .bind(&ticket)
+        .bind(format!("https://login.ai-application.example/login?invitation={ticket}&organization={org}"))
+        .execute(pool)
+        .await?;
+    let row = sqlx::query("SELECT * FROM invitations WHERE id = ?1")
+        .bind(&id)
+        .fetch_one(pool)
+        .await?;
+    invitation_from_row(&row, &catalogue)
+}
+
+pub async fn delete_invitation(
+    pool: &SqlitePool,
+    org: &OrgId,
+    id: &str,
+) -> Result<(), DirectoryError> {
+    let deleted = sqlx::query("DELETE FROM invitations WHERE org_id = ?1 AND id = ?2")
+        .bind(org.as_str())
+        .bind(id)
+        .execute(pool)
+        .await?;
+    if deleted.rows_affected() == 0 {
+        return Err(DirectoryError::NotFound);
+    }
+    Ok(())
+}
+
+pub async fn search_users(
+    pool: &SqlitePool,
+    q: &str,
+    limit: u32,
+    scope: Option<&OrgId>,
+) -> Result<Vec<UserSummary>, DirectoryError> {
+    let q = q.trim();
+    let rows = sqlx::query(
+        "SELECT user_id, email, name FROM users u WHERE \
+         (?3 IS NULL AND (u.email LIKE ?1 ESCAPE '\\' OR u.name LIKE ?1 ESCAPE '\\')) \
+         OR (?3 IS NOT NULL AND (lower(u.email) = lower(?2) OR ((u.email LIKE ?1 ESCAPE '\\' OR u.name LIKE ?1 ESCAPE '\\') \
+             AND EXISTS (SELECT 1 FROM org_members m WHERE m.user_id = u.user_id AND m.org_id = ?3)))) \
+         ORDER BY u.email LIMIT ?4",
+    )
+    .bind(like(q))
+    .bind(q)
+    .bind(scope.map(OrgId::as_str))
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(UserSummary {
+                user_id: row.try_get("user_id")?,
+                email: row.try_get("email")?,
+                name: row.try_get("name")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+pub async fn member_roles(
+    pool: &SqlitePool,
+    org: &OrgId,
+    user_id: &str,
+) -> Result<Vec<RoleRef>, DirectoryError> {
+    ensure_org(pool, org).await?;
+    let member: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM org_members WHERE org_id = ?1 AND user_id = ?2")
+            .bind(org.as_str())
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?;
+    if member.is_none() {
+        return Err(DirectoryError::NotFound);
+    }
+    Ok(roles_of(pool, org, &[user_id.to_owned()])
+        .await?
+        .remove(user_id)
+        .unwrap_or_default())
+}
