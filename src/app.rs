@@ -56,6 +56,8 @@ fn SignedIn(
                 <Route path=path!("/orgs/:id") view=|| view! { <OrgDetail tab=OrgTab::Overview/> }/>
                 <Route path=path!("/orgs/:id/branding") view=|| view! { <OrgDetail tab=OrgTab::Branding/> }/>
                 <Route path=path!("/orgs/:id/access") view=|| view! { <OrgDetail tab=OrgTab::Access/> }/>
+                <Route path=path!("/orgs/:id/members") view=|| view! { <OrgDetail tab=OrgTab::Members/> }/>
+                <Route path=path!("/orgs/:id/invitations") view=|| view! { <OrgDetail tab=OrgTab::Invitations/> }/>
                 <Route path=path!("/users") view=UsersPage/>
                 <Route path=path!("/roles") view=RolesPage/>
                 <Route path=path!("/settings") view=SettingsPage/>

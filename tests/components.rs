@@ -304,3 +304,135 @@ mod studio {
         .await;
     }
 }
+
+mod members {
+    use super::*;
+    use orgdesk_model::OrgId;
+    use orgdesk_web::pages::members::MemberList;
+
+    const TOTAL: usize = 20_000;
+
+    /// Answers `/api/orgs/{id}/members?take=&from=` from 20,000 synthetic members; the cursor is
+    /// the offset, which is all the list needs to know about it (it is opaque to the app).
+    fn install_members_api(requests: std::rc::Rc<std::cell::Cell<usize>>) {
+        let fetch = Closure::<dyn Fn(JsValue, JsValue) -> js_sys::Promise>::new(
+            move |input: JsValue, _init: JsValue| {
+                requests.set(requests.get() + 1);
+                let url = input
+                    .dyn_ref::<web_sys::Request>()
+                    .map(web_sys::Request::url)
+                    .or_else(|| input.as_string())
+                    .unwrap();
+                let url = web_sys::Url::new_with_base(&url, "http://test.invalid").unwrap();
+                let params = url.search_params();
+                let take: usize = params
+                    .get("take")
+                    .and_then(|t| t.parse().ok())
+                    .unwrap_or(50);
+                let from: usize = params.get("from").and_then(|f| f.parse().ok()).unwrap_or(0);
+                let end = (from + take).min(TOTAL);
+                let items: Vec<Value> = (from..end)
+                .map(|i| json!({"user_id": format!("auth0|{i:05}"), "email": format!("member{i:05}@example.com"), "name": format!("Member {i}"), "roles": [{"id": "rol_v", "name": "viewer"}]}))
+                .collect();
+                let mut body = json!({"items": items});
+                if end < TOTAL {
+                    body["next"] = json!(end.to_string());
+                }
+                let init = web_sys::ResponseInit::new();
+                init.set_status(200);
+                let headers = web_sys::Headers::new().unwrap();
+                headers.set("content-type", "application/json").unwrap();
+                init.set_headers(&headers);
+                js_sys::Promise::resolve(&JsValue::from(
+                    web_sys::Response::new_with_opt_str_and_init(Some(&body.to_string()), &init)
+                        .unwrap(),
+                ))
+            },
+        );
+        js_sys::Reflect::set(&window(), &"fetch".into(), fetch.as_ref()).unwrap();
+        fetch.forget();
+    }
+
+    fn member_rows(host: &web_sys::HtmlElement) -> Vec<String> {
+        let list = host.query_selector_all("[data-member]").unwrap();
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+            .filter_map(|el| el.get_attribute("data-member"))
+            .collect()
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_twenty_thousand_member_org_keeps_only_the_visible_rows_in_the_page() {
+        let requests = std::rc::Rc::new(std::cell::Cell::new(0));
+        install_members_api(requests.clone());
+        let started = js_sys::Date::now();
+        let host = mount_fresh(|| {
+            view! {
+                <MemberList org_id=OrgId::parse("org_big1").unwrap() can_manage=false grantable=Signal::derive(Vec::new)/>
+            }
+            .into_any()
+        });
+        eventually("the first rows show", || !member_rows(&host).is_empty()).await;
+        let first_page_ms = js_sys::Date::now() - started;
+        let rows = member_rows(&host);
+        assert_eq!(rows[0], "auth0|00000");
+        let scroll_started = js_sys::Date::now();
+        assert!(
+            rows.len() < 40,
+            "only visible rows are drawn, not {}",
+            rows.len()
+        );
+
+        // Scroll to the end, page by page, as a person dragging the scrollbar would.
+        let viewport: web_sys::HtmlElement = host
+            .query_selector("[data-testid=member-list]")
+            .unwrap()
+            .unwrap()
+            .unchecked_into();
+        for _ in 0..2000 {
+            viewport.set_scroll_top(viewport.scroll_height());
+            viewport
+                .dispatch_event(&web_sys::Event::new("scroll").unwrap())
+                .unwrap();
+            gloo_timers::future::sleep(Duration::from_millis(2)).await;
+            if host
+                .text_content()
+                .unwrap_or_default()
+                .contains("20000 members")
+            {
+                break;
+            }
+        }
+        eventually("every member is loaded", || {
+            host.text_content()
+                .unwrap_or_default()
+                .contains("20000 members")
+        })
+        .await;
+        viewport.set_scroll_top(viewport.scroll_height());
+        viewport
+            .dispatch_event(&web_sys::Event::new("scroll").unwrap())
+            .unwrap();
+        eventually("the last member is drawn at the end", || {
+            member_rows(&host).contains(&"auth0|19999".to_owned())
+        })
+        .await;
+        let rows = member_rows(&host);
+        // Figures for the record (the harness's waits are included: an upper bound).
+        wasm_bindgen_test::console_log!(
+            "20,000 members: first page shown in {first_page_ms:.0} ms, scrolled to the end in {:.0} ms",
+            js_sys::Date::now() - scroll_started
+        );
+        assert!(
+            rows.len() < 40,
+            "still only the visible rows: {}",
+            rows.len()
+        );
+        assert_eq!(
+            requests.get(),
+            TOTAL / orgdesk_web::pages::members::PAGE_SIZE as usize,
+            "each page fetched once"
+        );
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod members;
 pub mod orgs;
 
 use std::cell::RefCell;
@@ -151,6 +152,25 @@ pub(crate) async fn send_json<B: serde::Serialize, T: DeserializeOwned>(
     body: &B,
 ) -> Result<T, ApiError> {
     send(with_csrf(RequestBuilder::new(url).method(method)).json(body)).await
+}
+
+/// Sends JSON with the CSRF token to a call that answers 204.
+pub(crate) async fn send_no_content_json<B: serde::Serialize>(
+    method: gloo_net::http::Method,
+    url: &str,
+    body: &B,
+) -> Result<(), ApiError> {
+    let request = with_csrf(RequestBuilder::new(url).method(method))
+        .json(body)
+        .map_err(|err| ApiError::network(&err))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|err| ApiError::network(&err))?;
+    if response.status() == 204 {
+        return Ok(());
+    }
+    read::<serde_json::Value>(response).await.map(|_| ())
 }
 
 /// Sends a request without a body that answers 204.

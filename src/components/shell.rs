@@ -14,17 +14,41 @@ struct NavItem {
     href: String,
     label: &'static str,
     icon: &'static str,
+    /// Marked current only on its own address, not on the addresses below it.
+    exact: bool,
 }
 
 /// The screens a person may open: never a link that would answer 403.
 fn nav_items(me: &Me) -> Vec<NavItem> {
-    let item = |href: String, label, icon| NavItem { href, label, icon };
+    let item = |href: String, label, icon| NavItem {
+        href,
+        label,
+        icon,
+        exact: false,
+    };
+    let exact = |href: String, label, icon| NavItem {
+        href,
+        label,
+        icon,
+        exact: true,
+    };
     let mut items = Vec::new();
     match (&me.role, &me.org_id) {
         (Role::PlatformAdmin, _) | (_, None) => {
             items.push(item("/orgs".into(), "Organizations", "▦"));
         }
-        (_, Some(org)) => items.push(item(format!("/orgs/{org}"), "My organization", "▦")),
+        (_, Some(org)) => {
+            items.push(exact(format!("/orgs/{org}"), "My organization", "▦"));
+            if me.can("members:write") {
+                items.push(item(format!("/orgs/{org}/members"), "Members", "☺"));
+            }
+            if me.can("invitations:write") {
+                items.push(item(format!("/orgs/{org}/invitations"), "Invitations", "✉"));
+            }
+            if me.can("branding:write") {
+                items.push(item(format!("/orgs/{org}/branding"), "Branding", "◐"));
+            }
+        }
     }
     if me.can("users:read") {
         items.push(item("/users".into(), "Users", "☺"));
@@ -84,7 +108,7 @@ pub fn Shell(
                     {items
                         .into_iter()
                         .map(|item| view! {
-                            <A href=item.href attr:class="od-nav__link">
+                            <A href=item.href attr:class="od-nav__link" exact=item.exact>
                                 <span class="od-nav__icon" aria-hidden="true">{item.icon}</span>
                                 {item.label}
                             </A>

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use orgdesk_model::Me;
 
 /// Links to the organization's tabs; `current` is marked for screen readers and styling.
 #[component]
@@ -11,11 +12,24 @@ pub fn OrgTabs(
     /// The tab shown.
     current: &'static str,
 ) -> impl IntoView {
+    let me = use_context::<Me>();
+    let can = |capability: &str| me.as_ref().is_some_and(|m| m.can(capability));
     let tabs = [
-        ("overview", "Overview", ""),
-        ("branding", "Branding", "/branding"),
-        ("access", "Access", "/access"),
+        ("overview", "Overview", "", true),
+        ("members", "Members", "/members", can("members:read")),
+        (
+            "invitations",
+            "Invitations",
+            "/invitations",
+            can("invitations:read"),
+        ),
+        ("branding", "Branding", "/branding", true),
+        ("access", "Access", "/access", true),
     ];
+    let tabs = tabs
+        .into_iter()
+        .filter(|(.., shown)| *shown)
+        .map(|(key, label, suffix, _)| (key, label, suffix));
     view! {
         <nav class="od-tabs" aria-label="Organization">
             {tabs.into_iter().map(|(key, label, suffix)| {

@@ -2,6 +2,8 @@
 
 pub mod audit;
 pub mod branding;
+pub mod invitations;
+pub mod members;
 pub mod not_found;
 pub mod org_access;
 pub mod org_detail;

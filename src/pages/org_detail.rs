@@ -16,6 +16,8 @@ use crate::components::swatch::Swatch;
 use crate::components::tabs::OrgTabs;
 use crate::components::toast::{use_toasts, ToastKind};
 use crate::pages::branding::BrandingStudio;
+use crate::pages::invitations::InvitationsTab;
+use crate::pages::members::MembersTab;
 use crate::pages::not_found::NotFound;
 use crate::pages::org_access::AccessTab;
 use crate::pages::save_flow::SaveFlow;
@@ -29,6 +31,10 @@ pub enum OrgTab {
     Branding,
     /// Metadata (AI access) and the claims preview.
     Access,
+    /// Members and their roles.
+    Members,
+    /// Pending invitations.
+    Invitations,
 }
 
 /// The organization named in the address, on the given tab.
@@ -83,6 +89,8 @@ fn OrgView(
         OrgTab::Overview => ("overview", org.label().to_owned()),
         OrgTab::Branding => ("branding", "Branding".to_owned()),
         OrgTab::Access => ("access", "Access".to_owned()),
+        OrgTab::Members => ("members", "Members".to_owned()),
+        OrgTab::Invitations => ("invitations", "Invitations".to_owned()),
     };
     let mut trail = trail;
     if tab != OrgTab::Overview {
@@ -92,6 +100,8 @@ fn OrgView(
         OrgTab::Overview => view! { <Overview org=org.clone() reload/> }.into_any(),
         OrgTab::Branding => view! { <BrandingStudio org=org.clone() reload/> }.into_any(),
         OrgTab::Access => view! { <AccessTab org=org.clone() reload/> }.into_any(),
+        OrgTab::Members => view! { <MembersTab org_id=org.id.clone()/> }.into_any(),
+        OrgTab::Invitations => view! { <InvitationsTab org_id=org.id.clone()/> }.into_any(),
     };
     view! {
         <PageHeader trail title=title title_in_trail_only=true/>

@@ -1,0 +1,456 @@
+//! The Members tab: every member with their roles, fetched page by page as the list scrolls,
+//! with only the visible rows in the page, so an organization of 20,000 stays smooth.
+
+use std::time::Duration;
+
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use orgdesk_model::members::{Member, RoleInfo, RoleRef};
+use orgdesk_model::org::initials;
+use orgdesk_model::{Me, OrgId};
+
+use crate::api;
+use crate::components::modal::Modal;
+use crate::components::toast::{use_toasts, ToastKind};
+
+/// Height of one row, in CSS pixels (the list positions rows by it).
+pub const ROW_HEIGHT: f64 = 60.0;
+/// Height of the scrolling viewport.
+pub const VIEWPORT_HEIGHT: f64 = 540.0;
+/// Members fetched per request.
+pub const PAGE_SIZE: u32 = 100;
+/// Rows drawn above and below the visible ones, so fast scrolling shows no gaps.
+const OVERSCAN: usize = 6;
+
+/// The tab: the role catalogue (for admins), then the list.
+#[component]
+pub fn MembersTab(
+    /// The organization.
+    org_id: OrgId,
+) -> impl IntoView {
+    let me = use_context::<Me>();
+    let can_manage = me.as_ref().is_some_and(|m| m.can("members:write"));
+    let can_roles = me.as_ref().is_some_and(|m| m.can("member_roles:write"));
+    let grantable = RwSignal::new(Vec::<RoleInfo>::new());
+    if can_roles {
+        spawn_local(async move {
+            if let Ok(catalogue) = api::members::catalogue().await {
+                grantable.set(
+                    catalogue
+                        .items
+                        .into_iter()
+                        .filter(|r| catalogue.grantable.contains(&r.id))
+                        .collect(),
+                );
+            }
+        });
+    }
+    view! { <MemberList org_id can_manage grantable=grantable.read_only()/> }
+}
+
+/// The scrolling member list with search, role chips and removal.
+#[component]
+pub fn MemberList(
+    /// The organization.
+    org_id: OrgId,
+    /// Whether the caller may add and remove members.
+    can_manage: bool,
+    /// The roles the caller may grant (empty: role chips are read-only).
+    #[prop(into)]
+    grantable: Signal<Vec<RoleInfo>>,
+) -> impl IntoView {
+    let toasts = use_toasts();
+    let org = StoredValue::new(org_id);
+    let query = RwSignal::new(String::new());
+    let rows = RwSignal::new(Vec::<Member>::new());
+    let next = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(false);
+    let loaded_once = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let scroll_top = RwSignal::new(0.0_f64);
+    let generation = StoredValue::new(0u64);
+    let viewport = NodeRef::<html::Div>::new();
+    let removing = RwSignal::new(None::<Member>);
+    let adding = RwSignal::new(false);
+
+    let load = move |from: Option<String>| {
+        let current = generation.get_value();
+        loading.set(true);
+        let q = query.get_untracked();
+        spawn_local(async move {
+            let result = api::members::list(org.get_value(), q, from.clone(), PAGE_SIZE).await;
+            // A newer search replaced this one while it was on its way.
+            if generation.get_value() != current {
+                return;
+            }
+            loading.set(false);
+            loaded_once.set(true);
+            match result {
+                Ok(page) => {
+                    if from.is_none() {
+                        rows.set(page.items);
+                    } else {
+                        rows.update(|r| r.extend(page.items));
+                    }
+                    next.set(page.next);
+                    error.set(None);
+                }
+                Err(err) => {
+                    error.set(Some(err.message.clone()));
+                    if let Some(t) = toasts {
+                        t.push(ToastKind::Error, err.message, err.request_id);
+                    }
+                }
+            }
+        });
+    };
+    let restart = move || {
+        generation.update_value(|g| *g += 1);
+        rows.set(Vec::new());
+        next.set(None);
+        scroll_top.set(0.0);
+        if let Some(el) = viewport.get_untracked() {
+            el.set_scroll_top(0);
+        }
+        load(None);
+    };
+    Effect::new(move || {
+        query.track();
+        restart();
+    });
+    // Fetch the next page when the visible rows come near the end of what is loaded.
+    Effect::new(move || {
+        let len = rows.with(Vec::len);
+        let last_visible = ((scroll_top.get() + VIEWPORT_HEIGHT) / ROW_HEIGHT).ceil() as usize;
+        if !loading.get() && last_visible + 20 >= len {
+            if let Some(cursor) = next.get() {
+                load(Some(cursor));
+            }
+        }
+    });
+
+    let visible = Memo::new(move |_| {
+        let first = ((scroll_top.get() / ROW_HEIGHT).floor() as usize).saturating_sub(OVERSCAN);
+        let count = (VIEWPORT_HEIGHT / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
+        rows.with(|all| {
+            all.iter()
+                .enumerate()
+                .skip(first)
+                .take(count)
+                .map(|(i, m)| (i, m.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let total_height = move || format!("{}px", rows.with(Vec::len) as f64 * ROW_HEIGHT);
+
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let on_search = move |ev| {
+        let text = event_target_value(&ev);
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        pending.set_value(
+            set_timeout_with_handle(move || query.set(text), Duration::from_millis(250)).ok(),
+        );
+    };
+
+    let change_roles = move |member: Member, role: RoleRef, add: bool| {
+        spawn_local(async move {
+            let ids = vec![role.id.clone()];
+            let result = if add {
+                api::members::assign_roles(org.get_value(), member.user_id.clone(), ids).await
+            } else {
+                api::members::remove_roles(org.get_value(), member.user_id.clone(), ids).await
+            };
+            match result {
+                Ok(()) => {
+                    rows.update(|all| {
+                        if let Some(row) = all.iter_mut().find(|m| m.user_id == member.user_id) {
+                            if add {
+                                row.roles.push(role.clone());
+                                row.roles.sort_by(|a, b| a.name.cmp(&b.name));
+                            } else {
+                                row.roles.retain(|r| r.id != role.id);
+                            }
+                        }
+                    });
+                    if let Some(t) = toasts {
+                        let message = if add {
+                            format!("Gave {} the role {}", member.name, role.name)
+                        } else {
+                            format!("Took the role {} from {}", role.name, member.name)
+                        };
+                        t.push(ToastKind::Success, message, None);
+                    }
+                }
+                Err(err) => {
+                    if let Some(t) = toasts {
+                        t.push(ToastKind::Error, err.message, err.request_id);
+                    }
+                }
+            }
+        });
+    };
+    let on_role = Callback::new(move |(member, role, add): (Member, RoleRef, bool)| {
+        change_roles(member, role, add)
+    });
+
+    let remove = Action::new_local(move |member: &Member| {
+        let member = member.clone();
+        async move {
+            api::members::remove(org.get_value(), vec![member.user_id.clone()])
+                .await
+                .map(|()| member)
+        }
+    });
+    Effect::new(move || match remove.value().get() {
+        Some(Ok(member)) => {
+            removing.set(None);
+            rows.update(|all| all.retain(|m| m.user_id != member.user_id));
+            if let Some(t) = toasts {
+                t.push(
+                    ToastKind::Success,
+                    format!("Removed {} from the organization", member.name),
+                    None,
+                );
+            }
+        }
+        Some(Err(err)) => {
+            if let Some(t) = toasts {
+                t.push(ToastKind::Error, err.message, err.request_id);
+            }
+        }
+        None => {}
+    });
+
+    let status = move || {
+        let n = rows.with(Vec::len);
+        if !loaded_once.get() {
+            "Loading members…".to_owned()
+        } else if next.get().is_some() {
+            format!("{n} loaded — scroll for more")
+        } else if n == 1 {
+            "1 member".to_owned()
+        } else {
+            format!("{n} members")
+        }
+    };
+
+    view! {
+        <section class="od-card od-card--flush od-members">
+            <div class="od-members__toolbar">
+                <label class="od-search">
+                    <span class="od-visually-hidden">"Search members"</span>
+                    <span class="od-search__icon" aria-hidden="true">"⌕"</span>
+                    <input class="od-input od-search__input" type="search" placeholder="Search by email or name" on:input=on_search/>
+                </label>
+                <span class="od-members__count" data-testid="member-count">{status}</span>
+                {can_manage.then(|| view! {
+                    <button class="od-button od-button--primary" on:click=move |_| adding.set(true)>"Add members"</button>
+                })}
+            </div>
+            {move || error.get().map(|message| view! { <p class="od-field__error od-members__error" role="alert">{message}</p> })}
+            <Show when=move || loaded_once.get() && rows.with(Vec::is_empty) && !loading.get() && error.get().is_none()>
+                <div class="od-empty">
+                    <h2 class="od-empty__title">"No members found"</h2>
+                    <p class="od-empty__text">{move || if query.get().is_empty() { "Nobody belongs to this organization yet. Add existing users or invite people.".to_owned() } else { format!("No member’s email or name contains “{}”.", query.get()) }}</p>
+                </div>
+            </Show>
+            <div
+                class="od-vlist"
+                data-testid="member-list"
+                node_ref=viewport
+                // Layout that the windowing relies on is set here, not left to the stylesheet.
+                style:max-height=format!("{VIEWPORT_HEIGHT}px")
+                style:overflow-y="auto"
+                style:position="relative"
+                on:scroll=move |_| {
+                    if let Some(el) = viewport.get_untracked() {
+                        scroll_top.set(f64::from(el.scroll_top()));
+                    }
+                }
+            >
+                <div class="od-vlist__spacer" style:height=total_height style:position="relative">
+                    <For each=move || visible.get() key=|(i, m)| (*i, m.user_id.clone(), m.roles.len()) let:item>
+                        <MemberRow index=item.0 member=item.1 can_manage grantable on_role on_remove=Callback::new(move |m| removing.set(Some(m)))/>
+                    </For>
+                </div>
+            </div>
+        </section>
+        {move || removing.get().map(|member| {
+            let name = member.name.clone();
+            let target = member.clone();
+            view! {
+                <Modal title=format!("Remove {name}?") tone="danger" on_close=Callback::new(move |()| removing.set(None))>
+                    <p>{format!("{} ({}) will no longer belong to this organization and loses the roles held in it. Their user account stays.", member.name, member.email)}</p>
+                    <div class="od-modal__actions">
+                        <button class="od-button" on:click=move |_| removing.set(None)>"Cancel"</button>
+                        <button class="od-button od-button--danger" disabled=move || remove.pending().get()
+                            on:click=move |_| { remove.dispatch(target.clone()); }>
+                            {move || if remove.pending().get() { "Removing…" } else { "Remove member" }}
+                        </button>
+                    </div>
+                </Modal>
+            }
+        })}
+        <Show when=move || adding.get()>
+            <AddMembers org_id=org.get_value() on_close=Callback::new(move |added: bool| {
+                adding.set(false);
+                if added {
+                    restart();
+                }
+            })/>
+        </Show>
+    }
+}
+
+/// One member.
+#[component]
+fn MemberRow(
+    index: usize,
+    member: Member,
+    can_manage: bool,
+    grantable: Signal<Vec<RoleInfo>>,
+    on_role: Callback<(Member, RoleRef, bool)>,
+    on_remove: Callback<Member>,
+) -> impl IntoView {
+    let top = format!("{}px", index as f64 * ROW_HEIGHT);
+    let held: Vec<String> = member.roles.iter().map(|r| r.id.clone()).collect();
+    let m = StoredValue::new(member.clone());
+    let addable = Memo::new(move |_| {
+        grantable
+            .get()
+            .into_iter()
+            .filter(|r| !held.contains(&r.id))
+            .collect::<Vec<_>>()
+    });
+    let can_grant = move |role: &RoleRef| grantable.with(|g| g.iter().any(|r| r.id == role.id));
+    view! {
+        <div class="od-member" data-member=member.user_id.clone() style:top=top
+            style:position="absolute" style:height=format!("{ROW_HEIGHT}px") style:left="0" style:right="0">
+            <span class="od-member__avatar" aria-hidden="true">{initials(&member.name)}</span>
+            <div class="od-member__who">
+                <span class="od-member__name">{member.name.clone()}</span>
+                <span class="od-member__email">{member.email.clone()}</span>
+            </div>
+            <div class="od-member__roles">
+                {member.roles.iter().map(|role| {
+                    let removable = can_grant(role);
+                    let r = role.clone();
+                    view! {
+                        <span class="od-chip">
+                            {role.name.clone()}
+                            {removable.then(|| view! {
+                                <button class="od-chip__remove" type="button" aria-label=format!("Take the role {}", r.name)
+                                    on:click=move |_| on_role.run((m.get_value(), r.clone(), false))>"×"</button>
+                            })}
+                        </span>
+                    }
+                }).collect_view()}
+                <Show when=move || !addable.with(Vec::is_empty)>
+                    <select class="od-input od-member__add-role" aria-label="Give a role"
+                        on:change=move |ev| {
+                            let id = event_target_value(&ev);
+                            if let Some(role) = grantable.get_untracked().into_iter().find(|r| r.id == id) {
+                                on_role.run((m.get_value(), RoleRef { id: role.id, name: role.name }, true));
+                            }
+                        }>
+                        <option value="" selected=true>"+ Role"</option>
+                        {move || addable.get().into_iter().map(|r| view! { <option value=r.id.clone()>{r.name.clone()}</option> }).collect_view()}
+                    </select>
+                </Show>
+            </div>
+            {can_manage.then(|| view! {
+                <button class="od-button od-button--ghost od-member__remove" on:click=move |_| on_remove.run(m.get_value())>"Remove"</button>
+            })}
+        </div>
+    }
+}
+
+/// Finds existing users and adds the chosen ones.
+#[component]
+fn AddMembers(org_id: OrgId, on_close: Callback<bool>) -> impl IntoView {
+    let toasts = use_toasts();
+    let query = RwSignal::new(String::new());
+    let chosen = RwSignal::new(Vec::<api::members::FoundUser>::new());
+    let found = LocalResource::new(move || {
+        let q = query.get();
+        async move {
+            if q.trim().chars().count() < 2 {
+                Ok(Vec::new())
+            } else {
+                api::members::find_users(q).await
+            }
+        }
+    });
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let org = StoredValue::new(org_id);
+    let add =
+        Action::new_local(move |ids: &Vec<String>| api::members::add(org.get_value(), ids.clone()));
+    Effect::new(move || match add.value().get() {
+        Some(Ok(())) => {
+            if let Some(t) = toasts {
+                t.push(
+                    ToastKind::Success,
+                    format!("Added {} members", chosen.with_untracked(Vec::len)),
+                    None,
+                );
+            }
+            on_close.run(true);
+        }
+        Some(Err(err)) => {
+            if let Some(t) = toasts {
+                t.push(ToastKind::Error, err.message, err.request_id);
+            }
+        }
+        None => {}
+    });
+    view! {
+        <Modal title="Add members" on_close=Callback::new(move |()| on_close.run(false))>
+            <div class="od-field">
+                <label class="od-field__label" for="find-users">"Find users by email or name"</label>
+                <input id="find-users" class="od-input od-input--wide" type="search" autocomplete="off"
+                    on:input=move |ev| {
+                        let text = event_target_value(&ev);
+                        if let Some(h) = pending.get_value() { h.clear(); }
+                        pending.set_value(set_timeout_with_handle(move || query.set(text), Duration::from_millis(250)).ok());
+                    }/>
+                <p class="od-field__help">"Org admins find people outside their organization by their exact email."</p>
+            </div>
+            <ul class="od-pick">
+                <Transition fallback=|| view! { <li class="od-muted">"Searching…"</li> }>
+                    {move || Suspend::new(async move {
+                        match found.await {
+                            Ok(users) => users.into_iter().map(|user| {
+                                let id = user.user_id.clone();
+                                let u = user.clone();
+                                let checked = move || chosen.with(|c| c.iter().any(|x| x.user_id == id));
+                                view! {
+                                    <li>
+                                        <label class="od-pick__item">
+                                            <input type="checkbox" prop:checked=checked on:change=move |_| chosen.update(|c| {
+                                                if let Some(pos) = c.iter().position(|x| x.user_id == u.user_id) { c.remove(pos); } else { c.push(u.clone()); }
+                                            })/>
+                                            <span>{user.name.clone()}</span>
+                                            <span class="od-muted">{user.email.clone()}</span>
+                                        </label>
+                                    </li>
+                                }
+                            }).collect_view().into_any(),
+                            Err(err) => view! { <li class="od-field__error">{err.message}</li> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </ul>
+            <div class="od-modal__actions">
+                <button class="od-button" on:click=move |_| on_close.run(false)>"Cancel"</button>
+                <button class="od-button od-button--primary"
+                    disabled=move || chosen.with(Vec::is_empty) || add.pending().get()
+                    on:click=move |_| { add.dispatch(chosen.get().into_iter().map(|u| u.user_id).collect()); }>
+                    {move || match chosen.with(Vec::len) { 0 => "Add members".to_owned(), 1 => "Add 1 member".to_owned(), n => format!("Add {n} members") }}
+                </button>
+            </div>
+        </Modal>
+    }
+}

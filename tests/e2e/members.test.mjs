@@ -1,0 +1,56 @@
+// Members and invitations, end to end, as the org admin of AI Organization.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startOrgdesk, launchBrowser, newPage, signIn } from './harness.mjs';
+
+const AI_ORG = 'org_aiOrg7Qm2Xk4Lp9';
+const SAM = 'auth0|6651f0a2c3d4e5f6a7b8c9d3';
+let server;
+let browser;
+
+before(async () => {
+  server = await startOrgdesk();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the org admin invites someone with a role, sees the countdown, and revokes the invitation', async () => {
+  const page = await newPage(browser);
+  await signIn(page, server.url, 'org-admin');
+  await page.click('.od-nav a:has-text("Invitations")');
+  await page.waitForURL(`${server.url}/orgs/${AI_ORG}/invitations`);
+
+  await page.fill('#invitees', 'new.analyst@example.com');
+  await page.check('input[data-role="viewer"]');
+  await page.click('[data-testid="invite"]');
+  const row = page.locator('tr[data-invitee="new.analyst@example.com"]');
+  await row.waitFor();
+  assert.match(await row.textContent(), /viewer/);
+  const countdown = row.locator('[data-testid="countdown"]');
+  // Seven days (the default) from now, to the second.
+  assert.match(await countdown.textContent(), /^(7 days 0 h|6 days 23 h)$/);
+
+  await row.locator('button:has-text("Revoke")').click();
+  await page.click('[data-testid="confirm-revoke"]');
+  await page.locator('.od-toast', { hasText: 'Revoked the invitation of new.analyst@example.com' }).waitFor();
+  await row.waitFor({ state: 'detached' });
+  assert.deepEqual(page.problems, []);
+});
+
+test('the org admin gives a member a role and sees the chip at once', async () => {
+  const page = await newPage(browser);
+  await signIn(page, server.url, 'org-admin');
+  await page.goto(`${server.url}/orgs/${AI_ORG}/members`);
+  const sam = page.locator(`[data-member="${SAM}"]`);
+  await sam.waitFor();
+  assert.match(await page.textContent('[data-testid="member-count"]'), /4 members/);
+  await sam.locator('select').selectOption({ label: 'viewer' });
+  await sam.locator('.od-chip', { hasText: 'viewer' }).waitFor();
+  await page.reload();
+  await page.locator(`[data-member="${SAM}"] .od-chip`, { hasText: 'viewer' }).waitFor();
+  assert.deepEqual(page.problems, []);
+});
