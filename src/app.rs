@@ -13,7 +13,8 @@ use crate::pages::audit::AuditPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::org_detail::{OrgDetail, OrgTab};
 use crate::pages::orgs::OrgList;
-use crate::pages::upcoming::{RolesPage, SettingsPage, UsersPage};
+use crate::pages::roles::RolesPage;
+use crate::pages::upcoming::{SettingsPage, UsersPage};
 
 /// The whole app: sign-in check, then the shell with its routes.
 #[component]

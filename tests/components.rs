@@ -314,7 +314,7 @@ mod members {
 
     /// Answers `/api/orgs/{id}/members?take=&from=` from 20,000 synthetic members; the cursor is
     /// the offset, which is all the list needs to know about it (it is opaque to the app).
-    fn install_members_api(requests: std::rc::Rc<std::cell::Cell<usize>>) {
+    pub(super) fn install_members_api(requests: std::rc::Rc<std::cell::Cell<usize>>) {
         let fetch = Closure::<dyn Fn(JsValue, JsValue) -> js_sys::Promise>::new(
             move |input: JsValue, _init: JsValue| {
                 requests.set(requests.get() + 1);
@@ -434,5 +434,79 @@ mod members {
             TOTAL / orgdesk_web::pages::members::PAGE_SIZE as usize,
             "each page fetched once"
         );
+    }
+}
+
+mod bulk {
+    use super::*;
+    use orgdesk_model::members::RoleInfo;
+    use orgdesk_model::OrgId;
+    use orgdesk_web::pages::bulk_invite::BulkInvite;
+
+    fn set_text(host: &web_sys::HtmlElement, text: &str) {
+        let area: web_sys::HtmlTextAreaElement = host
+            .query_selector("[data-testid=csv]")
+            .unwrap()
+            .unwrap()
+            .unchecked_into();
+        area.set_value(text);
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        area.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+            .unwrap();
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_csv_preview_flags_bad_rows_before_anything_is_sent() {
+        let requests = std::rc::Rc::new(std::cell::Cell::new(0));
+        super::members::install_members_api(requests.clone());
+        let host = mount_fresh(|| {
+            let viewer = RoleInfo {
+                id: "rol_v".into(),
+                name: "viewer".into(),
+                description: String::new(),
+                permissions: vec![],
+            };
+            view! {
+                <BulkInvite org_id=OrgId::parse("org_ai1").unwrap() grantable=vec![viewer]
+                    already=vec!["old@example.com".to_owned()] inviter="Omar".to_owned() on_close=Callback::new(|_| ())/>
+            }
+            .into_any()
+        });
+        set_text(&host, "email,roles\nana@example.com,viewer\nnot-an-email,viewer\nbo@example.com,org-admin\nold@example.com,viewer\nana@example.com,viewer");
+        eventually("the preview counts the rows", || {
+            host.text_content()
+                .unwrap_or_default()
+                .contains("1 to invite · 3 with problems · 1 already invited (skipped)")
+        })
+        .await;
+        let errors = host
+            .query_selector_all("tr.od-bulk--error")
+            .unwrap()
+            .length();
+        assert_eq!(
+            errors, 3,
+            "the bad address, the ungrantable role and the repeated address"
+        );
+        let text = host.text_content().unwrap_or_default();
+        assert!(
+            text.contains("“not-an-email” is not an email address."),
+            "{text}"
+        );
+        assert!(
+            text.contains("“org-admin” does not exist or you cannot grant it"),
+            "{text}"
+        );
+        assert!(text.contains("Already invited — skipped"), "{text}");
+        assert_eq!(requests.get(), 0, "a preview sends nothing");
+        let start = host
+            .query_selector("[data-testid=bulk-start]")
+            .unwrap()
+            .unwrap();
+        assert!(!start.has_attribute("disabled"));
+        assert!(start
+            .text_content()
+            .unwrap_or_default()
+            .contains("Invite 1 person"));
     }
 }

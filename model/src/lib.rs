@@ -2,6 +2,7 @@
 //! shared by the browser app and the proxy so that a rule is written once and enforced twice.
 
 pub mod api;
+pub mod bulk;
 pub mod claims;
 pub mod contrast;
 pub mod diff;

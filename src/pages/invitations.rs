@@ -17,6 +17,7 @@ use crate::components::error_view::ErrorView;
 use crate::components::modal::Modal;
 use crate::components::skeleton::TableSkeleton;
 use crate::components::toast::{use_toasts, ToastKind};
+use crate::pages::bulk_invite::BulkInvite;
 
 fn now_seconds() -> i64 {
     #[allow(clippy::cast_possible_truncation)]
@@ -67,8 +68,42 @@ pub fn InvitationsTab(
         }
     });
     let reload = Callback::new(move |()| version.update(|v| *v += 1));
+    let bulk = RwSignal::new(false);
+    let inviter = me.as_ref().map(|m| m.user.name.clone()).unwrap_or_default();
+    let bulk_dialog = move || {
+        let grantable: Vec<RoleInfo> = roles
+            .get()
+            .and_then(Result::ok)
+            .map(|c| {
+                c.items
+                    .into_iter()
+                    .filter(|r| c.grantable.contains(&r.id))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let already: Vec<String> = invitations
+            .get()
+            .and_then(Result::ok)
+            .map(|list| list.into_iter().map(|i| i.invitee_email).collect())
+            .unwrap_or_default();
+        view! {
+            <BulkInvite org_id=org.get_value() grantable already inviter=inviter.clone()
+                on_close=Callback::new(move |changed: bool| {
+                    bulk.set(false);
+                    if changed {
+                        reload.run(());
+                    }
+                })/>
+        }
+    };
     view! {
         <div class="od-invitations">
+            {can_invite.then(|| view! {
+                <div class="od-invitations__bar">
+                    <button class="od-button" data-testid="bulk-open" on:click=move |_| bulk.set(true)>"Invite from a CSV file…"</button>
+                </div>
+            })}
+            <Show when=move || bulk.get()>{bulk_dialog.clone()}</Show>
             {can_invite.then(|| view! {
                 <Transition fallback=|| view! { <TableSkeleton rows=2/> }>
                     {move || Suspend::new(async move {

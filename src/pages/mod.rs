@@ -2,11 +2,13 @@
 
 pub mod audit;
 pub mod branding;
+pub mod bulk_invite;
 pub mod invitations;
 pub mod members;
 pub mod not_found;
 pub mod org_access;
 pub mod org_detail;
 pub mod orgs;
+pub mod roles;
 pub mod save_flow;
 pub mod upcoming;

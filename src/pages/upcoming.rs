@@ -34,18 +34,6 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
-/// The role catalogue.
-#[component]
-pub fn RolesPage() -> impl IntoView {
-    view! {
-        <Upcoming
-            title="Roles"
-            what="The roles members can hold in an organization, and what each one grants."
-            items=&["Each role with its description", "The permissions a role grants, per API"]
-        />
-    }
-}
-
 /// Tenant settings.
 #[component]
 pub fn SettingsPage() -> impl IntoView {

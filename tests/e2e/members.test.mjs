@@ -54,3 +54,28 @@ test('the org admin gives a member a role and sees the chip at once', async () =
   await page.locator(`[data-member="${SAM}"] .od-chip`, { hasText: 'viewer' }).waitFor();
   assert.deepEqual(page.problems, []);
 });
+
+test('a 200-row CSV is invited with a progress bar, and running it again adds nothing', async () => {
+  const page = await newPage(browser);
+  await signIn(page, server.url, 'org-admin');
+  await page.goto(`${server.url}/orgs/${AI_ORG}/invitations`);
+  await page.locator('tr[data-invitee]').first().waitFor();
+  const before = await page.locator('tr[data-invitee]').count();
+  const csv = ['email,roles', ...Array.from({ length: 200 }, (_, i) => `bulk${i}@example.com,viewer`)].join('\n');
+
+  await page.click('[data-testid="bulk-open"]');
+  await page.fill('[data-testid="csv"]', csv);
+  await page.locator('[data-testid="bulk-summary"]', { hasText: '200 to invite · 0 with problems · 0 already invited' }).waitFor();
+  await page.click('[data-testid="bulk-start"]');
+  await page.locator('[data-testid="progress"] progress').waitFor();
+  await page.locator('[data-testid="bulk-done"]', { hasText: 'Finished: 200 invited, 0 failed, 0 skipped.' }).waitFor({ timeout: 60_000 });
+  assert.equal(await page.locator('[data-testid="progress"] progress').getAttribute('value'), '200');
+  await page.click('.od-modal button:has-text("Close")');
+  await page.waitForFunction((n) => document.querySelectorAll('tr[data-invitee]').length === n, before + 200);
+
+  await page.click('[data-testid="bulk-open"]');
+  await page.fill('[data-testid="csv"]', csv);
+  await page.locator('[data-testid="bulk-summary"]', { hasText: '0 to invite · 0 with problems · 200 already invited (skipped)' }).waitFor();
+  assert.equal(await page.locator('[data-testid="bulk-start"]').isDisabled(), true, 'a rerun has nothing to send');
+  assert.deepEqual(page.problems, []);
+});

@@ -1,0 +1,228 @@
+//! Bulk invitations from a CSV file: a preview with per-row problems before anything is sent,
+//! then a paced run with a progress bar, streaming results, Cancel, and a summary.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use orgdesk_model::bulk::{parse_csv, BulkRow};
+use orgdesk_model::members::{NewInvitationInput, RoleInfo};
+use orgdesk_model::OrgId;
+use wasm_bindgen::JsCast;
+
+use crate::api;
+use crate::components::modal::Modal;
+
+/// What became of a row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Outcome {
+    Waiting,
+    Sent,
+    Failed(String),
+    Skipped,
+}
+
+/// Where the run is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Preview,
+    Running,
+    Done,
+}
+
+/// How many times a row is tried when the directory says "slow down".
+const ATTEMPTS: u32 = 4;
+
+/// The bulk-invite dialog.
+#[component]
+pub fn BulkInvite(
+    /// The organization.
+    org_id: OrgId,
+    /// Roles the inviter may grant (rows naming others are refused).
+    grantable: Vec<RoleInfo>,
+    /// Addresses with a pending invitation (their rows are skipped).
+    already: Vec<String>,
+    /// The inviter's name.
+    inviter: String,
+    /// Closes the dialog; `true` when invitations were created.
+    on_close: Callback<bool>,
+) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let grantable = StoredValue::new(grantable);
+    let already: StoredValue<BTreeSet<String>> = StoredValue::new(already.into_iter().collect());
+    let rows = Memo::new(move |_| {
+        let text = text.get();
+        grantable.with_value(|g| already.with_value(|a| parse_csv(&text, g, a)))
+    });
+    let stage = RwSignal::new(Stage::Preview);
+    let outcomes = RwSignal::new(Vec::<Outcome>::new());
+    let cancelled = StoredValue::new(false);
+    let org = StoredValue::new(org_id);
+    let inviter = StoredValue::new(inviter);
+
+    let count = move |f: fn(&BulkRow) -> bool| rows.with(|r| r.iter().filter(|row| f(row)).count());
+    let to_send = move || count(BulkRow::sendable);
+    let with_errors = move || count(|r| r.error.is_some());
+    let skipped = move || count(|r| r.error.is_none() && r.already);
+    let tally =
+        move |want: fn(&Outcome) -> bool| outcomes.with(|o| o.iter().filter(|x| want(x)).count());
+    let sent = move || tally(|o| *o == Outcome::Sent);
+    let failed = move || tally(|o| matches!(o, Outcome::Failed(_)));
+    let remaining = move || tally(|o| *o == Outcome::Waiting);
+
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        spawn_local(async move {
+            if let Ok(value) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                text.set(value.as_string().unwrap_or_default());
+            }
+        });
+    };
+
+    let start = move |_| {
+        let all = rows.get_untracked();
+        outcomes.set(
+            all.iter()
+                .map(|r| {
+                    if r.sendable() {
+                        Outcome::Waiting
+                    } else {
+                        Outcome::Skipped
+                    }
+                })
+                .collect(),
+        );
+        cancelled.set_value(false);
+        stage.set(Stage::Running);
+        spawn_local(async move {
+            for (index, row) in all.iter().enumerate() {
+                if !row.sendable() {
+                    continue;
+                }
+                if cancelled.get_value() {
+                    break;
+                }
+                let input = NewInvitationInput {
+                    invitee_email: row
+                        .email
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                    inviter_name: inviter.get_value(),
+                    roles: row.role_ids.clone(),
+                    connection_id: None,
+                    ttl_days: None,
+                    send_invitation_email: true,
+                };
+                let mut outcome = Outcome::Failed("not sent".into());
+                for attempt in 1..=ATTEMPTS {
+                    match api::members::invite(org.get_value(), input.clone()).await {
+                        Ok(_) => {
+                            outcome = Outcome::Sent;
+                            break;
+                        }
+                        // The directory's rate limit: wait and try the same row again, so the run
+                        // paces itself under the budget instead of failing rows.
+                        Err(err)
+                            if (err.status == 429 || err.status == 503) && attempt < ATTEMPTS =>
+                        {
+                            gloo_timers::future::sleep(Duration::from_secs(u64::from(attempt) * 2))
+                                .await;
+                        }
+                        Err(err) => {
+                            outcome = Outcome::Failed(err.message);
+                            break;
+                        }
+                    }
+                }
+                outcomes.update(|o| o[index] = outcome);
+            }
+            outcomes.update(|o| {
+                for x in o.iter_mut().filter(|x| **x == Outcome::Waiting) {
+                    *x = Outcome::Skipped;
+                }
+            });
+            stage.set(Stage::Done);
+        });
+    };
+
+    let close = move || on_close.run(outcomes.with_untracked(|o| o.contains(&Outcome::Sent)));
+    view! {
+        <Modal title="Invite from a CSV file" on_close=Callback::new(move |()| { cancelled.set_value(true); close(); })>
+            <Show when=move || stage.get() == Stage::Preview>
+                <p class="od-field__help">"One person per line: " <code>"email,roles"</code> " — several roles separated by “;”. A first line " <code>"email,roles"</code> " is skipped. Nothing is sent until you start."</p>
+                <div class="od-bulk__inputs">
+                    <input type="file" accept=".csv,text/csv,text/plain" aria-label="CSV file" on:change=on_file/>
+                    <textarea class="od-input od-textarea" rows="4" data-testid="csv" placeholder="ana@example.com,viewer"
+                        prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                </div>
+            </Show>
+            <Show when=move || !rows.with(Vec::is_empty)>
+                <p class="od-bulk__summary" data-testid="bulk-summary">
+                    {move || format!("{} to invite · {} with problems · {} already invited (skipped)", to_send(), with_errors(), skipped())}
+                </p>
+            </Show>
+            <Show when=move || stage.get() != Stage::Preview>
+                <div class="od-progress" data-testid="progress">
+                    <progress max=move || to_send().to_string() value=move || (sent() + failed()).to_string()></progress>
+                    <span>{move || format!("{} done · {} failed · {} remaining", sent(), failed(), remaining())}</span>
+                </div>
+            </Show>
+            <div class="od-bulk__table">
+                <table class="od-table od-table--compact">
+                    <thead><tr><th>"Line"</th><th>"Email"</th><th>"Roles"</th><th>"Status"</th></tr></thead>
+                    <tbody>
+                        {move || {
+                            let outcomes = outcomes.get();
+                            rows.get().into_iter().enumerate().take(500).map(|(i, row)| {
+                                let status = match (&row.error, row.already, outcomes.get(i)) {
+                                    (Some(e), _, _) => ("od-bulk--error", e.clone()),
+                                    (None, true, _) => ("od-bulk--skip", "Already invited — skipped".to_owned()),
+                                    (None, false, Some(Outcome::Sent)) => ("od-bulk--ok", "Invited".to_owned()),
+                                    (None, false, Some(Outcome::Failed(e))) => ("od-bulk--error", e.clone()),
+                                    (None, false, Some(Outcome::Skipped)) => ("od-bulk--skip", "Not sent (cancelled)".to_owned()),
+                                    (None, false, Some(Outcome::Waiting)) => ("od-bulk--wait", "Waiting…".to_owned()),
+                                    (None, false, None) => ("od-bulk--ready", "Ready".to_owned()),
+                                };
+                                view! {
+                                    <tr class=status.0 data-line=row.line>
+                                        <td>{row.line}</td>
+                                        <td>{row.email_text.clone()}</td>
+                                        <td>{row.role_names.join(", ")}</td>
+                                        <td class="od-bulk__status">{status.1}</td>
+                                    </tr>
+                                }
+                            }).collect_view()
+                        }}
+                    </tbody>
+                </table>
+            </div>
+            <div class="od-modal__actions">
+                {move || match stage.get() {
+                    Stage::Preview => view! {
+                        <button class="od-button" on:click=move |_| close()>"Cancel"</button>
+                        <button class="od-button od-button--primary" data-testid="bulk-start" disabled=move || to_send() == 0 on:click=start>
+                            {move || match to_send() { 1 => "Invite 1 person".to_owned(), n => format!("Invite {n} people") }}
+                        </button>
+                    }.into_any(),
+                    Stage::Running => view! {
+                        <button class="od-button od-button--danger" on:click=move |_| cancelled.set_value(true)>"Cancel the rest"</button>
+                    }.into_any(),
+                    Stage::Done => view! {
+                        <p class="od-bulk__done" data-testid="bulk-done">{move || format!("Finished: {} invited, {} failed, {} skipped.", sent(), failed(), tally(|o| *o == Outcome::Skipped))}</p>
+                        <button class="od-button od-button--primary" on:click=move |_| close()>"Close"</button>
+                    }.into_any(),
+                }}
+            </div>
+        </Modal>
+    }
+}
