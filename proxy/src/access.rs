@@ -42,11 +42,15 @@ pub enum Action {
     Invite,
     /// Look users up to add them (org admins: own members and exact emails only).
     FindUsers,
+    /// Create users.
+    CreateUser,
+    /// List the tenant's connections.
+    ReadConnections,
 }
 
 impl Action {
     /// Every action, for `/api/me`'s capabilities and the access matrix tests.
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 19] = [
         Action::ListOrgs,
         Action::ReadOrg,
         Action::ReadUsers,
@@ -64,6 +68,8 @@ impl Action {
         Action::ReadInvitations,
         Action::Invite,
         Action::FindUsers,
+        Action::CreateUser,
+        Action::ReadConnections,
     ];
 
     /// The capability name the browser app sees.
@@ -87,6 +93,8 @@ impl Action {
             Self::ReadInvitations => "invitations:read",
             Self::Invite => "invitations:write",
             Self::FindUsers => "users:find",
+            Self::CreateUser => "users:create",
+            Self::ReadConnections => "connections:read",
         }
     }
 }
@@ -96,7 +104,7 @@ impl Action {
 pub fn allowed(role: Role, action: Action) -> bool {
     use Action::{
         AssignRoles, EditBranding, EditMetadata, FindUsers, Invite, ListOrgs, ManageMembers,
-        ReadAudit, ReadInvitations, ReadMembers, ReadOrg, ReadRoles,
+        ReadAudit, ReadConnections, ReadInvitations, ReadMembers, ReadOrg, ReadRoles,
     };
     // Tenant-wide reads (users, settings) stay with platform admins: an org admin must not learn
     // who else uses the product.
@@ -116,6 +124,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
                 | ReadInvitations
                 | Invite
                 | FindUsers
+                | ReadConnections
         ),
         Role::Member => matches!(action, ListOrgs | ReadOrg | ReadMembers),
     }

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 pub use orgdesk_model::api::{CursorPage, OrgCounts};
 use orgdesk_model::input::NewOrg;
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
+use orgdesk_model::users::{Connection, NewUserInput, User, UserOrg};
 use orgdesk_model::{Branding, DisplayName, Metadata, OrgId, Organization, Page, ValidationError};
 
 /// The largest page a caller may ask for (Auth0's own limit).
@@ -178,6 +179,23 @@ pub trait Directory: Send + Sync {
         limit: u32,
         scope: Option<&OrgId>,
     ) -> Result<Vec<UserSummary>, DirectoryError>;
+
+    /// One user.
+    async fn get_user(&self, user_id: &str) -> Result<Option<User>, DirectoryError>;
+
+    /// The organizations a user belongs to, with their roles in each.
+    async fn user_orgs(&self, user_id: &str) -> Result<Vec<UserOrg>, DirectoryError>;
+
+    /// Creates a user on a database connection (the input is already checked); a taken email on
+    /// that connection is a `Conflict`. The password is passed on, never kept by orgdesk.
+    async fn create_user(
+        &self,
+        input: &NewUserInput,
+        app_metadata: &std::collections::BTreeMap<String, String>,
+    ) -> Result<User, DirectoryError>;
+
+    /// The tenant's connections.
+    async fn list_connections(&self) -> Result<Vec<Connection>, DirectoryError>;
 }
 
 /// Role names for ids, for answers that show roles by name.

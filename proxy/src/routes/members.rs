@@ -10,7 +10,7 @@ use orgdesk_model::{OrgId, Role};
 use serde::{Deserialize, Serialize};
 
 use crate::access::{self, Action};
-use crate::directory::{CursorPage, MemberQuery, UserSummary, MAX_PER_PAGE};
+use crate::directory::{CursorPage, MemberQuery, MAX_PER_PAGE};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ReqId};
 use crate::session::Session;
@@ -35,7 +35,6 @@ pub fn routes() -> Router<AppState> {
             axum::routing::delete(revoke),
         )
         .route("/roles", get(roles))
-        .route("/users", get(find_users))
 }
 
 fn org_id(raw: &str) -> Result<OrgId, AppError> {
@@ -406,32 +405,4 @@ async fn roles(
         .map(|r| r.id.clone())
         .collect();
     Ok(Json(RolesAnswer { items, grantable }))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct UserParams {
-    q: Option<String>,
-}
-
-async fn find_users(
-    session: Session,
-    State(state): State<AppState>,
-    ApiQuery(params): ApiQuery<UserParams>,
-) -> Result<Json<orgdesk_model::api::CursorPage<UserSummary>>, AppError> {
-    access::authorize(&session, Action::FindUsers, None)?;
-    let q = params.q.unwrap_or_default();
-    if q.trim().chars().count() < 2 {
-        return Ok(Json(orgdesk_model::api::CursorPage {
-            items: Vec::new(),
-            next: None,
-        }));
-    }
-    // An org admin finds their own members by any part, and others only by exact email.
-    let scope = match session.role {
-        Role::PlatformAdmin => None,
-        _ => Some(session.org_id.clone().ok_or(AppError::NotFound)?),
-    };
-    let items = state.directory.search_users(&q, 20, scope.as_ref()).await?;
-    Ok(Json(orgdesk_model::api::CursorPage { items, next: None }))
 }

@@ -6,6 +6,7 @@ mod me;
 mod members;
 mod orgs;
 mod schema;
+mod users;
 
 use axum::Router;
 
@@ -23,5 +24,6 @@ pub fn api() -> Router<AppState> {
         .merge(members::routes())
         .merge(audit::routes())
         .merge(schema::routes())
+        .merge(users::routes())
         .fallback(|| async { AppError::NotFound })
 }

@@ -13,6 +13,7 @@ use axum::Router;
 use http_body_util::BodyExt;
 use orgdesk_model::input::NewOrg;
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
+use orgdesk_model::users::{Connection, NewUserInput, User, UserOrg};
 use orgdesk_model::{Metadata, OrgId, Organization, Page};
 use orgdesk_proxy::directory::{
     CursorPage, Directory, DirectoryError, MemberQuery, OrgCounts, OrgQuery, OrgUpdate, UserSummary,
@@ -128,6 +129,26 @@ impl Directory for Counting {
     ) -> Result<Vec<UserSummary>, DirectoryError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.search_users(q, limit, scope).await
+    }
+    async fn get_user(&self, id: &str) -> Result<Option<User>, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.get_user(id).await
+    }
+    async fn user_orgs(&self, id: &str) -> Result<Vec<UserOrg>, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.user_orgs(id).await
+    }
+    async fn create_user(
+        &self,
+        input: &NewUserInput,
+        app: &std::collections::BTreeMap<String, String>,
+    ) -> Result<User, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.create_user(input, app).await
+    }
+    async fn list_connections(&self) -> Result<Vec<Connection>, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.list_connections().await
     }
 }
 

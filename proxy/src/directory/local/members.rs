@@ -440,3 +440,145 @@ pub async fn member_roles(
         .remove(user_id)
         .unwrap_or_default())
 }
+
+fn user_from_row(
+    row: &sqlx::sqlite::SqliteRow,
+) -> Result<orgdesk_model::users::User, DirectoryError> {
+    let user_metadata: String = row.try_get("user_metadata")?;
+    let app_metadata: String = row.try_get("app_metadata")?;
+    // Auth0 metadata may hold any JSON; orgdesk shows scalar values as text.
+    let text_map = |json: &str| -> BTreeMap<String, String> {
+        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(json)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+            .collect()
+    };
+    let verified: i64 = row.try_get("email_verified")?;
+    Ok(orgdesk_model::users::User {
+        user_id: row.try_get("user_id")?,
+        email: row.try_get("email")?,
+        email_verified: verified != 0,
+        name: row.try_get("name")?,
+        connection: row.try_get("connection")?,
+        user_metadata: text_map(&user_metadata),
+        app_metadata: text_map(&app_metadata),
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+pub async fn get_user(
+    pool: &SqlitePool,
+    user_id: &str,
+) -> Result<Option<orgdesk_model::users::User>, DirectoryError> {
+    let row = sqlx::query("SELECT * FROM users WHERE user_id = ?1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+pub async fn user_orgs(
+    pool: &SqlitePool,
+    user_id: &str,
+) -> Result<Vec<orgdesk_model::users::UserOrg>, DirectoryError> {
+    let rows = sqlx::query("SELECT o.id, o.name, o.display_name FROM org_members m JOIN orgs o ON o.id = m.org_id WHERE m.user_id = ?1 ORDER BY o.name")
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?;
+    let mut orgs = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: String = row.try_get("id")?;
+        let org = OrgId::parse(&id).map_err(|e| DirectoryError::Internal(e.to_string()))?;
+        let roles = roles_of(pool, &org, &[user_id.to_owned()])
+            .await?
+            .remove(user_id)
+            .unwrap_or_default();
+        orgs.push(orgdesk_model::users::UserOrg {
+            id,
+            name: row.try_get("name")?,
+            display_name: row.try_get("display_name")?,
+            roles,
+        });
+    }
+    Ok(orgs)
+}
+
+pub async fn create_user(
+    pool: &SqlitePool,
+    input: &orgdesk_model::users::NewUserInput,
+    app_metadata: &BTreeMap<String, String>,
+) -> Result<orgdesk_model::users::User, DirectoryError> {
+    let strategy: Option<String> =
+        sqlx::query_scalar("SELECT strategy FROM connections WHERE name = ?1")
+            .bind(&input.connection)
+            .fetch_optional(pool)
+            .await?;
+    match strategy.as_deref() {
+        Some("auth0") => {}
+        Some(_) => {
+            return Err(DirectoryError::Invalid(orgdesk_model::ValidationError {
+                field: "connection".into(),
+                message: "Users with a password can only be created on a database connection."
+                    .into(),
+            }))
+        }
+        None => {
+            return Err(DirectoryError::Invalid(orgdesk_model::ValidationError {
+                field: "connection".into(),
+                message: format!("There is no connection {}.", input.connection),
+            }))
+        }
+    }
+    let email = input.email.trim().to_lowercase();
+    let taken: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM users WHERE connection = ?1 AND lower(email) = ?2")
+            .bind(&input.connection)
+            .bind(&email)
+            .fetch_optional(pool)
+            .await?;
+    if taken.is_some() {
+        return Err(DirectoryError::Conflict("The user already exists.".into()));
+    }
+    // The embedded store keeps no password at all: demo sign-in is by persona.
+    let user_id = format!("auth0|{}", new_id("")?.to_lowercase());
+    let name = if input.name.trim().is_empty() {
+        email.clone()
+    } else {
+        input.name.trim().to_owned()
+    };
+    let mut tx = pool.begin().await?;
+    sqlx::query("INSERT INTO users (user_id, email, email_verified, name, connection, user_metadata, app_metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+        .bind(&user_id)
+        .bind(&email)
+        .bind(i64::from(input.email_verified))
+        .bind(&name)
+        .bind(&input.connection)
+        .bind(serde_json::to_string(&input.user_metadata).unwrap_or_else(|_| "{}".into()))
+        .bind(serde_json::to_string(app_metadata).unwrap_or_else(|_| "{}".into()))
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    get_user(pool, &user_id)
+        .await?
+        .ok_or(DirectoryError::NotFound)
+}
+
+pub async fn list_connections(
+    pool: &SqlitePool,
+) -> Result<Vec<orgdesk_model::users::Connection>, DirectoryError> {
+    let rows = sqlx::query("SELECT id, name, strategy FROM connections ORDER BY name")
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(orgdesk_model::users::Connection {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                strategy: row.try_get("strategy")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}

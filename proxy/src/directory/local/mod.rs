@@ -343,6 +343,34 @@ impl Directory for LocalDirectory {
     ) -> Result<Vec<UserSummary>, DirectoryError> {
         members::search_users(&self.pool, q, limit, scope).await
     }
+
+    async fn get_user(
+        &self,
+        user_id: &str,
+    ) -> Result<Option<orgdesk_model::users::User>, DirectoryError> {
+        members::get_user(&self.pool, user_id).await
+    }
+
+    async fn user_orgs(
+        &self,
+        user_id: &str,
+    ) -> Result<Vec<orgdesk_model::users::UserOrg>, DirectoryError> {
+        members::user_orgs(&self.pool, user_id).await
+    }
+
+    async fn create_user(
+        &self,
+        input: &orgdesk_model::users::NewUserInput,
+        app_metadata: &BTreeMap<String, String>,
+    ) -> Result<orgdesk_model::users::User, DirectoryError> {
+        members::create_user(&self.pool, input, app_metadata).await
+    }
+
+    async fn list_connections(
+        &self,
+    ) -> Result<Vec<orgdesk_model::users::Connection>, DirectoryError> {
+        members::list_connections(&self.pool).await
+    }
 }
 
 #[cfg(test)]
