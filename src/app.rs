@@ -14,7 +14,8 @@ use crate::pages::not_found::NotFound;
 use crate::pages::org_detail::{OrgDetail, OrgTab};
 use crate::pages::orgs::OrgList;
 use crate::pages::roles::RolesPage;
-use crate::pages::upcoming::{SettingsPage, UsersPage};
+use crate::pages::upcoming::SettingsPage;
+use crate::pages::users::{UserDetailPage, UsersPage};
 
 /// The whole app: sign-in check, then the shell with its routes.
 #[component]
@@ -60,6 +61,7 @@ fn SignedIn(
                 <Route path=path!("/orgs/:id/members") view=|| view! { <OrgDetail tab=OrgTab::Members/> }/>
                 <Route path=path!("/orgs/:id/invitations") view=|| view! { <OrgDetail tab=OrgTab::Invitations/> }/>
                 <Route path=path!("/users") view=UsersPage/>
+                <Route path=path!("/users/:id") view=UserDetailPage/>
                 <Route path=path!("/roles") view=RolesPage/>
                 <Route path=path!("/settings") view=SettingsPage/>
                 <Route path=path!("/audit") view=AuditPage/>

@@ -13,6 +13,7 @@ use orgdesk_model::{Me, OrgId};
 use crate::api;
 use crate::components::modal::Modal;
 use crate::components::toast::{use_toasts, ToastKind};
+use crate::pages::users::CreateUser;
 
 /// Height of one row, in CSS pixels (the list positions rows by it).
 pub const ROW_HEIGHT: f64 = 60.0;
@@ -73,6 +74,8 @@ pub fn MemberList(
     let viewport = NodeRef::<html::Div>::new();
     let removing = RwSignal::new(None::<Member>);
     let adding = RwSignal::new(false);
+    let creating = RwSignal::new(false);
+    let can_create_users = use_context::<Me>().is_some_and(|m| m.can("users:create"));
 
     let load = move |from: Option<String>| {
         let current = generation.get_value();
@@ -246,6 +249,9 @@ pub fn MemberList(
                     <input class="od-input od-search__input" type="search" placeholder="Search by email or name" on:input=on_search/>
                 </label>
                 <span class="od-members__count" data-testid="member-count">{status}</span>
+                {can_create_users.then(|| view! {
+                    <button class="od-button" on:click=move |_| creating.set(true)>"Create user"</button>
+                })}
                 {can_manage.then(|| view! {
                     <button class="od-button od-button--primary" on:click=move |_| adding.set(true)>"Add members"</button>
                 })}
@@ -294,6 +300,14 @@ pub fn MemberList(
                 </Modal>
             }
         })}
+        <Show when=move || creating.get()>
+            <CreateUser org_id=Some(org.get_value()) on_close=Callback::new(move |user: Option<orgdesk_model::users::User>| {
+                creating.set(false);
+                if user.is_some() {
+                    restart();
+                }
+            })/>
+        </Show>
         <Show when=move || adding.get()>
             <AddMembers org_id=org.get_value() on_close=Callback::new(move |added: bool| {
                 adding.set(false);

@@ -12,3 +12,4 @@ pub mod orgs;
 pub mod roles;
 pub mod save_flow;
 pub mod upcoming;
+pub mod users;

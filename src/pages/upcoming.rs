@@ -22,18 +22,6 @@ fn Upcoming(
     }
 }
 
-/// Users of the whole tenant.
-#[component]
-pub fn UsersPage() -> impl IntoView {
-    view! {
-        <Upcoming
-            title="Users"
-            what="Every person who can sign in to the AI application, across all organizations."
-            items=&["Search users by email or name", "A user's organizations and roles", "Create a user on a connection, with metadata"]
-        />
-    }
-}
-
 /// Tenant settings.
 #[component]
 pub fn SettingsPage() -> impl IntoView {

@@ -79,3 +79,38 @@ test('a 200-row CSV is invited with a progress bar, and running it again adds no
   assert.equal(await page.locator('[data-testid="bulk-start"]').isDisabled(), true, 'a rerun has nothing to send');
   assert.deepEqual(page.problems, []);
 });
+
+test('the platform admin creates a user from an organization page and sees them as a member', async () => {
+  const page = await newPage(browser);
+  await signIn(page, server.url, 'platform-admin');
+  await page.goto(`${server.url}/orgs/${AI_ORG}/members`);
+  await page.locator('[data-member]').first().waitFor();
+  await page.click('button:has-text("Create user")');
+  await page.fill('#user-email', 'new.scientist@example.com');
+  await page.fill('#user-password', 'weak');
+  assert.equal(await page.locator('[data-testid="create-user"]').isDisabled(), true, 'a weak password cannot be sent');
+  await page.fill('#user-password', 'Str0ng-enough!');
+  await page.fill('#user-name', 'New Scientist');
+  await page.check('.od-modal input[type="checkbox"]');
+  await page.fill('.od-modal [aria-label="Metadata key"]', 'role');
+  await page.fill('.od-modal [aria-label="Metadata value"]', 'data-scientist');
+  await page.click('[data-testid="create-user"]');
+  await page.locator('.od-member', { hasText: 'new.scientist@example.com' }).waitFor();
+  assert.match(await page.textContent('[data-testid="member-count"]'), /5 members/);
+
+  page.expect409 = true;
+  await page.click('button:has-text("Create user")');
+  await page.fill('#user-email', 'user@example.com');
+  await page.fill('#user-password', 'Str0ng-enough!');
+  await page.click('[data-testid="create-user"]');
+  await page.locator('.od-modal .od-field__error', { hasText: 'already exists' }).waitFor();
+  await page.keyboard.press('Escape');
+
+  await page.goto(`${server.url}/users`);
+  await page.fill('input[type="search"]', 'new.scientist');
+  await page.locator('tr[data-user="new.scientist@example.com"] a').click();
+  await page.locator('text=organization_id').waitFor();
+  assert.match(await page.textContent('main'), /AI Organization/);
+  assert.match(await page.textContent('main'), /data-scientist/);
+  assert.deepEqual(page.problems, []);
+});
