@@ -60,6 +60,7 @@ fn SignedIn(
                 <Route path=path!("/orgs/:id/access") view=|| view! { <OrgDetail tab=OrgTab::Access/> }/>
                 <Route path=path!("/orgs/:id/members") view=|| view! { <OrgDetail tab=OrgTab::Members/> }/>
                 <Route path=path!("/orgs/:id/invitations") view=|| view! { <OrgDetail tab=OrgTab::Invitations/> }/>
+                <Route path=path!("/orgs/:id/connections") view=|| view! { <OrgDetail tab=OrgTab::Connections/> }/>
                 <Route path=path!("/users") view=UsersPage/>
                 <Route path=path!("/users/:id") view=UserDetailPage/>
                 <Route path=path!("/roles") view=RolesPage/>

@@ -72,6 +72,15 @@ impl Connection {
     }
 }
 
+/// Whether a strategy is an enterprise connection (the only kind shown as a button).
+#[must_use]
+pub fn is_enterprise(strategy: &str) -> bool {
+    matches!(
+        strategy,
+        "samlp" | "oidc" | "waad" | "adfs" | "okta" | "pingfederate" | "ad" | "google-apps"
+    )
+}
+
 /// `POST /api/users`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -207,5 +216,88 @@ mod tests {
             ..input
         };
         assert_eq!(bad.parse().map_err(|e| e.field), Err("email".into()));
+    }
+}
+
+/// The most connections Auth0 enables on one organization.
+pub const MAX_ORG_CONNECTIONS: usize = 10;
+
+/// The message Auth0 gives (recorded 400 `invalid_body`) for sign-up without membership.
+pub const SIGNUP_NEEDS_MEMBERSHIP: &str =
+    "Only database connections with assign_membership_on_login = true support is_signup_enabled = true.";
+
+/// The connection's name and kind, as Auth0 embeds them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionRef {
+    /// `Username-Password-Authentication`.
+    pub name: String,
+    /// `auth0`, `samlp`, …
+    pub strategy: String,
+}
+
+/// A connection enabled on an organization, in Auth0's shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgConnection {
+    /// `con_…`.
+    pub connection_id: String,
+    /// Members signing in through it join the organization.
+    pub assign_membership_on_login: bool,
+    /// Shown as a button on the sign-in page (enterprise connections).
+    pub show_as_button: bool,
+    /// People may sign up (database connections, with membership on login).
+    pub is_signup_enabled: bool,
+    /// Name and kind.
+    pub connection: ConnectionRef,
+}
+
+/// Enabling a connection, or changing its flags (`connection_id` is ignored on a change).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgConnectionInput {
+    /// `con_…` (when enabling).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<String>,
+    /// Members signing in through it join the organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assign_membership_on_login: Option<bool>,
+    /// Shown as a button.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_as_button: Option<bool>,
+    /// Sign-up allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_signup_enabled: Option<bool>,
+}
+
+/// Auth0's rule: sign-up only on database connections that also assign membership.
+///
+/// # Errors
+/// With Auth0's own message when the combination is refused.
+pub fn check_connection_flags(
+    strategy: &str,
+    assign_membership: bool,
+    signup: bool,
+) -> Result<(), ValidationError> {
+    if signup && (strategy != "auth0" || !assign_membership) {
+        return Err(ValidationError {
+            field: "is_signup_enabled".into(),
+            message: SIGNUP_NEEDS_MEMBERSHIP.into(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod connection_tests {
+    use super::*;
+
+    #[test]
+    fn signup_needs_a_database_connection_and_membership_on_login() {
+        assert!(check_connection_flags("auth0", true, true).is_ok());
+        assert!(check_connection_flags("auth0", false, false).is_ok());
+        assert_eq!(
+            check_connection_flags("auth0", false, true).map_err(|e| e.message),
+            Err(SIGNUP_NEEDS_MEMBERSHIP.into())
+        );
+        assert!(check_connection_flags("samlp", true, true).is_err());
     }
 }

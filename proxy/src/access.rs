@@ -46,11 +46,13 @@ pub enum Action {
     CreateUser,
     /// List the tenant's connections.
     ReadConnections,
+    /// Enable, change and disable an organization's connections (platform admins).
+    ManageConnections,
 }
 
 impl Action {
     /// Every action, for `/api/me`'s capabilities and the access matrix tests.
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::ListOrgs,
         Action::ReadOrg,
         Action::ReadUsers,
@@ -70,6 +72,7 @@ impl Action {
         Action::FindUsers,
         Action::CreateUser,
         Action::ReadConnections,
+        Action::ManageConnections,
     ];
 
     /// The capability name the browser app sees.
@@ -95,6 +98,7 @@ impl Action {
             Self::FindUsers => "users:find",
             Self::CreateUser => "users:create",
             Self::ReadConnections => "connections:read",
+            Self::ManageConnections => "connections:write",
         }
     }
 }

@@ -3,6 +3,7 @@
 use gloo_net::http::Method;
 use orgdesk_model::api::{OrgCounts, SchemaInfo};
 use orgdesk_model::input::{NewOrgInput, OrgPatchInput};
+use orgdesk_model::users::{OrgConnection, OrgConnectionInput};
 use orgdesk_model::{OrgId, Organization, Page};
 
 use super::{encode, get, send_json, send_no_content, ApiError};
@@ -77,4 +78,58 @@ pub async fn counts(id: OrgId) -> Result<OrgCounts, ApiError> {
 /// When the proxy cannot be reached.
 pub async fn schema() -> Result<SchemaInfo, ApiError> {
     get("/api/metadata-schema").await
+}
+
+/// The connections enabled on an organization.
+///
+/// # Errors
+/// 404 when the organization is not the caller's.
+pub async fn connections(id: OrgId) -> Result<Vec<OrgConnection>, ApiError> {
+    get(&format!("/api/orgs/{}/connections", encode(id.as_str()))).await
+}
+
+/// Enables a connection.
+///
+/// # Errors
+/// 400 past 10 connections; 403 unless a platform admin.
+pub async fn enable_connection(
+    id: OrgId,
+    input: OrgConnectionInput,
+) -> Result<OrgConnection, ApiError> {
+    send_json(
+        Method::POST,
+        &format!("/api/orgs/{}/connections", encode(id.as_str())),
+        &input,
+    )
+    .await
+}
+
+/// Changes a connection's flags.
+///
+/// # Errors
+/// 400 with Auth0's message when sign-up is asked without membership on login.
+pub async fn change_connection(
+    id: OrgId,
+    connection_id: String,
+    input: OrgConnectionInput,
+) -> Result<OrgConnection, ApiError> {
+    let url = format!(
+        "/api/orgs/{}/connections/{}",
+        encode(id.as_str()),
+        encode(&connection_id)
+    );
+    send_json(Method::PATCH, &url, &input).await
+}
+
+/// Disables a connection.
+///
+/// # Errors
+/// 404 when it is not enabled.
+pub async fn disable_connection(id: OrgId, connection_id: String) -> Result<(), ApiError> {
+    let url = format!(
+        "/api/orgs/{}/connections/{}",
+        encode(id.as_str()),
+        encode(&connection_id)
+    );
+    send_no_content(Method::DELETE, &url).await
 }

@@ -23,6 +23,12 @@ pub fn OrgTabs(
             "/invitations",
             can("invitations:read"),
         ),
+        (
+            "connections",
+            "Connections",
+            "/connections",
+            can("connections:read"),
+        ),
         ("branding", "Branding", "/branding", true),
         ("access", "Access", "/access", true),
     ];

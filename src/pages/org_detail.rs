@@ -16,6 +16,7 @@ use crate::components::swatch::Swatch;
 use crate::components::tabs::OrgTabs;
 use crate::components::toast::{use_toasts, ToastKind};
 use crate::pages::branding::BrandingStudio;
+use crate::pages::connections::ConnectionsTab;
 use crate::pages::invitations::InvitationsTab;
 use crate::pages::members::MembersTab;
 use crate::pages::not_found::NotFound;
@@ -35,6 +36,8 @@ pub enum OrgTab {
     Members,
     /// Pending invitations.
     Invitations,
+    /// Enabled connections.
+    Connections,
 }
 
 /// The organization named in the address, on the given tab.
@@ -91,6 +94,7 @@ fn OrgView(
         OrgTab::Access => ("access", "Access".to_owned()),
         OrgTab::Members => ("members", "Members".to_owned()),
         OrgTab::Invitations => ("invitations", "Invitations".to_owned()),
+        OrgTab::Connections => ("connections", "Connections".to_owned()),
     };
     let mut trail = trail;
     if tab != OrgTab::Overview {
@@ -102,6 +106,7 @@ fn OrgView(
         OrgTab::Access => view! { <AccessTab org=org.clone() reload/> }.into_any(),
         OrgTab::Members => view! { <MembersTab org_id=org.id.clone()/> }.into_any(),
         OrgTab::Invitations => view! { <InvitationsTab org_id=org.id.clone()/> }.into_any(),
+        OrgTab::Connections => view! { <ConnectionsTab org_id=org.id.clone()/> }.into_any(),
     };
     view! {
         <PageHeader trail title=title title_in_trail_only=true/>

@@ -76,6 +76,7 @@ export async function newPage(browser) {
     if (/status of 401/.test(text)) return; // the app asks /api/me before sign-in
     if (/status of 404/.test(text) && page.expect404) return;
     if (/status of 409/.test(text) && page.expect409) return;
+    if (/status of 400/.test(text) && page.expect400) return;
     page.problems.push(`console: ${text}`);
   });
   return page;

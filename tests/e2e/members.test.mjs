@@ -114,3 +114,20 @@ test('the platform admin creates a user from an organization page and sees them 
   assert.match(await page.textContent('main'), /data-scientist/);
   assert.deepEqual(page.problems, []);
 });
+
+test('sign-up on a connection needs membership on login, with the words Auth0 uses', async () => {
+  const page = await newPage(browser);
+  await signIn(page, server.url, 'platform-admin');
+  await page.goto(`${server.url}/orgs/${AI_ORG}/connections`);
+  const row = page.locator('tr[data-connection="Username-Password-Authentication"]');
+  await row.waitFor();
+  page.expect400 = true;
+  await row.locator('[aria-label="Allow sign-up"]').click();
+  await page.locator('.od-toast--error', { hasText: 'Only database connections with assign_membership_on_login = true support is_signup_enabled = true.' }).waitFor();
+  await row.locator('[aria-label="Assign membership on login"]').click();
+  await page.locator('.od-toast', { hasText: 'Connection updated' }).first().waitFor();
+  await page.waitForFunction(() => document.querySelector('tr[data-connection="Username-Password-Authentication"] [aria-label="Assign membership on login"]')?.checked === true);
+  await page.locator('tr[data-connection="Username-Password-Authentication"] [aria-label="Allow sign-up"]').click();
+  await page.waitForFunction(() => document.querySelector('tr[data-connection="Username-Password-Authentication"] [aria-label="Allow sign-up"]')?.checked === true);
+  assert.deepEqual(page.problems, []);
+});

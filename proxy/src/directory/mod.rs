@@ -6,7 +6,7 @@ use async_trait::async_trait;
 pub use orgdesk_model::api::{CursorPage, OrgCounts};
 use orgdesk_model::input::NewOrg;
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
-use orgdesk_model::users::{Connection, NewUserInput, User, UserOrg};
+use orgdesk_model::users::{Connection, NewUserInput, OrgConnection, User, UserOrg};
 use orgdesk_model::{Branding, DisplayName, Metadata, OrgId, Organization, Page, ValidationError};
 
 /// The largest page a caller may ask for (Auth0's own limit).
@@ -196,6 +196,23 @@ pub trait Directory: Send + Sync {
 
     /// The tenant's connections.
     async fn list_connections(&self) -> Result<Vec<Connection>, DirectoryError>;
+
+    /// The connections enabled on an organization.
+    async fn org_connections(&self, org: &OrgId) -> Result<Vec<OrgConnection>, DirectoryError>;
+
+    /// Enables a connection or changes its flags (the flags are already checked); at most 10.
+    async fn put_org_connection(
+        &self,
+        org: &OrgId,
+        connection: &OrgConnection,
+    ) -> Result<OrgConnection, DirectoryError>;
+
+    /// Disables a connection on an organization.
+    async fn delete_org_connection(
+        &self,
+        org: &OrgId,
+        connection_id: &str,
+    ) -> Result<(), DirectoryError>;
 }
 
 /// Role names for ids, for answers that show roles by name.

@@ -2,6 +2,7 @@
 
 mod audit;
 pub mod auth;
+mod connections;
 mod me;
 mod members;
 mod orgs;
@@ -25,5 +26,6 @@ pub fn api() -> Router<AppState> {
         .merge(audit::routes())
         .merge(schema::routes())
         .merge(users::routes())
+        .merge(connections::routes())
         .fallback(|| async { AppError::NotFound })
 }

@@ -13,7 +13,7 @@ use axum::Router;
 use http_body_util::BodyExt;
 use orgdesk_model::input::NewOrg;
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
-use orgdesk_model::users::{Connection, NewUserInput, User, UserOrg};
+use orgdesk_model::users::{Connection, NewUserInput, OrgConnection, User, UserOrg};
 use orgdesk_model::{Metadata, OrgId, Organization, Page};
 use orgdesk_proxy::directory::{
     CursorPage, Directory, DirectoryError, MemberQuery, OrgCounts, OrgQuery, OrgUpdate, UserSummary,
@@ -149,6 +149,22 @@ impl Directory for Counting {
     async fn list_connections(&self) -> Result<Vec<Connection>, DirectoryError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.list_connections().await
+    }
+    async fn org_connections(&self, org: &OrgId) -> Result<Vec<OrgConnection>, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.org_connections(org).await
+    }
+    async fn put_org_connection(
+        &self,
+        org: &OrgId,
+        c: &OrgConnection,
+    ) -> Result<OrgConnection, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.put_org_connection(org, c).await
+    }
+    async fn delete_org_connection(&self, org: &OrgId, id: &str) -> Result<(), DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.delete_org_connection(org, id).await
     }
 }
 

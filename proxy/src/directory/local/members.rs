@@ -582,3 +582,89 @@ pub async fn list_connections(
         .collect::<Result<_, sqlx::Error>>()
         .map_err(Into::into)
 }
+
+pub async fn org_connections(
+    pool: &SqlitePool,
+    org: &OrgId,
+) -> Result<Vec<orgdesk_model::users::OrgConnection>, DirectoryError> {
+    ensure_org(pool, org).await?;
+    let rows = sqlx::query(
+        "SELECT c.id, c.name, c.strategy, oc.assign_membership_on_login, oc.show_as_button, oc.is_signup_enabled \
+         FROM org_connections oc JOIN connections c ON c.id = oc.connection_id WHERE oc.org_id = ?1 ORDER BY c.name",
+    )
+    .bind(org.as_str())
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let flag =
+                |name: &str| -> Result<bool, sqlx::Error> { Ok(row.try_get::<i64, _>(name)? != 0) };
+            Ok(orgdesk_model::users::OrgConnection {
+                connection_id: row.try_get("id")?,
+                assign_membership_on_login: flag("assign_membership_on_login")?,
+                show_as_button: flag("show_as_button")?,
+                is_signup_enabled: flag("is_signup_enabled")?,
+                connection: orgdesk_model::users::ConnectionRef {
+                    name: row.try_get("name")?,
+                    strategy: row.try_get("strategy")?,
+                },
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+pub async fn put_org_connection(
+    pool: &SqlitePool,
+    org: &OrgId,
+    connection: &orgdesk_model::users::OrgConnection,
+) -> Result<orgdesk_model::users::OrgConnection, DirectoryError> {
+    ensure_org(pool, org).await?;
+    let mut tx = pool.begin().await?;
+    sqlx::query("INSERT INTO org_connections (org_id, connection_id, assign_membership_on_login, show_as_button, is_signup_enabled) VALUES (?1, ?2, ?3, ?4, ?5) \
+                 ON CONFLICT (org_id, connection_id) DO UPDATE SET assign_membership_on_login = ?3, show_as_button = ?4, is_signup_enabled = ?5")
+        .bind(org.as_str())
+        .bind(&connection.connection_id)
+        .bind(i64::from(connection.assign_membership_on_login))
+        .bind(i64::from(connection.show_as_button))
+        .bind(i64::from(connection.is_signup_enabled))
+        .execute(&mut *tx)
+        .await?;
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_connections WHERE org_id = ?1")
+        .bind(org.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+    if usize::try_from(count).unwrap_or(usize::MAX) > orgdesk_model::users::MAX_ORG_CONNECTIONS {
+        return Err(DirectoryError::Invalid(orgdesk_model::ValidationError {
+            field: "connection_id".into(),
+            message: format!(
+                "An organization can enable at most {} connections.",
+                orgdesk_model::users::MAX_ORG_CONNECTIONS
+            ),
+        }));
+    }
+    tx.commit().await?;
+    org_connections(pool, org)
+        .await?
+        .into_iter()
+        .find(|c| c.connection_id == connection.connection_id)
+        .ok_or(DirectoryError::NotFound)
+}
+
+pub async fn delete_org_connection(
+    pool: &SqlitePool,
+    org: &OrgId,
+    connection_id: &str,
+) -> Result<(), DirectoryError> {
+    ensure_org(pool, org).await?;
+    let deleted =
+        sqlx::query("DELETE FROM org_connections WHERE org_id = ?1 AND connection_id = ?2")
+            .bind(org.as_str())
+            .bind(connection_id)
+            .execute(pool)
+            .await?;
+    if deleted.rows_affected() == 0 {
+        return Err(DirectoryError::NotFound);
+    }
+    Ok(())
+}

@@ -371,6 +371,29 @@ impl Directory for LocalDirectory {
     ) -> Result<Vec<orgdesk_model::users::Connection>, DirectoryError> {
         members::list_connections(&self.pool).await
     }
+
+    async fn org_connections(
+        &self,
+        org: &OrgId,
+    ) -> Result<Vec<orgdesk_model::users::OrgConnection>, DirectoryError> {
+        members::org_connections(&self.pool, org).await
+    }
+
+    async fn put_org_connection(
+        &self,
+        org: &OrgId,
+        connection: &orgdesk_model::users::OrgConnection,
+    ) -> Result<orgdesk_model::users::OrgConnection, DirectoryError> {
+        members::put_org_connection(&self.pool, org, connection).await
+    }
+
+    async fn delete_org_connection(
+        &self,
+        org: &OrgId,
+        connection_id: &str,
+    ) -> Result<(), DirectoryError> {
+        members::delete_org_connection(&self.pool, org, connection_id).await
+    }
 }
 
 #[cfg(test)]
