@@ -339,3 +339,43 @@ async fn org_admins_find_their_members_by_name_and_others_only_by_exact_email() 
     let (_, found) = app.get_json(&find("mei"), Some(&admin.cookie)).await;
     assert_eq!(emails(&found), ["mei@acme-robotics.example"]);
 }
+
+#[tokio::test]
+async fn a_members_claims_carry_their_roles_permissions_and_the_orgs_models() {
+    let app = TestApp::new().await;
+    let omar = app.sign_in("org-admin").await;
+    let (status, claims) = app
+        .get_json(
+            &format!(
+                "/api/orgs/{AI_ORG}/claims-preview?user_id={}",
+                SAM.replace('|', "%7C")
+            ),
+            Some(&omar.cookie),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{claims}");
+    assert_eq!(claims["sub"], SAM);
+    assert_eq!(claims["email"], "user@example.com");
+    assert_eq!(
+        claims["https://ai.example.com/roles"],
+        json!(["data-scientist"])
+    );
+    assert_eq!(
+        claims["permissions"],
+        json!(["create:experiments", "read:datasets", "run:inference"])
+    );
+    assert_eq!(
+        claims["https://ai.example.com/allowed_models"],
+        json!(["gpt-4o", "claude-sonnet"])
+    );
+    let (status, _) = app
+        .get_json(
+            &format!(
+                "/api/orgs/{AI_ORG}/claims-preview?user_id={}",
+                MEI.replace('|', "%7C")
+            ),
+            Some(&omar.cookie),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not a member of this org");
+}

@@ -146,6 +146,8 @@ fn InviteForm(org_id: OrgId, grantable: Vec<RoleInfo>, reload: Callback<()>) -> 
     let chosen = RwSignal::new(Vec::<String>::new());
     let days = RwSignal::new(DEFAULT_INVITATION_DAYS.to_string());
     let send_email = RwSignal::new(true);
+    let connection = RwSignal::new(String::new());
+    let connections = LocalResource::new(api::users::connections);
     let sending = RwSignal::new(false);
     let links = RwSignal::new(Vec::<(String, String)>::new());
     let org = StoredValue::new(org_id);
@@ -172,7 +174,7 @@ fn InviteForm(org_id: OrgId, grantable: Vec<RoleInfo>, reload: Callback<()>) -> 
             invitee_email: String::new(),
             inviter_name: inviter.get_untracked().trim().to_owned(),
             roles: chosen.get_untracked(),
-            connection_id: None,
+            connection_id: Some(connection.get_untracked()).filter(|c| !c.is_empty()),
             ttl_days: days.get_untracked().trim().parse().ok(),
             send_invitation_email: send_email.get_untracked(),
         };
@@ -245,6 +247,15 @@ fn InviteForm(org_id: OrgId, grantable: Vec<RoleInfo>, reload: Callback<()>) -> 
                     <p class="od-field__help">"Given on acceptance. With none chosen, they join without roles."</p>
                 </div>
                 <div class="od-invite__row">
+                    <div class="od-field">
+                        <label class="od-field__label" for="invite-connection">"Connection"</label>
+                        <select id="invite-connection" class="od-input" on:change=move |ev| connection.set(event_target_value(&ev))>
+                            <option value="">"The organization's default"</option>
+                            {move || connections.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| view! {
+                                <option value=c.id.clone()>{c.name.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
                     <div class="od-field">
                         <label class="od-field__label" for="inviter">"Invited by"</label>
                         <input id="inviter" class="od-input" prop:value=move || inviter.get() on:input=move |ev| inviter.set(event_target_value(&ev))/>

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use orgdesk_model::api::SchemaInfo;
-use orgdesk_model::claims::{claims_preview, is_org_claim};
+use orgdesk_model::claims::{claims_preview, is_org_claim, ClaimsMember};
 use orgdesk_model::input::OrgPatchInput;
+use orgdesk_model::members::{Member, RoleInfo};
 use orgdesk_model::schema::{FieldKind, MetadataField};
 use orgdesk_model::{Me, Metadata, Organization, Role};
 
@@ -100,12 +101,19 @@ fn AccessEditor(org: Organization, info: SchemaInfo, reload: Callback<()>) -> im
         })
     };
     let namespace = info.claims_namespace.clone();
+    let selected = RwSignal::new(None::<ClaimsMember>);
     let claims = {
         let namespace = namespace.clone();
         Memo::new(move |_| {
-            schema.with_value(|s| claims_preview(&edited_org.get(), s, &namespace, None))
+            let member = selected.get();
+            schema.with_value(|s| claims_preview(&edited_org.get(), s, &namespace, member.as_ref()))
         })
     };
+    let me = use_context::<Me>();
+    let show_matrix = me
+        .as_ref()
+        .is_some_and(|m| m.can("roles:read") && m.can("members:read"));
+    let matrix_org = org.id.clone();
 
     let schema_fields = info.schema.fields.clone();
     let raw_keys = move || {
@@ -148,8 +156,11 @@ fn AccessEditor(org: Organization, info: SchemaInfo, reload: Callback<()>) -> im
                 })}
             </section>
             <section class="od-card od-claims" aria-label="Token claims">
-                <h2 class="od-card__title">"What a member’s token carries"</h2>
-                <p class="od-muted od-section__lead">"When someone signs in to this organization, the AI application receives these claims. Organization-specific ones are highlighted."</p>
+                <h2 class="od-card__title">
+                    "What a member’s token carries"
+                    {move || selected.get().map(|m| view! { <span class="od-card__hint" data-testid="claims-for">{format!("for {}", m.email)}</span> })}
+                </h2>
+                <p class="od-muted od-section__lead">"When someone signs in to this organization, the AI application receives these claims. Organization-specific ones are highlighted; choose a member below to see theirs."</p>
                 <pre class="od-json" data-testid="claims"><code>
                     "{\n"
                     {move || {
@@ -170,6 +181,87 @@ fn AccessEditor(org: Organization, info: SchemaInfo, reload: Callback<()>) -> im
                 </code></pre>
             </section>
         </div>
+        {show_matrix.then(|| view! { <AccessMatrix org_id=matrix_org.clone() selected/> })}
+    }
+}
+
+/// Who can do what: members × permissions, from their roles. Choosing a member shows the
+/// claims their token carries.
+#[component]
+fn AccessMatrix(
+    org_id: orgdesk_model::OrgId,
+    selected: RwSignal<Option<ClaimsMember>>,
+) -> impl IntoView {
+    let org = StoredValue::new(org_id);
+    let data = LocalResource::new(move || async move {
+        let members = api::members::list(org.get_value(), String::new(), None, 100).await?;
+        let catalogue = api::members::catalogue().await?;
+        Ok::<_, api::ApiError>((members, catalogue.items))
+    });
+    let permissions_of = |member: &Member, roles: &[RoleInfo]| -> Vec<String> {
+        let mut all: Vec<String> = roles
+            .iter()
+            .filter(|r| member.roles.iter().any(|held| held.id == r.id))
+            .flat_map(|r| r.permissions.iter().cloned())
+            .collect();
+        all.sort();
+        all.dedup();
+        all
+    };
+    view! {
+        <section class="od-card od-card--flush od-section" aria-label="Who can do what">
+            <h2 class="od-card__title od-card__title--padded">"Who can do what"</h2>
+            <Transition fallback=|| view! { <TableSkeleton rows=3/> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok((page, roles)) => {
+                            let mut columns: Vec<String> = roles.iter().flat_map(|r| r.permissions.iter().cloned()).collect();
+                            columns.sort();
+                            columns.dedup();
+                            let more = page.next.is_some();
+                            view! {
+                                <div class="od-matrix">
+                                    <table class="od-table od-table--compact">
+                                        <thead><tr>
+                                            <th scope="col">"Member"</th>
+                                            {columns.iter().map(|p| view! { <th scope="col" class="od-matrix__perm"><code>{p.clone()}</code></th> }).collect_view()}
+                                        </tr></thead>
+                                        <tbody>
+                                            {page.items.into_iter().map(|member| {
+                                                let granted = permissions_of(&member, &roles);
+                                                let claims_member = ClaimsMember {
+                                                    user_id: member.user_id.clone(),
+                                                    email: member.email.clone(),
+                                                    roles: member.roles.iter().map(|r| r.name.clone()).collect(),
+                                                    permissions: granted.clone(),
+                                                };
+                                                let id = member.user_id.clone();
+                                                let is_selected = move || selected.with(|s| s.as_ref().is_some_and(|m| m.user_id == id));
+                                                view! {
+                                                    <tr class="od-table__row--link" class:od-matrix__row--selected=is_selected data-member=member.user_id.clone()
+                                                        tabindex="0" on:click=move |_| selected.set(Some(claims_member.clone()))>
+                                                        <td>
+                                                            <div class="od-member__name">{member.name.clone()}</div>
+                                                            {member.roles.iter().map(|r| view! { <span class="od-chip">{r.name.clone()}</span> }).collect_view()}
+                                                        </td>
+                                                        {columns.iter().map(|p| {
+                                                            let has = granted.contains(p);
+                                                            view! { <td class="od-matrix__cell">{if has { "✓" } else { "" }}</td> }
+                                                        }).collect_view()}
+                                                    </tr>
+                                                }
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                    {more.then(|| view! { <p class="od-field__help od-matrix__more">"The first 100 members are shown; the Members tab lists everyone."</p> })}
+                                </div>
+                            }.into_any()
+                        }
+                        Err(err) => view! { <ErrorView err/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }
 

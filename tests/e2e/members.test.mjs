@@ -131,3 +131,18 @@ test('sign-up on a connection needs membership on login, with the words Auth0 us
   await page.waitForFunction(() => document.querySelector('tr[data-connection="Username-Password-Authentication"] [aria-label="Allow sign-up"]')?.checked === true);
   assert.deepEqual(page.problems, []);
 });
+
+test('the access tab shows who can do what, and a member’s token claims', async () => {
+  const page = await newPage(browser);
+  await signIn(page, server.url, 'org-admin');
+  await page.goto(`${server.url}/orgs/${AI_ORG}/access`);
+  const sam = page.locator(`.od-matrix tr[data-member="${SAM}"]`);
+  await sam.waitFor();
+  await sam.click();
+  await page.locator('[data-testid="claims-for"]', { hasText: 'for user@example.com' }).waitFor();
+  const claims = await page.textContent('[data-testid="claims"]');
+  assert.match(claims, /"sub": "auth0\|6651f0a2c3d4e5f6a7b8c9d3"/);
+  assert.match(claims, /"permissions": \[.*"run:inference".*\]/);
+  assert.match(claims, /"https:\/\/ai\.example\.com\/allowed_models": \["gpt-4o","claude-sonnet"\]/);
+  assert.deepEqual(page.problems, []);
+});

@@ -270,13 +270,46 @@ async fn counts(
     Ok(Json(state.directory.org_counts(&org_id).await?))
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClaimsParams {
+    user_id: Option<String>,
+}
+
 async fn claims_preview(
     session: Session,
     State(state): State<AppState>,
     ApiPath(raw_id): ApiPath<String>,
+    ApiQuery(params): ApiQuery<ClaimsParams>,
 ) -> Result<Json<Map<String, Value>>, AppError> {
     let org_id = org_id(&raw_id)?;
     access::authorize(&session, Action::ReadOrg, Some(&org_id))?;
+    let member = match params.user_id.filter(|u| !u.is_empty()) {
+        None => None,
+        Some(user_id) => {
+            access::authorize(&session, Action::ReadMembers, Some(&org_id))?;
+            let roles = state.directory.member_roles(&org_id, &user_id).await?;
+            let user = state
+                .directory
+                .get_user(&user_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let catalogue = state.directory.list_roles().await?;
+            let mut permissions: Vec<String> = catalogue
+                .iter()
+                .filter(|r| roles.iter().any(|held| held.id == r.id))
+                .flat_map(|r| r.permissions.iter().cloned())
+                .collect();
+            permissions.sort();
+            permissions.dedup();
+            Some(orgdesk_model::claims::ClaimsMember {
+                user_id,
+                email: user.email,
+                roles: roles.into_iter().map(|r| r.name).collect(),
+                permissions,
+            })
+        }
+    };
     let org = state
         .directory
         .get_org(&org_id)
@@ -286,6 +319,6 @@ async fn claims_preview(
         &org,
         &state.settings.schema,
         &state.settings.claims_namespace,
-        None,
+        member.as_ref(),
     )))
 }
