@@ -101,18 +101,19 @@ async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     panic!("timed out waiting until {what}");
 }
 
-fn type_into(host: &web_sys::HtmlElement, text: &str) {
-    let input: web_sys::HtmlInputElement = host
-        .query_selector("input[type=search]")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    input.set_value(text);
+/// Sets the value of the field `selector` names and fires `input`, as typing does.
+fn enter(host: &web_sys::HtmlElement, selector: &str, text: &str) {
+    let field = host.query_selector(selector).unwrap().unwrap();
+    js_sys::Reflect::set(&field, &"value".into(), &text.into()).unwrap();
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
-    input
+    field
         .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
         .unwrap();
+}
+
+fn type_into(host: &web_sys::HtmlElement, text: &str) {
+    enter(host, "input[type=search]", text);
 }
 
 #[wasm_bindgen_test]
@@ -205,20 +206,6 @@ mod studio {
         })
     }
 
-    fn set_input(host: &web_sys::HtmlElement, selector: &str, text: &str) {
-        let input: web_sys::HtmlInputElement = host
-            .query_selector(selector)
-            .unwrap()
-            .unwrap()
-            .unchecked_into();
-        input.set_value(text);
-        let init = web_sys::EventInit::new();
-        init.set_bubbles(true);
-        input
-            .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
-            .unwrap();
-    }
-
     fn button_colour(host: &web_sys::HtmlElement) -> String {
         let button: web_sys::HtmlElement = host
             .query_selector("[data-caption=Edited] [data-testid=preview-button]")
@@ -260,7 +247,7 @@ mod studio {
         })
         .await;
         assert!(save_disabled(&host), "nothing changed yet");
-        set_input(&host, "#primary-color", "#5B21B6");
+        super::enter(&host, "#primary-color", "#5B21B6");
         eventually("the preview follows the typing", || {
             button_colour(&host) == "rgb(91, 33, 182)"
         })
@@ -271,9 +258,9 @@ mod studio {
     #[wasm_bindgen_test]
     async fn an_invalid_hex_is_explained_and_disables_save() {
         let host = mount_studio();
-        set_input(&host, "#primary-color", "#5b21b6");
+        super::enter(&host, "#primary-color", "#5b21b6");
         eventually("a valid change enables Save", || !save_disabled(&host)).await;
-        set_input(&host, "#primary-color", "#12345");
+        super::enter(&host, "#primary-color", "#12345");
         eventually("the rule is explained", || {
             host.text_content()
                 .unwrap_or_default()
@@ -288,7 +275,7 @@ mod studio {
     #[wasm_bindgen_test]
     async fn the_contrast_badge_flips_at_four_and_a_half_to_one() {
         let host = mount_studio();
-        set_input(&host, "#primary-color", "#777777");
+        super::enter(&host, "#primary-color", "#777777");
         eventually("#777777 on white (4.48:1) fails", || {
             links_grade(&host) == "Fails"
         })
@@ -297,7 +284,7 @@ mod studio {
             host.text_content().unwrap_or_default().contains("Use #"),
             "a fix is offered"
         );
-        set_input(&host, "#primary-color", "#767676");
+        super::enter(&host, "#primary-color", "#767676");
         eventually("#767676 on white (4.54:1) passes AA", || {
             links_grade(&host) == "AA"
         })
@@ -443,19 +430,6 @@ mod bulk {
     use orgdesk_model::OrgId;
     use orgdesk_web::pages::bulk_invite::BulkInvite;
 
-    fn set_text(host: &web_sys::HtmlElement, text: &str) {
-        let area: web_sys::HtmlTextAreaElement = host
-            .query_selector("[data-testid=csv]")
-            .unwrap()
-            .unwrap()
-            .unchecked_into();
-        area.set_value(text);
-        let init = web_sys::EventInit::new();
-        init.set_bubbles(true);
-        area.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
-            .unwrap();
-    }
-
     #[wasm_bindgen_test]
     async fn the_csv_preview_flags_bad_rows_before_anything_is_sent() {
         let requests = std::rc::Rc::new(std::cell::Cell::new(0));
@@ -473,7 +447,7 @@ mod bulk {
             }
             .into_any()
         });
-        set_text(&host, "email,roles\nana@example.com,viewer\nnot-an-email,viewer\nbo@example.com,org-admin\nold@example.com,viewer\nana@example.com,viewer");
+        super::enter(&host, "[data-testid=csv]", "email,roles\nana@example.com,viewer\nnot-an-email,viewer\nbo@example.com,org-admin\nold@example.com,viewer\nana@example.com,viewer");
         eventually("the preview counts the rows", || {
             host.text_content()
                 .unwrap_or_default()

@@ -155,15 +155,18 @@ pub(crate) async fn send_json<B: serde::Serialize, T: DeserializeOwned>(
     send(with_csrf(RequestBuilder::new(url).method(method)).json(body)).await
 }
 
-/// Sends JSON with the CSRF token to a call that answers 204.
-pub(crate) async fn send_no_content_json<B: serde::Serialize>(
+/// Sends a request (with a JSON body when given) and the CSRF token to a call that answers 204.
+pub(crate) async fn send_no_content_with<B: serde::Serialize>(
     method: gloo_net::http::Method,
     url: &str,
-    body: &B,
+    body: Option<&B>,
 ) -> Result<(), ApiError> {
-    let request = with_csrf(RequestBuilder::new(url).method(method))
-        .json(body)
-        .map_err(|err| ApiError::network(&err))?;
+    let builder = with_csrf(RequestBuilder::new(url).method(method));
+    let request = match body {
+        Some(body) => builder.json(body),
+        None => builder.build(),
+    }
+    .map_err(|err| ApiError::network(&err))?;
     let response = request
         .send()
         .await
@@ -174,22 +177,21 @@ pub(crate) async fn send_no_content_json<B: serde::Serialize>(
     read::<serde_json::Value>(response).await.map(|_| ())
 }
 
-/// Sends a request without a body that answers 204.
+/// Sends JSON to a call that answers 204.
+pub(crate) async fn send_no_content_json<B: serde::Serialize>(
+    method: gloo_net::http::Method,
+    url: &str,
+    body: &B,
+) -> Result<(), ApiError> {
+    send_no_content_with(method, url, Some(body)).await
+}
+
+/// Sends a request without a body to a call that answers 204.
 pub(crate) async fn send_no_content(
     method: gloo_net::http::Method,
     url: &str,
 ) -> Result<(), ApiError> {
-    let request = with_csrf(RequestBuilder::new(url).method(method))
-        .build()
-        .map_err(|err| ApiError::network(&err))?;
-    let response = request
-        .send()
-        .await
-        .map_err(|err| ApiError::network(&err))?;
-    if response.status() == 204 {
-        return Ok(());
-    }
-    read::<serde_json::Value>(response).await.map(|_| ())
+    send_no_content_with::<()>(method, url, None).await
 }
 
 /// POSTs without a body and reads the JSON answer.

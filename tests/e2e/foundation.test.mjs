@@ -1,32 +1,21 @@
 // The foundation, end to end: the real orgdesk binary in demo mode, the real built app, in
 // Debian's Chromium.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { startOrgdesk, launchBrowser, newPage, signIn, SCREENSHOT_DIR } from './harness.mjs';
+import { useDemo, newPage, signIn, SCREENSHOT_DIR } from './harness.mjs';
 
 const AI_ORG = 'org_aiOrg7Qm2Xk4Lp9';
-let server;
-let browser;
-
-before(async () => {
-  server = await startOrgdesk();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = useDemo();
 
 test('a platform admin signs in, finds AI Organization with its #0000FF swatch, opens it and signs out', async () => {
-  const page = await newPage(browser);
-  await page.goto(server.url + '/orgs');
+  const page = await newPage(demo.browser);
+  await page.goto(demo.server.url + '/orgs');
   await page.waitForURL(/\/auth\/login\?return_to=%2Forgs/);
   assert.match(await page.textContent('h1'), /Sign in/);
   await page.click('button[data-persona="platform-admin"]');
-  await page.waitForURL(`${server.url}/orgs`);
+  await page.waitForURL(`${demo.server.url}/orgs`);
 
   const row = page.locator('tr[data-org="ai-organization"]');
   await row.waitFor();
@@ -50,7 +39,7 @@ test('a platform admin signs in, finds AI Organization with its #0000FF swatch, 
   await page.waitForFunction(() => document.querySelectorAll('tr[data-org]').length === 12);
 
   await page.click('tr[data-org="ai-organization"] a');
-  await page.waitForURL(`${server.url}/orgs/${AI_ORG}`);
+  await page.waitForURL(`${demo.server.url}/orgs/${AI_ORG}`);
   await page.locator('h1', { hasText: 'AI Organization' }).waitFor();
   const body = await page.textContent('main');
   assert.match(body, /tenant12345/);
@@ -66,8 +55,8 @@ test('a platform admin signs in, finds AI Organization with its #0000FF swatch, 
 });
 
 test('an org admin sees only their org, and another org is not found', async () => {
-  const page = await newPage(browser);
-  await signIn(page, server.url, 'org-admin-acme');
+  const page = await newPage(demo.browser);
+  await signIn(page, demo.server.url, 'org-admin-acme');
   // The start page of an org admin is their own organization.
   await page.locator('h1', { hasText: 'Acme Robotics' }).waitFor();
   const nav = await page.textContent('.od-nav');
@@ -75,17 +64,17 @@ test('an org admin sees only their org, and another org is not found', async () 
   assert.doesNotMatch(nav, /Users|Settings/, 'no link that would answer 403');
 
   page.expect404 = true;
-  await page.goto(`${server.url}/orgs/${AI_ORG}`);
+  await page.goto(`${demo.server.url}/orgs/${AI_ORG}`);
   await page.locator('text=Page not found').waitFor();
   assert.doesNotMatch(await page.textContent('main'), /AI Organization/);
 
-  await page.goto(`${server.url}/no/such/screen`);
+  await page.goto(`${demo.server.url}/no/such/screen`);
   await page.locator('text=Page not found').waitFor();
   assert.deepEqual(page.problems, []);
 });
 
 test('the served app carries a strict Content-Security-Policy and precompressed assets', async () => {
-  const response = await fetch(server.url + '/', { headers: { 'accept-encoding': 'br' } });
+  const response = await fetch(demo.server.url + '/', { headers: { 'accept-encoding': 'br' } });
   const csp = response.headers.get('content-security-policy');
   assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
   assert.doesNotMatch(csp, /unsafe-inline/);
@@ -93,7 +82,7 @@ test('the served app carries a strict Content-Security-Policy and precompressed 
   const html = await response.text();
   const wasm = /href="(\/orgdesk-web-[0-9a-f]{8,16}_bg\.wasm)"/.exec(html)?.[1];
   assert.ok(wasm, 'index.html preloads the hashed wasm');
-  const asset = await fetch(server.url + wasm, { headers: { 'accept-encoding': 'br' } });
+  const asset = await fetch(demo.server.url + wasm, { headers: { 'accept-encoding': 'br' } });
   assert.equal(asset.headers.get('content-encoding'), 'br');
   assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable');
   assert.equal(asset.headers.get('content-type'), 'application/wasm');

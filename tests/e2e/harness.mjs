@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const BIN = process.env.ORGDESK_BIN ?? 'target/debug/orgdesk';
@@ -88,4 +89,21 @@ export async function signIn(page, base, persona, path = '/') {
   await page.waitForURL(/\/auth\/login/);
   await page.click(`button[data-persona="${persona}"]`);
   await page.waitForURL((url) => !url.pathname.startsWith('/auth/'));
+}
+
+/**
+ * One orgdesk and one browser for the tests of a file: started before the first, stopped after
+ * the last. Use `demo.server.url` and `demo.browser` inside tests.
+ */
+export function useDemo() {
+  const demo = {};
+  before(async () => {
+    demo.server = await startOrgdesk();
+    demo.browser = await launchBrowser();
+  });
+  after(async () => {
+    await demo.browser?.close();
+    await demo.server?.stop();
+  });
+  return demo;
 }

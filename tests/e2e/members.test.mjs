@@ -1,28 +1,17 @@
 // Members and invitations, end to end, as the org admin of AI Organization.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startOrgdesk, launchBrowser, newPage, signIn } from './harness.mjs';
+import { useDemo, newPage, signIn } from './harness.mjs';
 
 const AI_ORG = 'org_aiOrg7Qm2Xk4Lp9';
 const SAM = 'auth0|6651f0a2c3d4e5f6a7b8c9d3';
-let server;
-let browser;
-
-before(async () => {
-  server = await startOrgdesk();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = useDemo();
 
 test('the org admin invites someone with a role, sees the countdown, and revokes the invitation', async () => {
-  const page = await newPage(browser);
-  await signIn(page, server.url, 'org-admin');
+  const page = await newPage(demo.browser);
+  await signIn(page, demo.server.url, 'org-admin');
   await page.click('.od-nav a:has-text("Invitations")');
-  await page.waitForURL(`${server.url}/orgs/${AI_ORG}/invitations`);
+  await page.waitForURL(`${demo.server.url}/orgs/${AI_ORG}/invitations`);
 
   await page.fill('#invitees', 'new.analyst@example.com');
   await page.check('input[data-role="viewer"]');
@@ -42,9 +31,9 @@ test('the org admin invites someone with a role, sees the countdown, and revokes
 });
 
 test('the org admin gives a member a role and sees the chip at once', async () => {
-  const page = await newPage(browser);
-  await signIn(page, server.url, 'org-admin');
-  await page.goto(`${server.url}/orgs/${AI_ORG}/members`);
+  const page = await newPage(demo.browser);
+  await signIn(page, demo.server.url, 'org-admin');
+  await page.goto(`${demo.server.url}/orgs/${AI_ORG}/members`);
   const sam = page.locator(`[data-member="${SAM}"]`);
   await sam.waitFor();
   assert.match(await page.textContent('[data-testid="member-count"]'), /4 members/);
@@ -56,9 +45,9 @@ test('the org admin gives a member a role and sees the chip at once', async () =
 });
 
 test('a 200-row CSV is invited with a progress bar, and running it again adds nothing', async () => {
-  const page = await newPage(browser);
-  await signIn(page, server.url, 'org-admin');
-  await page.goto(`${server.url}/orgs/${AI_ORG}/invitations`);
+  const page = await newPage(demo.browser);
+  await signIn(page, demo.server.url, 'org-admin');
+  await page.goto(`${demo.server.url}/orgs/${AI_ORG}/invitations`);
   await page.locator('tr[data-invitee]').first().waitFor();
   const before = await page.locator('tr[data-invitee]').count();
   const csv = ['email,roles', ...Array.from({ length: 200 }, (_, i) => `bulk${i}@example.com,viewer`)].join('\n');
@@ -81,9 +70,9 @@ test('a 200-row CSV is invited with a progress bar, and running it again adds no
 });
 
 test('the platform admin creates a user from an organization page and sees them as a member', async () => {
-  const page = await newPage(browser);
-  await signIn(page, server.url, 'platform-admin');
-  await page.goto(`${server.url}/orgs/${AI_ORG}/members`);
+  const page = await newPage(demo.browser);
+  await signIn(page, demo.server.url, 'platform-admin');
+  await page.goto(`${demo.server.url}/orgs/${AI_ORG}/members`);
   await page.locator('[data-member]').first().waitFor();
   await page.click('button:has-text("Create user")');
   await page.fill('#user-email', 'new.scientist@example.com');
@@ -106,7 +95,7 @@ test('the platform admin creates a user from an organization page and sees them 
   await page.locator('.od-modal .od-field__error', { hasText: 'already exists' }).waitFor();
   await page.keyboard.press('Escape');
 
-  await page.goto(`${server.url}/users`);
+  await page.goto(`${demo.server.url}/users`);
   await page.fill('input[type="search"]', 'new.scientist');
   await page.locator('tr[data-user="new.scientist@example.com"] a').click();
   await page.locator('text=organization_id').waitFor();
@@ -116,9 +105,9 @@ test('the platform admin creates a user from an organization page and sees them 
 });
 
 test('sign-up on a connection needs membership on login, with the words Auth0 uses', async () => {
-  const page = await newPage(browser);
-  await signIn(page, server.url, 'platform-admin');
-  await page.goto(`${server.url}/orgs/${AI_ORG}/connections`);
+  const page = await newPage(demo.browser);
+  await signIn(page, demo.server.url, 'platform-admin');
+  await page.goto(`${demo.server.url}/orgs/${AI_ORG}/connections`);
   const row = page.locator('tr[data-connection="Username-Password-Authentication"]');
   await row.waitFor();
   page.expect400 = true;
@@ -133,9 +122,9 @@ test('sign-up on a connection needs membership on login, with the words Auth0 us
 });
 
 test('the access tab shows who can do what, and a member’s token claims', async () => {
-  const page = await newPage(browser);
-  await signIn(page, server.url, 'org-admin');
-  await page.goto(`${server.url}/orgs/${AI_ORG}/access`);
+  const page = await newPage(demo.browser);
+  await signIn(page, demo.server.url, 'org-admin');
+  await page.goto(`${demo.server.url}/orgs/${AI_ORG}/access`);
   const sam = page.locator(`.od-matrix tr[data-member="${SAM}"]`);
   await sam.waitFor();
   await sam.click();

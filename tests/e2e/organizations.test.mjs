@@ -1,32 +1,21 @@
 // Organizations and the branding studio, end to end: the real binary, the real app, Chromium.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startOrgdesk, launchBrowser, newPage, signIn, SCREENSHOT_DIR } from './harness.mjs';
+import { useDemo, newPage, signIn, SCREENSHOT_DIR } from './harness.mjs';
 
 const AI_ORG = 'org_aiOrg7Qm2Xk4Lp9';
 const ACME = 'org_acmeR0b8Tn3Vw5';
-let server;
-let browser;
-
-before(async () => {
-  server = await startOrgdesk();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = useDemo();
 
 const previewButton = '[data-caption="Edited"] [data-testid="preview-button"]';
 
 test('an org admin rebrands their org: preview, diff, save, reload; another org stays not found', async () => {
-  const page = await newPage(browser);
-  await signIn(page, server.url, 'org-admin');
+  const page = await newPage(demo.browser);
+  await signIn(page, demo.server.url, 'org-admin');
   await page.locator('h1', { hasText: 'AI Organization' }).waitFor();
   await page.click('a.od-tabs__tab:has-text("Branding")');
-  await page.waitForURL(`${server.url}/orgs/${AI_ORG}/branding`);
+  await page.waitForURL(`${demo.server.url}/orgs/${AI_ORG}/branding`);
 
   const button = page.locator(previewButton);
   await button.waitFor();
@@ -58,10 +47,10 @@ test('an org admin rebrands their org: preview, diff, save, reload; another org 
   assert.equal(await page.inputValue('#primary-color'), '#5b21b6', 'the change survived a reload');
 
   page.expect404 = true;
-  await page.goto(`${server.url}/orgs/${ACME}/branding`);
+  await page.goto(`${demo.server.url}/orgs/${ACME}/branding`);
   await page.locator('text=Page not found').waitFor();
 
-  await page.goto(`${server.url}/audit`);
+  await page.goto(`${demo.server.url}/audit`);
   const entry = page.locator('article[data-action="org.update"]').first();
   await entry.waitFor();
   assert.match(await entry.textContent(), /Primary colour.*#0000ff.*#5b21b6/s);
@@ -70,8 +59,8 @@ test('an org admin rebrands their org: preview, diff, save, reload; another org 
 });
 
 test('a platform admin creates an organization, is refused a taken name, and deletes it by typing its name', async () => {
-  const page = await newPage(browser);
-  await signIn(page, server.url, 'platform-admin');
+  const page = await newPage(demo.browser);
+  await signIn(page, demo.server.url, 'platform-admin');
   await page.locator('tr[data-org]').first().waitFor();
 
   await page.click('button:has-text("New organization")');
@@ -98,7 +87,7 @@ test('a platform admin creates an organization, is refused a taken name, and del
   assert.equal(await confirm.isDisabled(), true, 'the name must be typed first');
   await page.fill('#confirm-name', 'e2e-customer');
   await confirm.click();
-  await page.waitForURL(`${server.url}/orgs`);
+  await page.waitForURL(`${demo.server.url}/orgs`);
   await page.locator('tr[data-org]').first().waitFor();
   assert.equal(await page.locator('tr[data-org="e2e-customer"]').count(), 0);
   assert.deepEqual(page.problems, []);

@@ -212,86 +212,92 @@ async fn ensure_grantable(
     Ok(catalogue)
 }
 
+/// Gives (`add`) or takes roles, after the same checks either way, and audits each role.
+async fn change_roles(
+    session: &Session,
+    state: &AppState,
+    request_id: Option<&str>,
+    (raw_org, raw_user): (String, String),
+    roles: &[String],
+    add: bool,
+) -> Result<StatusCode, AppError> {
+    let org = org_id(&raw_org)?;
+    let user = user_id(&raw_user)?;
+    access::authorize(session, Action::AssignRoles, Some(&org))?;
+    ensure_grantable(state, session, roles).await?;
+    if add {
+        state
+            .directory
+            .assign_member_roles(&org, &user, roles)
+            .await?;
+    } else {
+        state
+            .directory
+            .remove_member_roles(&org, &user, roles)
+            .await?;
+    }
+    let changes: Vec<Change> = roles
+        .iter()
+        .map(|role| {
+            let (before, after) = if add {
+                (None, Some(role.clone()))
+            } else {
+                (Some(role.clone()), None)
+            };
+            change(
+                &format!("members.{user}.roles"),
+                &format!("Role of {user}"),
+                before,
+                after,
+            )
+        })
+        .collect();
+    let action = if add {
+        "member_roles.add"
+    } else {
+        "member_roles.remove"
+    };
+    state
+        .audit
+        .record(session, Some(&org), action, &changes, "ok", request_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 async fn assign_roles(
     session: Session,
     State(state): State<AppState>,
     ReqId(request_id): ReqId,
-    ApiPath((raw_org, raw_user)): ApiPath<(String, String)>,
+    ApiPath(path): ApiPath<(String, String)>,
     ApiJson(body): ApiJson<RolesBody>,
 ) -> Result<StatusCode, AppError> {
-    let org = org_id(&raw_org)?;
-    let user = user_id(&raw_user)?;
-    access::authorize(&session, Action::AssignRoles, Some(&org))?;
-    ensure_grantable(&state, &session, &body.roles).await?;
-    state
-        .directory
-        .assign_member_roles(&org, &user, &body.roles)
-        .await?;
-    let changes: Vec<Change> = body
-        .roles
-        .iter()
-        .map(|role| {
-            change(
-                &format!("members.{user}.roles"),
-                &format!("Role of {user}"),
-                None,
-                Some(role.clone()),
-            )
-        })
-        .collect();
-    state
-        .audit
-        .record(
-            &session,
-            Some(&org),
-            "member_roles.add",
-            &changes,
-            "ok",
-            request_id.as_deref(),
-        )
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    change_roles(
+        &session,
+        &state,
+        request_id.as_deref(),
+        path,
+        &body.roles,
+        true,
+    )
+    .await
 }
 
 async fn remove_roles(
     session: Session,
     State(state): State<AppState>,
     ReqId(request_id): ReqId,
-    ApiPath((raw_org, raw_user)): ApiPath<(String, String)>,
+    ApiPath(path): ApiPath<(String, String)>,
     ApiJson(body): ApiJson<RolesBody>,
 ) -> Result<StatusCode, AppError> {
-    let org = org_id(&raw_org)?;
-    let user = user_id(&raw_user)?;
-    access::authorize(&session, Action::AssignRoles, Some(&org))?;
-    ensure_grantable(&state, &session, &body.roles).await?;
-    state
-        .directory
-        .remove_member_roles(&org, &user, &body.roles)
-        .await?;
-    let changes: Vec<Change> = body
-        .roles
-        .iter()
-        .map(|role| {
-            change(
-                &format!("members.{user}.roles"),
-                &format!("Role of {user}"),
-                Some(role.clone()),
-                None,
-            )
-        })
-        .collect();
-    state
-        .audit
-        .record(
-            &session,
-            Some(&org),
-            "member_roles.remove",
-            &changes,
-            "ok",
-            request_id.as_deref(),
-        )
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    change_roles(
+        &session,
+        &state,
+        request_id.as_deref(),
+        path,
+        &body.roles,
+        false,
+    )
+    .await
 }
 
 async fn list_invitations(
