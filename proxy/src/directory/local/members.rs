@@ -8,7 +8,7 @@ use orgdesk_model::members::{
     Invitation, Member, NewInvitation, RoleInfo, RoleRef, MAX_ROLES_PER_MEMBER,
 };
 use orgdesk_model::OrgId;
-use sqlx::{Row, SqlitePool};
+use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use super::new_id;
 use crate::db::now;
@@ -51,6 +51,42 @@ async fn ensure_org(pool: &SqlitePool, org: &OrgId) -> Result<(), DirectoryError
         .fetch_optional(pool)
         .await?;
     exists.map(|_| ()).ok_or(DirectoryError::NotFound)
+}
+
+/// Fails with `Invalid` on `field` ("There is no {what} {id}.") when `sql`, a one-placeholder
+/// `SELECT 1 …`, finds no row for `id`.
+async fn require_known(
+    conn: &mut SqliteConnection,
+    sql: &str,
+    id: &str,
+    field: &str,
+    what: &str,
+) -> Result<(), DirectoryError> {
+    let known: Option<i64> = sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    known.map(|_| ()).ok_or_else(|| {
+        DirectoryError::Invalid(orgdesk_model::ValidationError {
+            field: field.into(),
+            message: format!("There is no {what} {id}."),
+        })
+    })
+}
+
+/// Fails with `NotFound` when `user_id` is not a member of `org`.
+async fn require_member(
+    conn: &mut SqliteConnection,
+    org: &OrgId,
+    user_id: &str,
+) -> Result<(), DirectoryError> {
+    let member: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM org_members WHERE org_id = ?1 AND user_id = ?2")
+            .bind(org.as_str())
+            .bind(user_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    member.map(|_| ()).ok_or(DirectoryError::NotFound)
 }
 
 async fn roles_of(
@@ -148,17 +184,15 @@ pub async fn add_members(
     ensure_org(pool, org).await?;
     let mut tx = pool.begin().await?;
     for user_id in user_ids {
-        let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE user_id = ?1")
-            .bind(user_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if known.is_none() {
-            // Nothing is written: the transaction is dropped.
-            return Err(DirectoryError::Invalid(orgdesk_model::ValidationError {
-                field: "members".into(),
-                message: format!("There is no user {user_id}."),
-            }));
-        }
+        // On an unknown user nothing is written: the transaction is dropped.
+        require_known(
+            &mut tx,
+            "SELECT 1 FROM users WHERE user_id = ?1",
+            user_id,
+            "members",
+            "user",
+        )
+        .await?;
         sqlx::query(
             "INSERT OR IGNORE INTO org_members (org_id, user_id, created_at) VALUES (?1, ?2, ?3)",
         )
@@ -198,26 +232,16 @@ pub async fn assign_member_roles(
 ) -> Result<(), DirectoryError> {
     ensure_org(pool, org).await?;
     let mut tx = pool.begin().await?;
-    let member: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM org_members WHERE org_id = ?1 AND user_id = ?2")
-            .bind(org.as_str())
-            .bind(user_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if member.is_none() {
-        return Err(DirectoryError::NotFound);
-    }
+    require_member(&mut tx, org, user_id).await?;
     for role_id in role_ids {
-        let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM roles WHERE id = ?1")
-            .bind(role_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if known.is_none() {
-            return Err(DirectoryError::Invalid(orgdesk_model::ValidationError {
-                field: "roles".into(),
-                message: format!("There is no role {role_id}."),
-            }));
-        }
+        require_known(
+            &mut tx,
+            "SELECT 1 FROM roles WHERE id = ?1",
+            role_id,
+            "roles",
+            "role",
+        )
+        .await?;
         sqlx::query(
             "INSERT OR IGNORE INTO member_roles (org_id, user_id, role_id) VALUES (?1, ?2, ?3)",
         )
@@ -337,16 +361,15 @@ pub async fn create_invitation(
         }));
     }
     if let Some(connection) = &invitation.connection_id {
-        let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM connections WHERE id = ?1")
-            .bind(connection)
-            .fetch_optional(pool)
-            .await?;
-        if known.is_none() {
-            return Err(DirectoryError::Invalid(orgdesk_model::ValidationError {
-                field: "connection_id".into(),
-                message: format!("There is no connection {connection}."),
-            }));
-        }
+        let mut conn = pool.acquire().await?;
+        require_known(
+            &mut conn,
+            "SELECT 1 FROM connections WHERE id = ?1",
+            connection,
+            "connection_id",
+            "connection",
+        )
+        .await?;
     }
     let id = new_id("uinv_")?;
     let ticket = new_id("")?;
@@ -426,15 +449,7 @@ pub async fn member_roles(
     user_id: &str,
 ) -> Result<Vec<RoleRef>, DirectoryError> {
     ensure_org(pool, org).await?;
-    let member: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM org_members WHERE org_id = ?1 AND user_id = ?2")
-            .bind(org.as_str())
-            .bind(user_id)
-            .fetch_optional(pool)
-            .await?;
-    if member.is_none() {
-        return Err(DirectoryError::NotFound);
-    }
+    require_member(&mut *pool.acquire().await?, org, user_id).await?;
     Ok(roles_of(pool, org, &[user_id.to_owned()])
         .await?
         .remove(user_id)
