@@ -47,6 +47,9 @@ pub enum AppError {
         /// Seconds to wait before trying again.
         retry_after: Option<u64>,
     },
+    /// Auth0 refused orgdesk itself (credentials, scopes): the message says what to do.
+    #[error("{0}")]
+    BadGateway(String),
     /// A fault on our side; details go to the log, not to the browser.
     #[error("internal error: {0}")]
     Internal(String),
@@ -62,6 +65,7 @@ impl AppError {
             Self::Conflict { .. } | Self::Stale(_) => (StatusCode::CONFLICT, "conflict"),
             Self::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             Self::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            Self::BadGateway(_) => (StatusCode::BAD_GATEWAY, "upstream"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -126,6 +130,7 @@ impl From<DirectoryError> for AppError {
                 message,
                 retry_after,
             },
+            DirectoryError::Upstream(message) => Self::BadGateway(message),
             DirectoryError::Internal(detail) => Self::Internal(detail),
         }
     }

@@ -261,8 +261,17 @@ fn test(root: &Path) -> Result<()> {
         ]),
     )?;
     steps.run(
-        "test the model and the proxy",
-        cargo(&["test", "-p", "orgdesk-model", "-p", "orgdesk-proxy"]),
+        "test the model and the proxy (with Auth0's recorded traffic)",
+        // --show-output: the replay test lists the recorded interactions orgdesk does not use.
+        cargo(&[
+            "test",
+            "-p",
+            "orgdesk-model",
+            "-p",
+            "orgdesk-proxy",
+            "--",
+            "--show-output",
+        ]),
     )?;
     let mut components = cargo(&[
         "test",

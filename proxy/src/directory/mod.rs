@@ -1,5 +1,6 @@
 //! The directory port: what the routes ask of Auth0 or of the embedded store.
 
+pub mod auth0;
 pub mod local;
 
 use async_trait::async_trait;
@@ -81,6 +82,9 @@ pub enum DirectoryError {
         /// Seconds to wait.
         retry_after: Option<u64>,
     },
+    /// The upstream refused orgdesk itself (credentials, scopes); an operator must act.
+    #[error("{0}")]
+    Upstream(String),
     /// A fault that the person cannot fix.
     #[error("{0}")]
     Internal(String),

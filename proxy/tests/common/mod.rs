@@ -186,6 +186,20 @@ impl TestApp {
     }
 
     pub async fn in_dir(dir: tempfile::TempDir, assets: Option<&Path>) -> Self {
+        Self::build(dir, assets, None).await
+    }
+
+    /// A proxy whose sessions and audit live in a temporary store and whose directory is
+    /// `directory` (the Auth0 client against a loopback upstream).
+    pub async fn with_directory(directory: Arc<dyn Directory>) -> Self {
+        Self::build(tempfile::tempdir().unwrap(), None, Some(directory)).await
+    }
+
+    async fn build(
+        dir: tempfile::TempDir,
+        assets: Option<&Path>,
+        directory: Option<Arc<dyn Directory>>,
+    ) -> Self {
         let missing = dir.path().join("no-assets");
         let mut state: AppState = orgdesk_proxy::demo_state(
             &dir.path().join("data"),
@@ -196,7 +210,7 @@ impl TestApp {
         .await
         .unwrap();
         let counter = Arc::new(Counting {
-            inner: state.directory.clone(),
+            inner: directory.unwrap_or_else(|| state.directory.clone()),
             calls: AtomicUsize::new(0),
         });
         state.directory = counter.clone();

@@ -1,0 +1,385 @@
+//! One method per Management API operation orgdesk uses, in Auth0's own terms.
+//!
+//! These are what the recorded traffic is replayed against; the `Directory` implementation in
+//! `mod.rs` composes them.
+
+use super::client::{Auth0Client, Call, CallError};
+use super::wire::{
+    AddEnabledConnection, Connection, CreateInvitation, CreateOrg, CreateUser, EnabledConnection,
+    EnabledConnectionsPage, Invitation, InvitationsPage, MembersBody, MembersPage, Org, OrgsPage,
+    PatchEnabledConnection, PatchOrg, PatchTenantSettings, PatchUser, PermissionsPage, RolesBody,
+    RolesPage, TenantSettings, User, UsersPage,
+};
+
+/// Paging and field selection, as Auth0's list endpoints take them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Paging {
+    /// Offset paging: page number from 0.
+    pub page: Option<u32>,
+    /// Offset paging: rows per page.
+    pub per_page: Option<u32>,
+    /// Ask for `total` in the envelope.
+    pub include_totals: Option<bool>,
+    /// Checkpoint paging: where to continue.
+    pub from: Option<String>,
+    /// Checkpoint paging: rows per page.
+    pub take: Option<u32>,
+    /// Only these fields (comma-separated).
+    pub fields: Option<String>,
+    /// Whether `fields` lists what to include (true) or exclude.
+    pub include_fields: Option<bool>,
+}
+
+impl Paging {
+    /// Offset paging with totals.
+    #[must_use]
+    pub fn offset(page: u32, per_page: u32) -> Self {
+        Self {
+            page: Some(page),
+            per_page: Some(per_page),
+            include_totals: Some(true),
+            ..Self::default()
+        }
+    }
+
+    /// Checkpoint paging.
+    #[must_use]
+    pub fn checkpoint(from: Option<String>, take: u32) -> Self {
+        Self {
+            from,
+            take: Some(take),
+            ..Self::default()
+        }
+    }
+
+    fn apply(&self, call: Call) -> Call {
+        call.query_opt("page", self.page)
+            .query_opt("per_page", self.per_page)
+            .query_opt("include_totals", self.include_totals)
+            .query_opt("from", self.from.as_deref())
+            .query_opt("take", self.take)
+            .query_opt("fields", self.fields.as_deref())
+            .query_opt("include_fields", self.include_fields)
+    }
+}
+
+impl Auth0Client {
+    /// `GET /organizations` (offset or checkpoint paging).
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn list_organizations(&self, paging: &Paging) -> Result<OrgsPage, CallError> {
+        self.json(&paging.apply(Call::get(&["organizations"])))
+            .await
+    }
+
+    /// `GET /organizations/{id}`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn get_organization(&self, id: &str) -> Result<Org, CallError> {
+        self.json(&Call::get(&["organizations", id])).await
+    }
+
+    /// `POST /organizations`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn create_organization(&self, body: &CreateOrg) -> Result<Org, CallError> {
+        self.json(&Call::create(&["organizations"]).json(body))
+            .await
+    }
+
+    /// `PATCH /organizations/{id}`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn patch_organization(&self, id: &str, body: &PatchOrg) -> Result<Org, CallError> {
+        self.json(&Call::patch(&["organizations", id]).json(body))
+            .await
+    }
+
+    /// `DELETE /organizations/{id}`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn delete_organization(&self, id: &str) -> Result<(), CallError> {
+        self.done(&Call::delete(&["organizations", id])).await
+    }
+
+    /// `GET /organizations/{id}/members`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn list_members(&self, org: &str, paging: &Paging) -> Result<MembersPage, CallError> {
+        self.json(&paging.apply(Call::get(&["organizations", org, "members"])))
+            .await
+    }
+
+    /// `POST /organizations/{id}/members`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn add_members(&self, org: &str, body: &MembersBody) -> Result<(), CallError> {
+        self.done(&Call::post_idempotent(&["organizations", org, "members"]).json(body))
+            .await
+    }
+
+    /// `DELETE /organizations/{id}/members`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn delete_members(&self, org: &str, body: &MembersBody) -> Result<(), CallError> {
+        self.done(&Call::delete(&["organizations", org, "members"]).json(body))
+            .await
+    }
+
+    /// `GET /organizations/{id}/members/{user_id}/roles`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn list_member_roles(
+        &self,
+        org: &str,
+        user: &str,
+        paging: &Paging,
+    ) -> Result<RolesPage, CallError> {
+        self.json(&paging.apply(Call::get(&["organizations", org, "members", user, "roles"])))
+            .await
+    }
+
+    /// `POST /organizations/{id}/members/{user_id}/roles`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn add_member_roles(
+        &self,
+        org: &str,
+        user: &str,
+        body: &RolesBody,
+    ) -> Result<(), CallError> {
+        self.done(
+            &Call::post_idempotent(&["organizations", org, "members", user, "roles"]).json(body),
+        )
+        .await
+    }
+
+    /// `DELETE /organizations/{id}/members/{user_id}/roles`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn delete_member_roles(
+        &self,
+        org: &str,
+        user: &str,
+        body: &RolesBody,
+    ) -> Result<(), CallError> {
+        self.done(&Call::delete(&["organizations", org, "members", user, "roles"]).json(body))
+            .await
+    }
+
+    /// `GET /organizations/{id}/invitations`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn list_invitations(
+        &self,
+        org: &str,
+        paging: &Paging,
+    ) -> Result<InvitationsPage, CallError> {
+        self.json(&paging.apply(Call::get(&["organizations", org, "invitations"])))
+            .await
+    }
+
+    /// `POST /organizations/{id}/invitations`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn create_invitation(
+        &self,
+        org: &str,
+        body: &CreateInvitation,
+    ) -> Result<Invitation, CallError> {
+        self.json(&Call::create(&["organizations", org, "invitations"]).json(body))
+            .await
+    }
+
+    /// `DELETE /organizations/{id}/invitations/{invitation_id}`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn delete_invitation(&self, org: &str, id: &str) -> Result<(), CallError> {
+        self.done(&Call::delete(&["organizations", org, "invitations", id]))
+            .await
+    }
+
+    /// `GET /organizations/{id}/enabled_connections`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn list_enabled_connections(
+        &self,
+        org: &str,
+        paging: &Paging,
+    ) -> Result<EnabledConnectionsPage, CallError> {
+        self.json(&paging.apply(Call::get(&["organizations", org, "enabled_connections"])))
+            .await
+    }
+
+    /// `POST /organizations/{id}/enabled_connections`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn add_enabled_connection(
+        &self,
+        org: &str,
+        body: &AddEnabledConnection,
+    ) -> Result<EnabledConnection, CallError> {
+        // Enabling a connection twice is refused by Auth0, so this is a create.
+        self.json(&Call::create(&["organizations", org, "enabled_connections"]).json(body))
+            .await
+    }
+
+    /// `PATCH /organizations/{id}/enabled_connections/{connection_id}`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn patch_enabled_connection(
+        &self,
+        org: &str,
+        connection: &str,
+        body: &PatchEnabledConnection,
+    ) -> Result<EnabledConnection, CallError> {
+        self.json(
+            &Call::patch(&["organizations", org, "enabled_connections", connection]).json(body),
+        )
+        .await
+    }
+
+    /// `DELETE /organizations/{id}/enabled_connections/{connection_id}`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn delete_enabled_connection(
+        &self,
+        org: &str,
+        connection: &str,
+    ) -> Result<(), CallError> {
+        self.done(&Call::delete(&[
+            "organizations",
+            org,
+            "enabled_connections",
+            connection,
+        ]))
+        .await
+    }
+
+    /// `GET /roles`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn list_roles(&self, paging: &Paging) -> Result<RolesPage, CallError> {
+        self.json(&paging.apply(Call::get(&["roles"]))).await
+    }
+
+    /// `GET /roles/{id}/permissions`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn list_role_permissions(
+        &self,
+        role: &str,
+        paging: &Paging,
+    ) -> Result<PermissionsPage, CallError> {
+        self.json(&paging.apply(Call::get(&["roles", role, "permissions"])))
+            .await
+    }
+
+    /// `GET /users?q=…&search_engine=v3` (Lucene query syntax).
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn search_users(&self, q: &str, paging: &Paging) -> Result<UsersPage, CallError> {
+        self.json(
+            &paging
+                .apply(Call::get(&["users"]))
+                .query("q", q)
+                .query("search_engine", "v3"),
+        )
+        .await
+    }
+
+    /// `GET /users-by-email?email=…` (exact, case-insensitive).
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn users_by_email(&self, email: &str) -> Result<Vec<User>, CallError> {
+        self.json(&Call::get(&["users-by-email"]).query("email", email))
+            .await
+    }
+
+    /// `GET /users/{id}`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn get_user(&self, id: &str) -> Result<User, CallError> {
+        self.json(&Call::get(&["users", id])).await
+    }
+
+    /// `POST /users`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn create_user(&self, body: &CreateUser) -> Result<User, CallError> {
+        self.json(&Call::create(&["users"]).json(body)).await
+    }
+
+    /// `PATCH /users/{id}`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn patch_user(&self, id: &str, body: &PatchUser) -> Result<User, CallError> {
+        self.json(&Call::patch(&["users", id]).json(body)).await
+    }
+
+    /// `GET /users/{id}/organizations`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn user_organizations(
+        &self,
+        id: &str,
+        paging: &Paging,
+    ) -> Result<OrgsPage, CallError> {
+        self.json(&paging.apply(Call::get(&["users", id, "organizations"])))
+            .await
+    }
+
+    /// `GET /connections`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn list_connections(&self, paging: &Paging) -> Result<Vec<Connection>, CallError> {
+        self.json(&paging.apply(Call::get(&["connections"]))).await
+    }
+
+    /// `GET /tenants/settings`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn get_tenant_settings(&self) -> Result<TenantSettings, CallError> {
+        self.json(&Call::get(&["tenants", "settings"])).await
+    }
+
+    /// `PATCH /tenants/settings`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn patch_tenant_settings(
+        &self,
+        body: &PatchTenantSettings,
+    ) -> Result<TenantSettings, CallError> {
+        self.json(&Call::patch(&["tenants", "settings"]).json(body))
+            .await
+    }
+}

@@ -1,0 +1,888 @@
+//! The directory over Auth0's Management API v2.
+//!
+//! `client` does the HTTP (token, rate limits, retries), `api` names each Management API
+//! operation, `wire` holds Auth0's bodies, and this file turns them into orgdesk's model.
+
+pub mod api;
+pub mod client;
+pub mod wire;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use orgdesk_model::input::NewOrg;
+use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
+use orgdesk_model::users::{Connection, ConnectionRef, NewUserInput, OrgConnection, User, UserOrg};
+use orgdesk_model::{Metadata, OrgId, Organization, Page, ValidationError};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use self::api::Paging;
+pub use self::client::{Auth0Client, Budget, ClientConfig, Health, Secret};
+use self::client::{CallError, TokenError};
+use super::{
+    CursorPage, Directory, DirectoryError, MemberQuery, OrgCounts, OrgQuery, OrgUpdate, UserSummary,
+};
+
+/// How long the organization list used for searching is reused.
+const ORG_INDEX_TTL: Duration = Duration::from_secs(30);
+/// How long the role catalogue is reused (roles change rarely, and reading their permissions
+/// costs one call per role).
+const ROLES_TTL: Duration = Duration::from_secs(300);
+/// Auth0's largest page.
+const PAGE: u32 = 100;
+/// The most pages one search reads before it stops.
+const MAX_SCAN_PAGES: u32 = 20;
+
+type Cached<T> = Mutex<Option<(Instant, Arc<T>)>>;
+
+/// The Auth0 backend.
+#[derive(Debug)]
+pub struct Auth0Directory {
+    client: Arc<Auth0Client>,
+    /// The AI application invitations sign in to.
+    app_client_id: Option<String>,
+    org_index: Cached<Vec<Organization>>,
+    roles: Cached<Vec<RoleInfo>>,
+}
+
+impl Auth0Directory {
+    /// A directory over a client; `app_client_id` is the application invitations are for.
+    #[must_use]
+    pub fn new(client: Arc<Auth0Client>, app_client_id: Option<String>) -> Self {
+        Self {
+            client,
+            app_client_id,
+            org_index: Mutex::new(None),
+            roles: Mutex::new(None),
+        }
+    }
+
+    /// The client, for status and counters.
+    #[must_use]
+    pub fn client(&self) -> &Auth0Client {
+        &self.client
+    }
+
+    fn cached<T>(cache: &Cached<T>, ttl: Duration) -> Option<Arc<T>> {
+        let guard = cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        guard
+            .as_ref()
+            .filter(|(at, _)| at.elapsed() < ttl)
+            .map(|(_, value)| value.clone())
+    }
+
+    fn store<T>(cache: &Cached<T>, value: Arc<T>) {
+        *cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((Instant::now(), value));
+    }
+
+    fn forget_orgs(&self) {
+        *self
+            .org_index
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
+
+    /// Every organization (checkpoint paging to the end), reused for a short while.
+    async fn all_orgs(&self) -> Result<Arc<Vec<Organization>>, DirectoryError> {
+        if let Some(orgs) = Self::cached(&self.org_index, ORG_INDEX_TTL) {
+            return Ok(orgs);
+        }
+        let mut orgs = Vec::new();
+        let mut from = None;
+        loop {
+            let page = self
+                .client
+                .list_organizations(&Paging::checkpoint(from, PAGE))
+                .await
+                .map_err(to_directory)?;
+            let full = page.organizations.len() == PAGE as usize;
+            for org in page.organizations {
+                orgs.push(to_model(&org)?);
+            }
+            match page.next {
+                Some(next) if full => from = Some(next),
+                _ => break,
+            }
+        }
+        orgs.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
+        let orgs = Arc::new(orgs);
+        Self::store(&self.org_index, orgs.clone());
+        Ok(orgs)
+    }
+
+    async fn role_catalogue(&self) -> Result<Arc<Vec<RoleInfo>>, DirectoryError> {
+        if let Some(roles) = Self::cached(&self.roles, ROLES_TTL) {
+            return Ok(roles);
+        }
+        let mut roles = Vec::new();
+        for page in 0..MAX_SCAN_PAGES {
+            let batch = self
+                .client
+                .list_roles(&Paging::offset(page, PAGE))
+                .await
+                .map_err(to_directory)?;
+            let full = batch.roles.len() == PAGE as usize;
+            roles.extend(batch.roles);
+            if !full {
+                break;
+            }
+        }
+        let mut catalogue = Vec::with_capacity(roles.len());
+        for role in roles {
+            let permissions = self
+                .client
+                .list_role_permissions(&role.id, &Paging::offset(0, PAGE))
+                .await
+                .map_err(to_directory)?;
+            catalogue.push(RoleInfo {
+                id: role.id,
+                name: role.name,
+                description: role.description.unwrap_or_default(),
+                permissions: permissions
+                    .permissions
+                    .into_iter()
+                    .map(|p| p.permission_name)
+                    .collect(),
+            });
+        }
+        catalogue.sort_by(|a, b| a.name.cmp(&b.name));
+        let catalogue = Arc::new(catalogue);
+        Self::store(&self.roles, catalogue.clone());
+        Ok(catalogue)
+    }
+
+    async fn all_invitations(&self, org: &OrgId) -> Result<Vec<wire::Invitation>, DirectoryError> {
+        let mut all = Vec::new();
+        for page in 0..MAX_SCAN_PAGES {
+            let batch = self
+                .client
+                .list_invitations(org.as_str(), &Paging::offset(page, PAGE))
+                .await
+                .map_err(to_directory)?;
+            let full = batch.invitations.len() == PAGE as usize;
+            all.extend(batch.invitations);
+            if !full {
+                break;
+            }
+        }
+        Ok(all)
+    }
+
+    fn member_paging(from: Option<String>, take: u32) -> Paging {
+        Paging {
+            fields: Some("user_id,email,name,picture,roles".into()),
+            include_fields: Some(true),
+            ..Paging::checkpoint(from, take)
+        }
+    }
+}
+
+/// Converts between orgdesk's model and Auth0's wire shape, which are the same JSON.
+fn convert<T: Serialize, U: DeserializeOwned>(value: &T) -> Result<U, DirectoryError> {
+    serde_json::to_value(value)
+        .and_then(serde_json::from_value)
+        .map_err(|err| DirectoryError::Internal(format!("Auth0 shape: {err}")))
+}
+
+fn to_model(org: &wire::Org) -> Result<Organization, DirectoryError> {
+    serde_json::to_value(org)
+        .and_then(serde_json::from_value)
+        .map_err(|err| {
+            DirectoryError::Internal(format!(
+                "Auth0 holds organization {} in a shape orgdesk cannot read: {err}",
+                org.id
+            ))
+        })
+}
+
+fn metadata_map(metadata: &BTreeMap<String, String>) -> serde_json::Map<String, Value> {
+    metadata
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect()
+}
+
+fn flat_metadata(metadata: Option<serde_json::Map<String, Value>>) -> BTreeMap<String, String> {
+    metadata
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| {
+            let text = match v {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (k, text)
+        })
+        .collect()
+}
+
+fn to_user(user: wire::User) -> User {
+    User {
+        connection: user
+            .identities
+            .first()
+            .map(|i| i.connection.clone())
+            .unwrap_or_default(),
+        created_at: user
+            .created_at
+            .as_deref()
+            .and_then(wire::unix_seconds)
+            .unwrap_or(0),
+        email: user.email.unwrap_or_default(),
+        email_verified: user.email_verified.unwrap_or(false),
+        name: user.name.unwrap_or_default(),
+        user_metadata: flat_metadata(user.user_metadata),
+        app_metadata: flat_metadata(user.app_metadata),
+        user_id: user.user_id,
+    }
+}
+
+fn to_member(member: wire::Member) -> Member {
+    Member {
+        email: member.email.unwrap_or_default(),
+        name: member.name.unwrap_or_default(),
+        picture: member.picture,
+        roles: member
+            .roles
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| RoleRef {
+                id: r.id,
+                name: r.name,
+            })
+            .collect(),
+        user_id: member.user_id,
+    }
+}
+
+fn to_invitation(invitation: wire::Invitation, catalogue: &[RoleInfo]) -> Invitation {
+    Invitation {
+        roles: super::role_refs(catalogue, &invitation.roles.unwrap_or_default()),
+        created_at: wire::unix_seconds(&invitation.created_at).unwrap_or(0),
+        expires_at: wire::unix_seconds(&invitation.expires_at).unwrap_or(0),
+        id: invitation.id,
+        invitee_email: invitation.invitee.email,
+        inviter_name: invitation.inviter.name,
+        connection_id: invitation.connection_id,
+        invitation_url: invitation.invitation_url,
+    }
+}
+
+fn to_org_connection(c: wire::EnabledConnection) -> OrgConnection {
+    OrgConnection {
+        connection_id: c.connection_id,
+        assign_membership_on_login: c.assign_membership_on_login,
+        show_as_button: c.show_as_button.unwrap_or(true),
+        is_signup_enabled: c.is_signup_enabled.unwrap_or(false),
+        connection: ConnectionRef {
+            name: c.connection.name,
+            strategy: c.connection.strategy,
+        },
+    }
+}
+
+/// Escapes Lucene's special characters so that search text matches literally.
+fn lucene(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "+-&|!(){}[]^\"~*?:\\/ ".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn contains(haystack: &str, needle: &str) -> bool {
+    haystack.to_lowercase().contains(&needle.to_lowercase())
+}
+
+/// What a failed call means to the person who made the request.
+#[must_use]
+pub fn to_directory(err: CallError) -> DirectoryError {
+    match err {
+        CallError::Status { status: 404, .. } => DirectoryError::NotFound,
+        CallError::Status {
+            status: 409, body, ..
+        } => DirectoryError::Conflict(body.message),
+        CallError::Status {
+            status: 400, body, ..
+        } => DirectoryError::Invalid(ValidationError {
+            field: String::new(),
+            message: body.message,
+        }),
+        CallError::Status { status, body } => {
+            tracing::warn!(status, error_code = ?body.error_code, message = %body.message, "Auth0 refused a call");
+            DirectoryError::Upstream(format!(
+                "Auth0 refused orgdesk's request ({status}): {}",
+                body.message
+            ))
+        }
+        CallError::RateLimited { retry_after } => DirectoryError::Unavailable {
+            message: format!(
+                "Auth0's rate limit for this tenant is spent for now. Nothing was changed; try again in {retry_after} s."
+            ),
+            retry_after: Some(retry_after),
+        },
+        CallError::Unreachable(detail) => {
+            tracing::warn!(%detail, "Auth0 did not answer");
+            DirectoryError::Unavailable {
+                message: "Auth0 is not answering right now. Nothing was changed; try again shortly."
+                    .into(),
+                retry_after: Some(5),
+            }
+        }
+        CallError::OutcomeUnknown(detail) => {
+            tracing::warn!(%detail, "a create failed after it was sent");
+            DirectoryError::Unavailable {
+                message: "Auth0 did not confirm whether this was saved. Refresh to see the current state before trying again.".into(),
+                retry_after: None,
+            }
+        }
+        CallError::Token(TokenError::Unreachable(detail)) => {
+            tracing::warn!(%detail, "cannot reach Auth0's token endpoint");
+            DirectoryError::Unavailable {
+                message: "Auth0 is not answering right now. Nothing was changed; try again shortly."
+                    .into(),
+                retry_after: Some(5),
+            }
+        }
+        CallError::Token(err) => {
+            tracing::error!(error = %err, "no Management API token");
+            DirectoryError::Upstream(
+                "Auth0 refused orgdesk's credentials. An operator can run `orgdesk check` to see why."
+                    .into(),
+            )
+        }
+        CallError::Decode(detail) | CallError::NotAllowed(detail) => {
+            DirectoryError::Internal(detail)
+        }
+    }
+}
+
+#[async_trait]
+impl Directory for Auth0Directory {
+    async fn list_orgs(&self, query: &OrgQuery) -> Result<Page<Organization>, DirectoryError> {
+        let matches = |org: &Organization| {
+            query.q.as_deref().is_none_or(|q| {
+                contains(org.name.as_str(), q)
+                    || org
+                        .display_name
+                        .as_ref()
+                        .is_some_and(|d| contains(d.as_str(), q))
+            })
+        };
+        if let Some(only) = &query.only {
+            let items: Vec<Organization> = self
+                .get_org(only)
+                .await?
+                .into_iter()
+                .filter(matches)
+                .collect();
+            let total = items.len() as u64;
+            return Ok(Page { items, total });
+        }
+        if query.q.as_deref().is_none_or(str::is_empty) {
+            // One call: Auth0 pages and counts.
+            let page = self
+                .client
+                .list_organizations(&Paging::offset(query.page, query.per_page))
+                .await
+                .map_err(to_directory)?;
+            let total = page.total.unwrap_or(page.organizations.len() as u64);
+            let items = page
+                .organizations
+                .iter()
+                .map(to_model)
+                .collect::<Result<_, _>>()?;
+            return Ok(Page { items, total });
+        }
+        // Auth0 cannot search organizations: filter the (cached) list.
+        let all = self.all_orgs().await?;
+        let found: Vec<&Organization> = all.iter().filter(|o| matches(o)).collect();
+        let start = (query.page as usize).saturating_mul(query.per_page as usize);
+        Ok(Page {
+            total: found.len() as u64,
+            items: found
+                .into_iter()
+                .skip(start)
+                .take(query.per_page as usize)
+                .cloned()
+                .collect(),
+        })
+    }
+
+    async fn get_org(&self, id: &OrgId) -> Result<Option<Organization>, DirectoryError> {
+        match self.client.get_organization(id.as_str()).await {
+            Ok(org) => Ok(Some(to_model(&org)?)),
+            Err(CallError::Status { status: 404, .. }) => Ok(None),
+            Err(err) => Err(to_directory(err)),
+        }
+    }
+
+    async fn create_org(&self, org: &NewOrg) -> Result<Organization, DirectoryError> {
+        let body = wire::CreateOrg {
+            name: org.name.as_str().to_owned(),
+            display_name: org.display_name.as_ref().map(|d| d.as_str().to_owned()),
+            branding: org.branding.as_ref().map(convert).transpose()?,
+            metadata: (!org.metadata.is_empty()).then(|| org.metadata.entries().clone()),
+        };
+        let created = self
+            .client
+            .create_organization(&body)
+            .await
+            .map_err(to_directory)?;
+        self.forget_orgs();
+        to_model(&created)
+    }
+
+    async fn update_org(
+        &self,
+        id: &OrgId,
+        update: &OrgUpdate,
+        expected_metadata: Option<&Metadata>,
+    ) -> Result<Organization, DirectoryError> {
+        if let Some(expected) = expected_metadata {
+            // Auth0 has no conditional write: read, compare, then write. The window between the
+            // two is small; the comparison catches every change made before the form was sent.
+            let current = self.get_org(id).await?.ok_or(DirectoryError::NotFound)?;
+            if &current.metadata != expected {
+                return Err(DirectoryError::Stale(Box::new(current)));
+            }
+        }
+        let body = wire::PatchOrg {
+            name: None,
+            display_name: update.display_name.as_ref().map(|d| d.as_str().to_owned()),
+            branding: match &update.branding {
+                None => None,
+                Some(None) => Some(wire::Branding::default()),
+                Some(Some(branding)) => Some(convert(branding)?),
+            },
+            metadata: update.metadata.as_ref().map(|m| m.entries().clone()),
+        };
+        let updated = self
+            .client
+            .patch_organization(id.as_str(), &body)
+            .await
+            .map_err(to_directory)?;
+        self.forget_orgs();
+        to_model(&updated)
+    }
+
+    async fn delete_org(&self, id: &OrgId) -> Result<(), DirectoryError> {
+        self.client
+            .delete_organization(id.as_str())
+            .await
+            .map_err(to_directory)?;
+        self.forget_orgs();
+        Ok(())
+    }
+
+    async fn org_counts(&self, id: &OrgId) -> Result<OrgCounts, DirectoryError> {
+        let members = self
+            .client
+            .list_members(
+                id.as_str(),
+                &Paging {
+                    fields: Some("user_id".into()),
+                    include_fields: Some(true),
+                    ..Paging::offset(0, 1)
+                },
+            )
+            .await
+            .map_err(to_directory)?;
+        let invitations = self.all_invitations(id).await?;
+        Ok(OrgCounts {
+            members: members.total.unwrap_or(members.members.len() as u64),
+            invitations: invitations.len() as u64,
+        })
+    }
+
+    async fn list_members(
+        &self,
+        org: &OrgId,
+        query: &MemberQuery,
+    ) -> Result<CursorPage<Member>, DirectoryError> {
+        let take = query.take.clamp(1, PAGE);
+        let q = query.q.as_deref().filter(|q| !q.trim().is_empty());
+        let mut from = query.from.clone();
+        let mut items = Vec::new();
+        // Auth0 cannot search members: without a query one page is one call; with one, pages
+        // are read and filtered until enough match.
+        for _ in 0..MAX_SCAN_PAGES {
+            let page = self
+                .client
+                .list_members(org.as_str(), &Self::member_paging(from.clone(), take))
+                .await
+                .map_err(to_directory)?;
+            // Auth0 gives `next` until an empty page; a short page is already the last.
+            let last = page.members.len() < take as usize;
+            items.extend(
+                page.members
+                    .into_iter()
+                    .map(to_member)
+                    .filter(|m| q.is_none_or(|q| contains(&m.email, q) || contains(&m.name, q))),
+            );
+            from = if last { None } else { page.next };
+            if from.is_none() || items.len() >= take as usize {
+                break;
+            }
+        }
+        Ok(CursorPage { items, next: from })
+    }
+
+    async fn add_members(&self, org: &OrgId, user_ids: &[String]) -> Result<(), DirectoryError> {
+        if user_ids.is_empty() {
+            return Ok(());
+        }
+        self.client
+            .add_members(
+                org.as_str(),
+                &wire::MembersBody {
+                    members: user_ids.to_vec(),
+                },
+            )
+            .await
+            .map_err(to_directory)
+    }
+
+    async fn remove_members(&self, org: &OrgId, user_ids: &[String]) -> Result<(), DirectoryError> {
+        if user_ids.is_empty() {
+            return Ok(());
+        }
+        self.client
+            .delete_members(
+                org.as_str(),
+                &wire::MembersBody {
+                    members: user_ids.to_vec(),
+                },
+            )
+            .await
+            .map_err(to_directory)
+    }
+
+    async fn member_roles(
+        &self,
+        org: &OrgId,
+        user_id: &str,
+    ) -> Result<Vec<RoleRef>, DirectoryError> {
+        let page = self
+            .client
+            .list_member_roles(org.as_str(), user_id, &Paging::offset(0, PAGE))
+            .await
+            .map_err(to_directory)?;
+        Ok(page
+            .roles
+            .into_iter()
+            .map(|r| RoleRef {
+                id: r.id,
+                name: r.name,
+            })
+            .collect())
+    }
+
+    async fn assign_member_roles(
+        &self,
+        org: &OrgId,
+        user_id: &str,
+        role_ids: &[String],
+    ) -> Result<(), DirectoryError> {
+        self.client
+            .add_member_roles(
+                org.as_str(),
+                user_id,
+                &wire::RolesBody {
+                    roles: role_ids.to_vec(),
+                },
+            )
+            .await
+            .map_err(to_directory)
+    }
+
+    async fn remove_member_roles(
+        &self,
+        org: &OrgId,
+        user_id: &str,
+        role_ids: &[String],
+    ) -> Result<(), DirectoryError> {
+        self.client
+            .delete_member_roles(
+                org.as_str(),
+                user_id,
+                &wire::RolesBody {
+                    roles: role_ids.to_vec(),
+                },
+            )
+            .await
+            .map_err(to_directory)
+    }
+
+    async fn list_roles(&self) -> Result<Vec<RoleInfo>, DirectoryError> {
+        Ok(self.role_catalogue().await?.as_ref().clone())
+    }
+
+    async fn list_invitations(&self, org: &OrgId) -> Result<Vec<Invitation>, DirectoryError> {
+        let raw = self.all_invitations(org).await?;
+        let needs_roles = raw
+            .iter()
+            .any(|i| i.roles.as_ref().is_some_and(|r| !r.is_empty()));
+        let catalogue = if needs_roles {
+            self.role_catalogue().await?
+        } else {
+            Arc::default()
+        };
+        let mut invitations: Vec<Invitation> = raw
+            .into_iter()
+            .map(|i| to_invitation(i, &catalogue))
+            .collect();
+        invitations.sort_by_key(|i| std::cmp::Reverse(i.created_at));
+        Ok(invitations)
+    }
+
+    async fn create_invitation(
+        &self,
+        org: &OrgId,
+        invitation: &NewInvitation,
+    ) -> Result<Invitation, DirectoryError> {
+        let client_id = self.app_client_id.clone().ok_or_else(|| {
+            DirectoryError::Upstream(
+                "Invitations need the AI application's client id (auth0.app_client_id in orgdesk.toml).".into(),
+            )
+        })?;
+        let body = wire::CreateInvitation {
+            inviter: wire::Inviter {
+                name: invitation.inviter_name.clone(),
+            },
+            invitee: wire::Invitee {
+                email: invitation.invitee_email.as_str().to_owned(),
+            },
+            client_id,
+            connection_id: invitation.connection_id.clone(),
+            ttl_sec: Some(u64::from(invitation.ttl_days) * 86_400),
+            roles: (!invitation.roles.is_empty()).then(|| invitation.roles.clone()),
+            send_invitation_email: Some(invitation.send_invitation_email),
+        };
+        let created = self
+            .client
+            .create_invitation(org.as_str(), &body)
+            .await
+            .map_err(to_directory)?;
+        let catalogue = if invitation.roles.is_empty() {
+            Arc::default()
+        } else {
+            self.role_catalogue().await?
+        };
+        Ok(to_invitation(created, &catalogue))
+    }
+
+    async fn delete_invitation(&self, org: &OrgId, id: &str) -> Result<(), DirectoryError> {
+        self.client
+            .delete_invitation(org.as_str(), id)
+            .await
+            .map_err(to_directory)
+    }
+
+    async fn search_users(
+        &self,
+        q: &str,
+        limit: u32,
+        scope: Option<&OrgId>,
+    ) -> Result<Vec<UserSummary>, DirectoryError> {
+        let q = q.trim();
+        let limit = limit.clamp(1, PAGE);
+        let summary = |user_id: String, email: Option<String>, name: Option<String>| UserSummary {
+            user_id,
+            email: email.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+        };
+        let Some(org) = scope else {
+            let query = if q.contains('@') {
+                format!("email:\"{}\"", q.replace(['"', '\\'], ""))
+            } else {
+                let term = lucene(q);
+                format!("email:{term}* OR name:{term}*")
+            };
+            let page = self
+                .client
+                .search_users(
+                    &query,
+                    &Paging {
+                        fields: Some("user_id,email,name".into()),
+                        include_fields: Some(true),
+                        ..Paging::offset(0, limit)
+                    },
+                )
+                .await
+                .map_err(to_directory)?;
+            return Ok(page
+                .users
+                .into_iter()
+                .map(|u| summary(u.user_id, u.email, u.name))
+                .collect());
+        };
+        // An org admin finds the org's members, and anyone by their exact address.
+        let members = self
+            .list_members(
+                org,
+                &MemberQuery {
+                    from: None,
+                    take: limit,
+                    q: Some(q.to_owned()),
+                },
+            )
+            .await?;
+        let mut found: Vec<UserSummary> = members
+            .items
+            .into_iter()
+            .map(|m| summary(m.user_id, Some(m.email), Some(m.name)))
+            .collect();
+        if q.contains('@') {
+            for user in self.client.users_by_email(q).await.map_err(to_directory)? {
+                if !found.iter().any(|f| f.user_id == user.user_id) {
+                    found.push(summary(user.user_id, user.email, user.name));
+                }
+            }
+        }
+        found.truncate(limit as usize);
+        Ok(found)
+    }
+
+    async fn get_user(&self, user_id: &str) -> Result<Option<User>, DirectoryError> {
+        match self.client.get_user(user_id).await {
+            Ok(user) => Ok(Some(to_user(user))),
+            Err(CallError::Status { status: 404, .. }) => Ok(None),
+            Err(err) => Err(to_directory(err)),
+        }
+    }
+
+    async fn user_orgs(&self, user_id: &str) -> Result<Vec<UserOrg>, DirectoryError> {
+        let page = self
+            .client
+            .user_organizations(user_id, &Paging::offset(0, PAGE))
+            .await
+            .map_err(to_directory)?;
+        let mut orgs = Vec::with_capacity(page.organizations.len());
+        for org in page.organizations {
+            let id =
+                OrgId::parse(&org.id).map_err(|err| DirectoryError::Internal(err.to_string()))?;
+            let roles = self.member_roles(&id, user_id).await?;
+            orgs.push(UserOrg {
+                id: org.id,
+                name: org.name,
+                display_name: org.display_name,
+                roles,
+            });
+        }
+        Ok(orgs)
+    }
+
+    async fn create_user(
+        &self,
+        input: &NewUserInput,
+        app_metadata: &BTreeMap<String, String>,
+    ) -> Result<User, DirectoryError> {
+        let body = wire::CreateUser {
+            connection: input.connection.clone(),
+            email: input.email.trim().to_owned(),
+            password: input.password.clone(),
+            name: (!input.name.trim().is_empty()).then(|| input.name.trim().to_owned()),
+            email_verified: Some(input.email_verified),
+            user_metadata: (!input.user_metadata.is_empty())
+                .then(|| metadata_map(&input.user_metadata)),
+            app_metadata: (!app_metadata.is_empty()).then(|| metadata_map(app_metadata)),
+        };
+        let user = self.client.create_user(&body).await.map_err(to_directory)?;
+        Ok(to_user(user))
+    }
+
+    async fn list_connections(&self) -> Result<Vec<Connection>, DirectoryError> {
+        let connections = self
+            .client
+            .list_connections(&Paging {
+                page: Some(0),
+                per_page: Some(PAGE),
+                fields: Some("id,name,strategy".into()),
+                include_fields: Some(true),
+                ..Paging::default()
+            })
+            .await
+            .map_err(to_directory)?;
+        Ok(connections
+            .into_iter()
+            .map(|c| Connection {
+                id: c.id,
+                name: c.name,
+                strategy: c.strategy,
+            })
+            .collect())
+    }
+
+    async fn org_connections(&self, org: &OrgId) -> Result<Vec<OrgConnection>, DirectoryError> {
+        let page = self
+            .client
+            .list_enabled_connections(org.as_str(), &Paging::offset(0, PAGE))
+            .await
+            .map_err(to_directory)?;
+        Ok(page
+            .enabled_connections
+            .into_iter()
+            .map(to_org_connection)
+            .collect())
+    }
+
+    async fn put_org_connection(
+        &self,
+        org: &OrgId,
+        connection: &OrgConnection,
+    ) -> Result<OrgConnection, DirectoryError> {
+        // `is_signup_enabled` exists only on database connections.
+        let signup =
+            (connection.connection.strategy == "auth0").then_some(connection.is_signup_enabled);
+        let patch = wire::PatchEnabledConnection {
+            assign_membership_on_login: Some(connection.assign_membership_on_login),
+            show_as_button: Some(connection.show_as_button),
+            is_signup_enabled: signup,
+        };
+        let changed = match self
+            .client
+            .patch_enabled_connection(org.as_str(), &connection.connection_id, &patch)
+            .await
+        {
+            Err(CallError::Status { status: 404, .. }) => {
+                self.client
+                    .add_enabled_connection(
+                        org.as_str(),
+                        &wire::AddEnabledConnection {
+                            connection_id: connection.connection_id.clone(),
+                            assign_membership_on_login: connection.assign_membership_on_login,
+                            show_as_button: Some(connection.show_as_button),
+                            is_signup_enabled: signup,
+                        },
+                    )
+                    .await
+            }
+            other => other,
+        }
+        .map_err(to_directory)?;
+        Ok(to_org_connection(changed))
+    }
+
+    async fn delete_org_connection(
+        &self,
+        org: &OrgId,
+        connection_id: &str,
+    ) -> Result<(), DirectoryError> {
+        self.client
+            .delete_enabled_connection(org.as_str(), connection_id)
+            .await
+            .map_err(to_directory)
+    }
+}
