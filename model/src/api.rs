@@ -187,3 +187,37 @@ pub struct AuditEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+
+/// How the directory is doing, as `GET /api/status` answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusInfo {
+    /// Demo (embedded store) or a real Auth0 tenant.
+    pub mode: Mode,
+    /// `embedded`, `ok`, `unknown` (nothing asked yet) or `unreachable`.
+    pub upstream: String,
+    /// The last problem with the upstream, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The Management API budget as Auth0 last reported it (real mode).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// A rate-limit budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateLimit {
+    /// Requests per window.
+    pub limit: u64,
+    /// Requests left in this window.
+    pub remaining: u64,
+    /// When the window resets (Unix seconds).
+    pub reset: u64,
+}
+
+impl RateLimit {
+    /// Whether less than a fifth of the budget is left.
+    #[must_use]
+    pub fn is_low(&self) -> bool {
+        self.remaining.saturating_mul(5) < self.limit
+    }
+}

@@ -42,6 +42,19 @@ pub struct Cli {
     /// (tenant id, AI models, data region, token quota, default model) applies.
     #[arg(long, env = "ORGDESK_CONFIG")]
     pub config: Option<PathBuf>,
+
+    /// What to do instead of serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Commands other than serving.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Checks the real-mode configuration against the Auth0 tenant: that a token can be had
+    /// with the machine-to-machine credentials, that every Management API scope orgdesk needs
+    /// is granted (missing ones are named), and that organizations can be read.
+    Check,
 }
 
 impl Cli {
@@ -89,6 +102,139 @@ pub struct Auth0App {
     pub app_client_id: String,
     /// Where the AI application receives sign-ins.
     pub app_redirect_uri: String,
+    /// The machine-to-machine application orgdesk calls the Management API as (real mode).
+    /// `ORGDESK_AUTH0_CLIENT_ID` overrides it.
+    #[serde(default)]
+    pub client_id: Option<String>,
+    /// A file holding that application's secret. `ORGDESK_AUTH0_CLIENT_SECRET` is read first;
+    /// the secret is never written to the configuration file or the log.
+    #[serde(default)]
+    pub client_secret_file: Option<PathBuf>,
+    /// The Management API's identifier; `https://{domain}/api/v2/` unless set.
+    #[serde(default)]
+    pub audience: Option<String>,
+    /// Where the Management API and the token endpoint are reached; `https://{domain}` unless
+    /// set. Plain `http://` is accepted only for a stand-in on 127.0.0.1 or localhost.
+    #[serde(default)]
+    pub management_url: Option<String>,
+}
+
+/// The Management API scopes orgdesk's machine-to-machine application needs.
+pub const REQUIRED_SCOPES: &[&str] = &[
+    "read:organizations",
+    "create:organizations",
+    "update:organizations",
+    "delete:organizations",
+    "read:organization_members",
+    "create:organization_members",
+    "delete:organization_members",
+    "read:organization_member_roles",
+    "create:organization_member_roles",
+    "delete:organization_member_roles",
+    "read:organization_invitations",
+    "create:organization_invitations",
+    "delete:organization_invitations",
+    "read:organization_connections",
+    "create:organization_connections",
+    "update:organization_connections",
+    "delete:organization_connections",
+    "read:users",
+    "create:users",
+    "update:users",
+    "read:roles",
+    "read:connections",
+    "read:tenant_settings",
+    "update:tenant_settings",
+];
+
+/// What real mode needs to reach the tenant, read from the file and the environment.
+#[derive(Debug, Clone)]
+pub struct RealMode {
+    /// The tenant and the AI application.
+    pub app: Auth0App,
+    /// How the client reaches the Management API.
+    pub client: crate::directory::auth0::ClientConfig,
+}
+
+/// Why real mode cannot start.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct RealModeError(pub String);
+
+impl FileConfig {
+    /// The Auth0 settings for real mode, with the secret from the environment or its file.
+    ///
+    /// # Errors
+    /// A message naming what is missing or wrong.
+    pub fn real_mode(
+        &self,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<RealMode, RealModeError> {
+        let mut app = self.auth0.clone().ok_or_else(|| {
+            RealModeError(
+                "real mode needs an [auth0] section in orgdesk.toml (domain, client_id, app_client_id, app_redirect_uri) and the client secret in ORGDESK_AUTH0_CLIENT_SECRET; start with --demo to use the embedded store instead".into(),
+            )
+        })?;
+        if let Some(domain) = env("ORGDESK_AUTH0_DOMAIN") {
+            app.domain = domain;
+        }
+        if let Some(client_id) = env("ORGDESK_AUTH0_CLIENT_ID") {
+            app.client_id = Some(client_id);
+        }
+        let domain = app.domain.trim().trim_end_matches('/').to_owned();
+        if domain.is_empty() || domain.contains("://") || domain.contains('/') {
+            return Err(RealModeError(format!(
+                "auth0.domain must be a host name such as your-tenant.eu.auth0.com, not “{domain}”"
+            )));
+        }
+        let client_id = app.client_id.clone().filter(|c| !c.trim().is_empty()).ok_or_else(|| {
+            RealModeError("auth0.client_id (or ORGDESK_AUTH0_CLIENT_ID) names no machine-to-machine application".into())
+        })?;
+        let secret = match env("ORGDESK_AUTH0_CLIENT_SECRET") {
+            Some(secret) => secret,
+            None => match &app.client_secret_file {
+                Some(path) => std::fs::read_to_string(path)
+                    .map_err(|err| {
+                        RealModeError(format!(
+                            "cannot read auth0.client_secret_file {}: {err}",
+                            path.display()
+                        ))
+                    })?
+                    .trim()
+                    .to_owned(),
+                None => String::new(),
+            },
+        };
+        if secret.is_empty() {
+            return Err(RealModeError(
+                "the machine-to-machine client secret is missing: set ORGDESK_AUTH0_CLIENT_SECRET or auth0.client_secret_file".into(),
+            ));
+        }
+        let mut client = crate::directory::auth0::ClientConfig::for_domain(
+            &domain,
+            &client_id,
+            crate::directory::auth0::Secret::new(secret),
+        );
+        if let Some(audience) = &app.audience {
+            client.audience.clone_from(audience);
+        }
+        if let Some(url) = &app.management_url {
+            let url = url.trim_end_matches('/');
+            let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+                .iter()
+                .any(|prefix| {
+                    url.strip_prefix(prefix)
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with(':'))
+                });
+            if !url.starts_with("https://") && !loopback {
+                return Err(RealModeError(format!(
+                    "auth0.management_url must be https:// (plain http only on loopback), not “{url}”"
+                )));
+            }
+            client.base_url = url.to_owned();
+        }
+        Ok(RealMode { app, client })
+    }
 }
 
 impl Auth0App {

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod assets;
 pub mod audit;
+pub mod check;
 pub mod config;
 pub mod db;
 pub mod directory;
@@ -83,9 +84,9 @@ pub enum StartError {
         /// What SQLite said.
         source: sqlx::Error,
     },
-    /// Real mode needs Auth0 configuration that this build cannot use yet.
-    #[error("real mode (Auth0) is not available in this build yet; start with --demo to use the embedded store")]
-    RealModeUnavailable,
+    /// Real mode is not configured well enough to start.
+    #[error(transparent)]
+    RealMode(#[from] config::RealModeError),
     /// The configuration file is unusable.
     #[error(transparent)]
     Config(#[from] config::ConfigError),
@@ -141,6 +142,49 @@ pub async fn demo_state(
             grantable_roles: config.grantable_roles(),
         }),
     })
+}
+
+/// The state of a real-mode proxy: the Auth0 tenant as the directory, sessions and the audit
+/// log in the database in `data_dir`.
+///
+/// # Errors
+/// When the configuration is incomplete or the database cannot be used.
+pub async fn real_state(
+    data_dir: &Path,
+    assets_dir: &Path,
+    secure_cookies: bool,
+    config: &FileConfig,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<AppState, StartError> {
+    let real = config.real_mode(env)?;
+    let pool = db::open(data_dir).await?;
+    let client = crate::directory::auth0::Auth0Client::new(real.client)
+        .map_err(|err| config::RealModeError(format!("cannot build the HTTP client: {err}")))?;
+    let directory = crate::directory::auth0::Auth0Directory::new(
+        Arc::new(client),
+        Some(real.app.app_client_id.clone()),
+    );
+    let assets = Assets::load(assets_dir);
+    Ok(AppState {
+        directory: Arc::new(directory),
+        sessions: SessionStore::new(pool.clone()),
+        audit: AuditLog::new(pool),
+        settings: Arc::new(Settings {
+            mode: Mode::Auth0,
+            secure_cookies,
+            assets,
+            schema: config.schema(),
+            claims_namespace: config.claims_namespace(),
+            try_sign_in: Some(real.app.authorize_base()),
+            grantable_roles: config.grantable_roles(),
+        }),
+    })
+}
+
+/// Reads one environment variable (empty counts as unset).
+#[must_use]
+pub fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
 /// Request ids: a per-process random prefix and a counter, cheap and unique enough to quote.
@@ -259,11 +303,19 @@ pub fn init_tracing() {
 /// # Errors
 /// When it cannot start (see [`StartError`]) or the server fails.
 pub async fn serve(cli: Cli) -> Result<(), StartError> {
-    if !cli.demo {
-        return Err(StartError::RealModeUnavailable);
-    }
     let config = FileConfig::load(cli.config.as_deref())?;
-    let state = demo_state(&cli.data_dir, &cli.assets, cli.is_https(), &config).await?;
+    let state = if cli.demo {
+        demo_state(&cli.data_dir, &cli.assets, cli.is_https(), &config).await?
+    } else {
+        real_state(
+            &cli.data_dir,
+            &cli.assets,
+            cli.is_https(),
+            &config,
+            &env_var,
+        )
+        .await?
+    };
     let listener = tokio::net::TcpListener::bind(cli.listen)
         .await
         .map_err(|source| StartError::Bind {
@@ -271,6 +323,13 @@ pub async fn serve(cli: Cli) -> Result<(), StartError> {
             source,
         })?;
     let addr = listener.local_addr().map_err(StartError::Serve)?;
+    if state.settings.mode == Mode::Auth0 {
+        tracing::info!("orgdesk (Auth0 tenant) is ready on http://{addr}");
+        return axum::serve(listener, app(state))
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(StartError::Serve);
+    }
     tracing::info!("orgdesk (demo data) is ready on http://{addr}");
     for persona in PERSONAS {
         tracing::info!(

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod members;
 pub mod orgs;
+pub mod status;
 pub mod users;
 
 use std::cell::RefCell;

@@ -95,6 +95,41 @@ pub fn Shell(
             }
         }
     });
+    // Real mode: a quiet dot when Auth0 is unreachable or the rate-limit budget runs low,
+    // checked every 30 s (the status costs no Management API call).
+    let upstream = RwSignal::new(None::<orgdesk_model::api::StatusInfo>);
+    if me.mode == Mode::Auth0 {
+        let refresh = move || {
+            leptos::task::spawn_local(async move {
+                if let Ok(status) = api::status::status().await {
+                    upstream.set(Some(status));
+                }
+            });
+        };
+        refresh();
+        let _ = set_interval_with_handle(refresh, std::time::Duration::from_secs(30));
+    }
+    let upstream_note = move || {
+        let status = upstream.get()?;
+        if status.upstream == "unreachable" {
+            return Some((
+                "od-status od-status--bad",
+                "Auth0 unreachable".to_owned(),
+                status.message.unwrap_or_default(),
+            ));
+        }
+        let limit = status
+            .rate_limit
+            .filter(orgdesk_model::api::RateLimit::is_low)?;
+        Some((
+            "od-status od-status--low",
+            "Auth0 budget low".to_owned(),
+            format!(
+                "{} of {} Management API requests left in this window; orgdesk paces its calls until it resets.",
+                limit.remaining, limit.limit
+            ),
+        ))
+    };
     let items = nav_items(&me);
     let role_class = format!("od-badge od-badge--{}", me.role.as_str());
     view! {
@@ -120,6 +155,12 @@ pub fn Shell(
                 <header class="od-topbar">
                     {(me.mode == Mode::Demo).then(|| view! {
                         <span class="od-badge od-badge--demo" title="This orgdesk runs on its embedded store, not on a real Auth0 tenant">"Demo data"</span>
+                    })}
+                    {move || upstream_note().map(|(class, label, detail)| view! {
+                        <span class=class title=detail role="status">
+                            <span class="od-status__dot" aria-hidden="true"></span>
+                            {label}
+                        </span>
                     })}
                     <div class="od-topbar__spacer"></div>
                     <div class="od-user">

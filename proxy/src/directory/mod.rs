@@ -217,6 +217,17 @@ pub trait Directory: Send + Sync {
         org: &OrgId,
         connection_id: &str,
     ) -> Result<(), DirectoryError>;
+
+    /// How the backend is doing: `(upstream, message, rate limit)`. Costs no upstream call.
+    fn health(
+        &self,
+    ) -> (
+        String,
+        Option<String>,
+        Option<orgdesk_model::api::RateLimit>,
+    ) {
+        ("embedded".into(), None, None)
+    }
 }
 
 /// Role names for ids, for answers that show roles by name.

@@ -166,6 +166,16 @@ impl Directory for Counting {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.delete_org_connection(org, id).await
     }
+
+    fn health(
+        &self,
+    ) -> (
+        String,
+        Option<String>,
+        Option<orgdesk_model::api::RateLimit>,
+    ) {
+        self.inner.health()
+    }
 }
 
 pub struct TestApp {

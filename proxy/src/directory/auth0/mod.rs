@@ -885,4 +885,29 @@ impl Directory for Auth0Directory {
             .await
             .map_err(to_directory)
     }
+
+    fn health(
+        &self,
+    ) -> (
+        String,
+        Option<String>,
+        Option<orgdesk_model::api::RateLimit>,
+    ) {
+        let health = self.client.health();
+        let budget = self.client.budget();
+        let state = match health.reachable {
+            None => "unknown",
+            Some(true) => "ok",
+            Some(false) => "unreachable",
+        };
+        let rate_limit = match (budget.limit, budget.remaining, budget.reset) {
+            (Some(limit), Some(remaining), Some(reset)) => Some(orgdesk_model::api::RateLimit {
+                limit,
+                remaining,
+                reset,
+            }),
+            _ => None,
+        };
+        (state.into(), health.last_error, rate_limit)
+    }
 }
