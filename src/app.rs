@@ -14,7 +14,7 @@ use crate::pages::not_found::NotFound;
 use crate::pages::org_detail::{OrgDetail, OrgTab};
 use crate::pages::orgs::OrgList;
 use crate::pages::roles::RolesPage;
-use crate::pages::upcoming::SettingsPage;
+use crate::pages::settings::SettingsPage;
 use crate::pages::users::{UserDetailPage, UsersPage};
 
 /// The whole app: sign-in check, then the shell with its routes.

@@ -10,6 +10,7 @@ pub mod input;
 pub mod members;
 pub mod org;
 pub mod schema;
+pub mod tenant;
 pub mod users;
 pub mod validate;
 

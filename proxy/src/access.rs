@@ -18,6 +18,8 @@ pub enum Action {
     ReadRoles,
     /// Read tenant settings.
     ReadTenant,
+    /// Change tenant settings.
+    EditTenant,
     /// Read the audit log.
     ReadAudit,
     /// Create organizations.
@@ -52,12 +54,13 @@ pub enum Action {
 
 impl Action {
     /// Every action, for `/api/me`'s capabilities and the access matrix tests.
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::ListOrgs,
         Action::ReadOrg,
         Action::ReadUsers,
         Action::ReadRoles,
         Action::ReadTenant,
+        Action::EditTenant,
         Action::ReadAudit,
         Action::CreateOrg,
         Action::DeleteOrg,
@@ -84,6 +87,7 @@ impl Action {
             Self::ReadUsers => "users:read",
             Self::ReadRoles => "roles:read",
             Self::ReadTenant => "tenant:read",
+            Self::EditTenant => "tenant:write",
             Self::ReadAudit => "audit:read",
             Self::CreateOrg => "orgs:create",
             Self::DeleteOrg => "orgs:delete",

@@ -1,4 +1,4 @@
-//! Every member, invitation, connection, role and user route as each persona: the expected
+//! Every member, invitation, connection, role, user, tenant-settings and status route as each persona: the expected
 //! status, and no directory call at all for a denied request.
 
 #![allow(clippy::unwrap_used)]
@@ -135,6 +135,19 @@ fn routes() -> Vec<Route> {
             [201, 403, 403, 403],
         ),
         route("GET", "/api/connections".into(), None, [200, 200, 200, 403]),
+        route(
+            "GET",
+            "/api/tenant/settings".into(),
+            None,
+            [200, 403, 403, 403],
+        ),
+        route(
+            "PATCH",
+            "/api/tenant/settings".into(),
+            Some(json!({"friendly_name": "Renamed"})),
+            [200, 403, 403, 403],
+        ),
+        route("GET", "/api/status".into(), None, [200, 200, 200, 200]),
     ]
 }
 
@@ -169,5 +182,5 @@ async fn every_route_answers_each_persona_as_the_access_table_says() {
             cells += 1;
         }
     }
-    assert_eq!(cells, 76);
+    assert_eq!(cells, 88);
 }

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod members;
 pub mod orgs;
 pub mod status;
+pub mod tenant;
 pub mod users;
 
 use std::cell::RefCell;

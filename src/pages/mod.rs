@@ -12,5 +12,5 @@ pub mod org_detail;
 pub mod orgs;
 pub mod roles;
 pub mod save_flow;
-pub mod upcoming;
+pub mod settings;
 pub mod users;

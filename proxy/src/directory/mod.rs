@@ -7,6 +7,7 @@ use async_trait::async_trait;
 pub use orgdesk_model::api::{CursorPage, OrgCounts};
 use orgdesk_model::input::NewOrg;
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
+use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
 use orgdesk_model::users::{Connection, NewUserInput, OrgConnection, User, UserOrg};
 use orgdesk_model::{Branding, DisplayName, Metadata, OrgId, Organization, Page, ValidationError};
 
@@ -217,6 +218,15 @@ pub trait Directory: Send + Sync {
         org: &OrgId,
         connection_id: &str,
     ) -> Result<(), DirectoryError>;
+
+    /// The tenant's settings.
+    async fn tenant_settings(&self) -> Result<TenantSettings, DirectoryError>;
+
+    /// Changes the tenant's settings (the change is already checked).
+    async fn update_tenant_settings(
+        &self,
+        change: &TenantSettingsInput,
+    ) -> Result<TenantSettings, DirectoryError>;
 
     /// How the backend is doing: `(upstream, message, rate limit)`. Costs no upstream call.
     fn health(

@@ -7,6 +7,7 @@ mod me;
 mod members;
 mod orgs;
 mod schema;
+mod tenant;
 mod users;
 
 use axum::Router;
@@ -27,5 +28,6 @@ pub fn api() -> Router<AppState> {
         .merge(schema::routes())
         .merge(users::routes())
         .merge(connections::routes())
+        .merge(tenant::routes())
         .fallback(|| async { AppError::NotFound })
 }

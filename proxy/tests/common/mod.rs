@@ -167,6 +167,21 @@ impl Directory for Counting {
         self.inner.delete_org_connection(org, id).await
     }
 
+    async fn tenant_settings(
+        &self,
+    ) -> Result<orgdesk_model::tenant::TenantSettings, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.tenant_settings().await
+    }
+
+    async fn update_tenant_settings(
+        &self,
+        change: &orgdesk_model::tenant::TenantSettingsInput,
+    ) -> Result<orgdesk_model::tenant::TenantSettings, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.update_tenant_settings(change).await
+    }
+
     fn health(
         &self,
     ) -> (

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use orgdesk_model::input::NewOrg;
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
+use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
 use orgdesk_model::users::{Connection, ConnectionRef, NewUserInput, OrgConnection, User, UserOrg};
 use orgdesk_model::{Metadata, OrgId, Organization, Page, ValidationError};
 use serde::de::DeserializeOwned;
@@ -286,6 +287,22 @@ fn to_org_connection(c: wire::EnabledConnection) -> OrgConnection {
             name: c.connection.name,
             strategy: c.connection.strategy,
         },
+    }
+}
+
+fn to_tenant_settings(settings: wire::TenantSettings) -> TenantSettings {
+    let page = settings.error_page.unwrap_or_default();
+    TenantSettings {
+        friendly_name: settings.friendly_name.unwrap_or_default(),
+        picture_url: settings.picture_url.unwrap_or_default(),
+        support_email: settings.support_email.unwrap_or_default(),
+        support_url: settings.support_url.unwrap_or_default(),
+        error_page: orgdesk_model::tenant::ErrorPage {
+            html: page.html.unwrap_or_default(),
+            url: page.url.unwrap_or_default(),
+            show_log_link: page.show_log_link.unwrap_or(false),
+        },
+        flags: settings.flags,
     }
 }
 
@@ -884,6 +901,38 @@ impl Directory for Auth0Directory {
             .delete_enabled_connection(org.as_str(), connection_id)
             .await
             .map_err(to_directory)
+    }
+
+    async fn tenant_settings(&self) -> Result<TenantSettings, DirectoryError> {
+        let settings = self
+            .client
+            .get_tenant_settings()
+            .await
+            .map_err(to_directory)?;
+        Ok(to_tenant_settings(settings))
+    }
+
+    async fn update_tenant_settings(
+        &self,
+        change: &TenantSettingsInput,
+    ) -> Result<TenantSettings, DirectoryError> {
+        let body = wire::PatchTenantSettings {
+            friendly_name: change.friendly_name.clone(),
+            picture_url: change.picture_url.clone(),
+            support_email: change.support_email.clone(),
+            support_url: change.support_url.clone(),
+            error_page: change.error_page.as_ref().map(|page| wire::ErrorPage {
+                html: Some(page.html.clone()),
+                url: Some(page.url.clone()),
+                show_log_link: Some(page.show_log_link),
+            }),
+        };
+        let settings = self
+            .client
+            .patch_tenant_settings(&body)
+            .await
+            .map_err(to_directory)?;
+        Ok(to_tenant_settings(settings))
     }
 
     fn health(

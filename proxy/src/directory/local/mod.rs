@@ -14,6 +14,7 @@ use sqlx::{Row, SqlitePool};
 use orgdesk_model::input::NewOrg;
 
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo};
+use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
 
 use super::{
     CursorPage, Directory, DirectoryError, MemberQuery, OrgCounts, OrgQuery, OrgUpdate, UserSummary,
@@ -393,6 +394,41 @@ impl Directory for LocalDirectory {
         connection_id: &str,
     ) -> Result<(), DirectoryError> {
         members::delete_org_connection(&self.pool, org, connection_id).await
+    }
+
+    async fn tenant_settings(&self) -> Result<TenantSettings, DirectoryError> {
+        let text: String = sqlx::query_scalar("SELECT settings FROM tenant_settings WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?
+            .unwrap_or_else(|| "{}".into());
+        serde_json::from_str(&text)
+            .map_err(|err| DirectoryError::Internal(format!("stored tenant settings: {err}")))
+    }
+
+    async fn update_tenant_settings(
+        &self,
+        change: &TenantSettingsInput,
+    ) -> Result<TenantSettings, DirectoryError> {
+        // Read, change and write in one transaction: two saves cannot interleave.
+        let mut tx = self.pool.begin().await?;
+        let text: Option<String> =
+            sqlx::query_scalar("SELECT settings FROM tenant_settings WHERE id = 1")
+                .fetch_optional(&mut *tx)
+                .await?;
+        let current: TenantSettings = serde_json::from_str(text.as_deref().unwrap_or("{}"))
+            .map_err(|err| DirectoryError::Internal(format!("stored tenant settings: {err}")))?;
+        let next = current.apply(change);
+        let json = serde_json::to_string(&next)
+            .map_err(|err| DirectoryError::Internal(format!("tenant settings: {err}")))?;
+        sqlx::query(
+            "INSERT INTO tenant_settings (id, settings) VALUES (1, ?1) \
+             ON CONFLICT (id) DO UPDATE SET settings = excluded.settings",
+        )
+        .bind(json)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(next)
     }
 }
 

@@ -1,0 +1,222 @@
+//! Tenant settings (platform admins): name, logo, support contacts and the custom error page,
+//! checked as typed, saved after a review of the changes; the tenant's flags, read-only.
+
+use leptos::prelude::*;
+use orgdesk_model::tenant::{ErrorPage, TenantSettings, TenantSettingsInput};
+
+use crate::api;
+use crate::components::diff_view::ChangeList;
+use crate::components::error_view::ErrorView;
+use crate::components::modal::Modal;
+use crate::components::page_header::PageHeader;
+use crate::components::skeleton::TableSkeleton;
+use crate::components::toast::{use_toasts, ToastKind};
+
+/// The Settings screen.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let version = RwSignal::new(0u32);
+    let settings = LocalResource::new(move || {
+        version.track();
+        api::tenant::settings()
+    });
+    view! {
+        <PageHeader title="Settings"/>
+        <p class="od-muted od-page-lead">"The tenant's own settings, shared by every organization: what people see on the sign-in page, in emails and when sign-in fails."</p>
+        <Transition fallback=|| view! { <TableSkeleton rows=6/> }>
+            {move || Suspend::new(async move {
+                match settings.await {
+                    Ok(current) => view! {
+                        <SettingsForm current reload=Callback::new(move |()| version.update(|v| *v += 1))/>
+                    }.into_any(),
+                    Err(err) => view! { <ErrorView err/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// A text field with its rule checked as the person types.
+#[component]
+fn Field(
+    id: &'static str,
+    label: &'static str,
+    help: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] kind: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="od-field">
+            <label class="od-field__label" for=id>{label}</label>
+            <input id=id class="od-input od-input--wide" type=if kind.is_empty() { "text" } else { kind }
+                class:od-input--invalid=move || error.get().is_some()
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+            {move || match error.get() {
+                Some(message) => view! { <p class="od-field__error" role="alert">{message}</p> }.into_any(),
+                None => view! { <p class="od-field__help">{help}</p> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn SettingsForm(current: TenantSettings, reload: Callback<()>) -> impl IntoView {
+    let toasts = use_toasts();
+    let stored = StoredValue::new(current.clone());
+    let name = RwSignal::new(current.friendly_name.clone());
+    let picture = RwSignal::new(current.picture_url.clone());
+    let email = RwSignal::new(current.support_email.clone());
+    let url = RwSignal::new(current.support_url.clone());
+    let page_html = RwSignal::new(current.error_page.html.clone());
+    let page_url = RwSignal::new(current.error_page.url.clone());
+    let log_link = RwSignal::new(current.error_page.show_log_link);
+    // Only what differs from the stored settings is sent.
+    let change = Memo::new(move |_| {
+        let stored = stored.get_value();
+        let differs = |typed: String, saved: &str| (typed.trim() != saved).then_some(typed);
+        let page = ErrorPage {
+            html: page_html.get(),
+            url: page_url.get(),
+            show_log_link: log_link.get(),
+        };
+        TenantSettingsInput {
+            friendly_name: differs(name.get(), &stored.friendly_name),
+            picture_url: differs(picture.get(), &stored.picture_url),
+            support_email: differs(email.get(), &stored.support_email),
+            support_url: differs(url.get(), &stored.support_url),
+            error_page: (page != stored.error_page).then_some(page),
+        }
+    });
+    let parsed = Memo::new(move |_| change.get().parse());
+    let error_for = move |field: &'static str| {
+        Signal::derive(move || {
+            parsed
+                .get()
+                .err()
+                .filter(|e| e.field == field)
+                .map(|e| e.message)
+        })
+    };
+    let changes = Memo::new(move |_| match parsed.get() {
+        Ok(change) => {
+            let before = stored.get_value();
+            before.changes(&before.apply(&change))
+        }
+        Err(_) => Vec::new(),
+    });
+    let reviewing = RwSignal::new(false);
+    let save =
+        Action::new_local(|change: &TenantSettingsInput| api::tenant::update(change.clone()));
+    Effect::new(move || {
+        let Some(result) = save.value().get() else {
+            return;
+        };
+        reviewing.set(false);
+        match result {
+            Ok(saved) => {
+                stored.set_value(saved);
+                if let Some(t) = toasts {
+                    t.push(ToastKind::Success, "Settings saved", None);
+                }
+                reload.run(());
+            }
+            Err(err) => {
+                if let Some(t) = toasts {
+                    t.push(
+                        ToastKind::Error,
+                        format!("Not saved: {err}"),
+                        err.request_id,
+                    );
+                }
+            }
+        }
+    });
+    let close = Callback::new(move |()| reviewing.set(false));
+    let flags: Vec<(String, bool)> = current.flags.clone().into_iter().collect();
+    view! {
+        <div class="od-settings">
+            <section class="od-card od-section">
+                <h2 class="od-card__title">"Identity and support"</h2>
+                <Field id="friendly-name" label="Name" help="Shown on the sign-in page and in emails; 1–255 characters."
+                    value=name error=error_for("friendly_name")/>
+                <div class="od-settings__logo">
+                    <Field id="picture-url" label="Logo" help="An https:// address of the tenant's logo."
+                        value=picture error=error_for("picture_url") kind="url"/>
+                    {move || {
+                        let src = picture.get();
+                        (src.starts_with("https://") && error_for("picture_url").get().is_none())
+                            .then(|| view! { <img class="od-settings__logo-preview" src=src alt="Logo preview"/> })
+                    }}
+                </div>
+                <Field id="support-email" label="Support email" help="Where people write when sign-in does not work."
+                    value=email error=error_for("support_email") kind="email"/>
+                <Field id="support-url" label="Support page" help="An https:// page with help for people who cannot sign in."
+                    value=url error=error_for("support_url") kind="url"/>
+            </section>
+            <section class="od-card od-section">
+                <h2 class="od-card__title">"Custom error page"</h2>
+                <p class="od-muted">"What Auth0 shows when sign-in fails: a page of your own (redirect), or this HTML."</p>
+                <Field id="error-url" label="Redirect to" help="Leave empty to show the HTML below instead."
+                    value=page_url error=error_for("error_page.url") kind="url"/>
+                <div class="od-field">
+                    <label class="od-field__label" for="error-html">"HTML"</label>
+                    <textarea id="error-html" class="od-input od-textarea" rows="6" spellcheck="false"
+                        prop:value=move || page_html.get() on:input=move |ev| page_html.set(event_target_value(&ev))></textarea>
+                    {move || match error_for("error_page.html").get() {
+                        Some(message) => view! { <p class="od-field__error" role="alert">{message}</p> }.into_any(),
+                        None => view! { <p class="od-field__help">"Liquid HTML; at most 32 KB."</p> }.into_any(),
+                    }}
+                </div>
+                <label class="od-check">
+                    <input type="checkbox" prop:checked=move || log_link.get()
+                        on:change=move |ev| log_link.set(event_target_checked(&ev))/>
+                    "Show a link to the sign-in log on the error page"
+                </label>
+            </section>
+            <div class="od-save">
+                <button class="od-button od-button--primary" data-testid="save"
+                    disabled=move || parsed.get().is_err() || changes.get().is_empty() || save.pending().get()
+                    on:click=move |_| reviewing.set(true)>
+                    "Save settings"
+                </button>
+                {move || reviewing.get().then(|| view! {
+                    <Modal title="Review your changes" on_close=close>
+                        <p class="od-muted">"You are about to change the tenant's settings:"</p>
+                        <ChangeList changes=changes.get()/>
+                        <div class="od-modal__actions">
+                            <button class="od-button" on:click=move |_| close.run(())>"Back to editing"</button>
+                            <button class="od-button od-button--primary" data-testid="confirm"
+                                disabled=move || save.pending().get()
+                                on:click=move |_| {
+                                    if let Ok(change) = parsed.get_untracked() {
+                                        save.dispatch(change);
+                                    }
+                                }>
+                                {move || if save.pending().get() { "Saving…" } else { "Confirm and save" }}
+                            </button>
+                        </div>
+                    </Modal>
+                })}
+            </div>
+            <section class="od-card od-section">
+                <h2 class="od-card__title">"Tenant flags"</h2>
+                <p class="od-muted">"Shown for reference; change them in the Auth0 dashboard."</p>
+                {if flags.is_empty() {
+                    view! { <p class="od-muted">"No flags are set."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="od-flags">
+                            {flags.into_iter().map(|(flag, on)| view! {
+                                <li class="od-flags__row">
+                                    <code>{flag}</code>
+                                    <span class=if on { "od-badge od-badge--ok" } else { "od-badge" }>{if on { "on" } else { "off" }}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+        </div>
+    }
+}
