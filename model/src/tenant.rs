@@ -274,7 +274,7 @@ mod tests {
 
     #[test]
     fn each_field_is_checked_and_named() {
-        let bad = |input: TenantSettingsInput| input.parse().unwrap_err().field;
+        let bad = |input: TenantSettingsInput| input.parse().expect_err("refused").field;
         assert_eq!(
             bad(TenantSettingsInput {
                 friendly_name: Some("  ".into()),
@@ -324,7 +324,7 @@ mod tests {
             ..Default::default()
         }
         .parse()
-        .unwrap();
+        .expect("valid");
         assert_eq!(parsed.friendly_name.as_deref(), Some("My AI Application"));
         assert_eq!(parsed.support_email.as_deref(), Some("support@example.com"));
         assert_eq!(parsed.support_url.as_deref(), Some(""));
