@@ -117,6 +117,46 @@ pub struct Auth0App {
     /// set. Plain `http://` is accepted only for a stand-in on 127.0.0.1 or localhost.
     #[serde(default)]
     pub management_url: Option<String>,
+    /// orgdesk's own application (Regular Web Application) that admins sign in to orgdesk with.
+    /// Its secret comes from `ORGDESK_LOGIN_CLIENT_SECRET` or `login_client_secret_file`.
+    #[serde(default)]
+    pub login_client_id: Option<String>,
+    /// A file holding the sign-in application's secret.
+    #[serde(default)]
+    pub login_client_secret_file: Option<PathBuf>,
+    /// The issuer of ID tokens; `https://{domain}/` unless set (plain `http://` only on
+    /// loopback, for a stand-in provider).
+    #[serde(default)]
+    pub issuer: Option<String>,
+    /// The tenant role whose holders are platform admins.
+    #[serde(default)]
+    pub platform_admin_role: Option<String>,
+    /// The organization role whose holders are that organization's admins.
+    #[serde(default)]
+    pub org_admin_role: Option<String>,
+}
+
+/// The platform-admin role unless the configuration names another.
+pub const DEFAULT_PLATFORM_ADMIN_ROLE: &str = "orgdesk-platform-admin";
+/// The org-admin role unless the configuration names another.
+pub const DEFAULT_ORG_ADMIN_ROLE: &str = "org-admin";
+
+fn https_or_loopback(url: &str, setting: &str) -> Result<String, RealModeError> {
+    let url = url.trim();
+    let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+        .iter()
+        .any(|prefix| {
+            url.strip_prefix(prefix).is_some_and(|rest| {
+                rest.is_empty() || rest.starts_with(':') || rest.starts_with('/')
+            })
+        });
+    if url.starts_with("https://") || loopback {
+        Ok(url.to_owned())
+    } else {
+        Err(RealModeError(format!(
+            "{setting} must be https:// (plain http only on loopback), not “{url}”"
+        )))
+    }
 }
 
 /// The Management API scopes orgdesk's machine-to-machine application needs.
@@ -219,21 +259,68 @@ impl FileConfig {
             client.audience.clone_from(audience);
         }
         if let Some(url) = &app.management_url {
-            let url = url.trim_end_matches('/');
-            let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
-                .iter()
-                .any(|prefix| {
-                    url.strip_prefix(prefix)
-                        .is_some_and(|rest| rest.is_empty() || rest.starts_with(':'))
-                });
-            if !url.starts_with("https://") && !loopback {
-                return Err(RealModeError(format!(
-                    "auth0.management_url must be https:// (plain http only on loopback), not “{url}”"
-                )));
-            }
-            client.base_url = url.to_owned();
+            client.base_url = https_or_loopback(url.trim_end_matches('/'), "auth0.management_url")?;
         }
         Ok(RealMode { app, client })
+    }
+
+    /// orgdesk's own sign-in with Auth0, for people reaching it at `public_url`.
+    ///
+    /// # Errors
+    /// A message naming what is missing or wrong.
+    pub fn sign_in(
+        &self,
+        env: &dyn Fn(&str) -> Option<String>,
+        public_url: &str,
+    ) -> Result<crate::session::oidc::SignInConfig, RealModeError> {
+        let app = self.auth0.clone().unwrap_or_default();
+        let domain = env("ORGDESK_AUTH0_DOMAIN").unwrap_or_else(|| app.domain.clone());
+        let client_id = env("ORGDESK_LOGIN_CLIENT_ID")
+            .or(app.login_client_id.clone())
+            .filter(|c| !c.trim().is_empty())
+            .ok_or_else(|| {
+                RealModeError(
+                    "auth0.login_client_id (or ORGDESK_LOGIN_CLIENT_ID) names no application for signing in to orgdesk".into(),
+                )
+            })?;
+        let secret = match env("ORGDESK_LOGIN_CLIENT_SECRET") {
+            Some(secret) => secret,
+            None => match &app.login_client_secret_file {
+                Some(path) => std::fs::read_to_string(path)
+                    .map_err(|err| {
+                        RealModeError(format!(
+                            "cannot read auth0.login_client_secret_file {}: {err}",
+                            path.display()
+                        ))
+                    })?
+                    .trim()
+                    .to_owned(),
+                None => String::new(),
+            },
+        };
+        if secret.is_empty() {
+            return Err(RealModeError(
+                "the sign-in application's secret is missing: set ORGDESK_LOGIN_CLIENT_SECRET or auth0.login_client_secret_file".into(),
+            ));
+        }
+        let issuer = match &app.issuer {
+            Some(issuer) => https_or_loopback(issuer, "auth0.issuer")?,
+            None => format!("https://{}/", domain.trim().trim_end_matches('/')),
+        };
+        let public_url = public_url.trim_end_matches('/');
+        Ok(crate::session::oidc::SignInConfig {
+            issuer,
+            client_id,
+            client_secret: crate::directory::auth0::Secret::new(secret),
+            redirect_uri: format!("{public_url}/auth/callback"),
+            logout_return_to: format!("{public_url}/auth/login"),
+            platform_admin_role: app
+                .platform_admin_role
+                .unwrap_or_else(|| DEFAULT_PLATFORM_ADMIN_ROLE.to_owned()),
+            org_admin_role: app
+                .org_admin_role
+                .unwrap_or_else(|| DEFAULT_ORG_ADMIN_ROLE.to_owned()),
+        })
     }
 }
 

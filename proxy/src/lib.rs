@@ -68,6 +68,8 @@ pub struct Settings {
     pub try_sign_in: Option<String>,
     /// Role names org admins may grant.
     pub grantable_roles: Vec<String>,
+    /// Sign-in with Auth0 (real mode).
+    pub oidc: Option<Arc<session::oidc::Oidc>>,
 }
 
 /// Why orgdesk could not start.
@@ -140,6 +142,7 @@ pub async fn demo_state(
             // Demo mode has no tenant to sign in to.
             try_sign_in: None,
             grantable_roles: config.grantable_roles(),
+            oidc: None,
         }),
     })
 }
@@ -152,11 +155,15 @@ pub async fn demo_state(
 pub async fn real_state(
     data_dir: &Path,
     assets_dir: &Path,
-    secure_cookies: bool,
+    public_url: &str,
     config: &FileConfig,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<AppState, StartError> {
     let real = config.real_mode(env)?;
+    let sign_in = config.sign_in(env, public_url)?;
+    let secure_cookies = public_url.to_ascii_lowercase().starts_with("https://");
+    let oidc = session::oidc::Oidc::new(sign_in)
+        .map_err(|err| config::RealModeError(format!("cannot build the HTTP client: {err}")))?;
     let pool = db::open(data_dir).await?;
     let client = crate::directory::auth0::Auth0Client::new(real.client)
         .map_err(|err| config::RealModeError(format!("cannot build the HTTP client: {err}")))?;
@@ -177,6 +184,7 @@ pub async fn real_state(
             claims_namespace: config.claims_namespace(),
             try_sign_in: Some(real.app.authorize_base()),
             grantable_roles: config.grantable_roles(),
+            oidc: Some(Arc::new(oidc)),
         }),
     })
 }
@@ -307,14 +315,11 @@ pub async fn serve(cli: Cli) -> Result<(), StartError> {
     let state = if cli.demo {
         demo_state(&cli.data_dir, &cli.assets, cli.is_https(), &config).await?
     } else {
-        real_state(
-            &cli.data_dir,
-            &cli.assets,
-            cli.is_https(),
-            &config,
-            &env_var,
-        )
-        .await?
+        let public_url = cli
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", cli.listen));
+        real_state(&cli.data_dir, &cli.assets, &public_url, &config, &env_var).await?
     };
     let listener = tokio::net::TcpListener::bind(cli.listen)
         .await

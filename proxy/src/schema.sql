@@ -20,6 +20,17 @@ CREATE TABLE IF NOT EXISTS sessions (
     expires_at   INTEGER NOT NULL
 );
 
+-- Sign-ins under way (real mode): single-use, minutes long, keyed by the pre-login cookie's hash.
+CREATE TABLE IF NOT EXISTS login_transactions (
+    id_hash      TEXT PRIMARY KEY,
+    state        TEXT NOT NULL,
+    nonce        TEXT NOT NULL,
+    verifier     TEXT NOT NULL,
+    return_to    TEXT NOT NULL,
+    organization TEXT,
+    created_at   INTEGER NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS orgs (
     id              TEXT PRIMARY KEY,
     name            TEXT NOT NULL UNIQUE,

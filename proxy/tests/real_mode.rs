@@ -21,7 +21,7 @@ const RECORDED_LIST: &str = r#"{"organizations":[{"id":"org_3hbVAMF8F3wVIcEJ","n
 
 fn config(management_url: &str) -> FileConfig {
     FileConfig::parse(&format!(
-        "[auth0]\ndomain = \"tenant.example.com\"\napp_client_id = \"app123\"\napp_redirect_uri = \"https://ai.example.com/callback\"\nclient_id = \"m2m123\"\nmanagement_url = \"{management_url}\"\n"
+        "[auth0]\ndomain = \"tenant.example.com\"\napp_client_id = \"app123\"\napp_redirect_uri = \"https://ai.example.com/callback\"\nclient_id = \"m2m123\"\nmanagement_url = \"{management_url}\"\nlogin_client_id = \"login123\"\n"
     ))
     .unwrap()
 }
@@ -170,9 +170,12 @@ async fn real_mode_serves_the_tenants_organizations_and_reports_its_budget() {
     let state = orgdesk_proxy::real_state(
         &dir.path().join("data"),
         &dir.path().join("no-assets"),
-        false,
+        "http://orgdesk.test",
         &config(&server.base_url),
-        &env(&[("ORGDESK_AUTH0_CLIENT_SECRET", "s3cret")]),
+        &env(&[
+            ("ORGDESK_AUTH0_CLIENT_SECRET", "s3cret"),
+            ("ORGDESK_LOGIN_CLIENT_SECRET", "login-s3cret"),
+        ]),
     )
     .await
     .unwrap();

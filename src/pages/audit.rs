@@ -19,6 +19,9 @@ fn action_label(action: &str) -> &str {
         "org.create" => "Created organization",
         "org.update" => "Changed organization",
         "org.delete" => "Deleted organization",
+        "tenant.update" => "Changed tenant settings",
+        "auth.sign_in" => "Signed in",
+        "auth.sign_out" => "Signed out",
         other => other,
     }
 }

@@ -43,7 +43,7 @@ test('the platform admin changes the tenant settings after reviewing the changes
   assert.equal(await page.inputValue('#support-email'), 'help@acme.ai');
 
   await page.goto(`${demo.server.url}/audit`);
-  await page.locator('text=tenant.update').first().waitFor();
+  await page.locator('article[data-action="tenant.update"]', { hasText: 'Changed tenant settings' }).first().waitFor();
   assert.deepEqual(page.problems, []);
 });
 

@@ -219,6 +219,12 @@ pub trait Directory: Send + Sync {
         connection_id: &str,
     ) -> Result<(), DirectoryError>;
 
+    /// A user's tenant-level roles (platform-admin holders are found this way at sign-in). The
+    /// embedded store has none: its people are the demo personas.
+    async fn user_roles(&self, _user_id: &str) -> Result<Vec<RoleRef>, DirectoryError> {
+        Ok(Vec::new())
+    }
+
     /// The tenant's settings.
     async fn tenant_settings(&self) -> Result<TenantSettings, DirectoryError>;
 

@@ -21,11 +21,13 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/login.css", get(login_css))
         .route("/auth/demo-login", post(demo_login))
         .route("/auth/logout", post(logout))
+        .route("/auth/callback", get(super::signin::callback))
 }
 
 #[derive(Debug, Deserialize)]
 struct LoginParams {
     return_to: Option<String>,
+    organization: Option<String>,
 }
 
 /// Escapes text for HTML element content and quoted attribute values.
@@ -49,10 +51,12 @@ async fn login_page(
     ApiQuery(params): ApiQuery<LoginParams>,
 ) -> Result<Response, AppError> {
     if state.settings.mode != Mode::Demo {
-        return Err(AppError::Unavailable {
-            message: "Sign-in with Auth0 is not configured on this server.".into(),
-            retry_after: None,
-        });
+        return super::signin::start(
+            &state,
+            params.return_to.as_deref(),
+            params.organization.as_deref(),
+        )
+        .await;
     }
     let return_to = escape(&session::safe_return_to(params.return_to.as_deref()));
     let cards: String = PERSONAS
@@ -136,6 +140,17 @@ async fn demo_login(
     let persona = Persona::find(&form.persona)
         .ok_or_else(|| AppError::BadRequest("There is no such demo persona.".into()))?;
     let (token, signed_in) = state.sessions.create(persona.session()).await?;
+    state
+        .audit
+        .record(
+            &signed_in,
+            signed_in.org_id.as_ref(),
+            "auth.sign_in",
+            &[],
+            "ok",
+            None,
+        )
+        .await?;
     tracing::info!(user = %signed_in.user.email, role = signed_in.role.as_str(), "signed in (demo)");
     let target = session::safe_return_to(form.return_to.as_deref());
     let mut response = Redirect::to(&target).into_response();
@@ -151,8 +166,24 @@ async fn demo_login(
 
 async fn logout(State(state): State<AppState>, session: Session) -> Result<Response, AppError> {
     state.sessions.end(&session).await?;
-    tracing::info!(user = %session.user.email, "signed out");
-    let mut response = Json(json!({ "redirect_to": "/auth/login" })).into_response();
+    state
+        .audit
+        .record(
+            &session,
+            session.org_id.as_ref(),
+            "auth.sign_out",
+            &[],
+            "ok",
+            None,
+        )
+        .await?;
+    tracing::info!(user = %session.user.id, "signed out");
+    // In real mode the Auth0 session ends too, returning to the sign-in page.
+    let redirect_to = match state.settings.oidc.as_deref() {
+        Some(oidc) => oidc.logout_url().await,
+        None => "/auth/login".to_owned(),
+    };
+    let mut response = Json(json!({ "redirect_to": redirect_to })).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
         session::clear_cookie(state.settings.secure_cookies)

@@ -7,6 +7,7 @@ mod me;
 mod members;
 mod orgs;
 mod schema;
+mod signin;
 mod tenant;
 mod users;
 

@@ -2,6 +2,7 @@
 //! every mutating call must pass.
 
 pub mod demo;
+pub mod oidc;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -145,6 +146,83 @@ impl SessionStore {
         }))
     }
 
+    /// Starts a sign-in: a fresh state, nonce and PKCE verifier kept server-side; returns the
+    /// pre-login cookie value (stored only hashed) and the transaction.
+    ///
+    /// # Errors
+    /// When the database refuses the write.
+    pub async fn begin_login(
+        &self,
+        return_to: String,
+        organization: Option<String>,
+    ) -> Result<(String, oidc::LoginTransaction), AppError> {
+        let cookie = random_token()?;
+        let tx = oidc::LoginTransaction {
+            state: random_token()?,
+            nonce: random_token()?,
+            verifier: random_token()?,
+            return_to,
+            organization,
+        };
+        let now = now();
+        sqlx::query("DELETE FROM login_transactions WHERE created_at <= ?1")
+            .bind(now - oidc::LOGIN_TTL_SECS)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("INSERT INTO login_transactions (id_hash, state, nonce, verifier, return_to, organization, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+            .bind(hash_token(&cookie))
+            .bind(&tx.state)
+            .bind(&tx.nonce)
+            .bind(&tx.verifier)
+            .bind(&tx.return_to)
+            .bind(&tx.organization)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok((cookie, tx))
+    }
+
+    /// Takes the sign-in a pre-login cookie stands for; it cannot be taken twice.
+    ///
+    /// # Errors
+    /// When the database cannot be used.
+    pub async fn take_login(
+        &self,
+        cookie: &str,
+    ) -> Result<Option<oidc::LoginTransaction>, AppError> {
+        let row = sqlx::query("DELETE FROM login_transactions WHERE id_hash = ?1 RETURNING state, nonce, verifier, return_to, organization, created_at")
+            .bind(hash_token(cookie))
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let created_at: i64 = row.try_get("created_at")?;
+        if created_at <= now() - oidc::LOGIN_TTL_SECS {
+            return Ok(None);
+        }
+        Ok(Some(oidc::LoginTransaction {
+            state: row.try_get("state")?,
+            nonce: row.try_get("nonce")?,
+            verifier: row.try_get("verifier")?,
+            return_to: row.try_get("return_to")?,
+            organization: row.try_get("organization")?,
+        }))
+    }
+
+    /// Sessions alive now (for status and tests).
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub async fn count_live(&self) -> Result<i64, AppError> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE expires_at > ?1")
+                .bind(now())
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
     /// Ends a session.
     ///
     /// # Errors
@@ -267,12 +345,22 @@ pub fn safe_return_to(requested: Option<&str>) -> String {
         && !matches!(chars.next(), Some('/' | '\\'))
         && path.len() <= 2048
         && path.chars().all(|c| c.is_ascii_graphic() && c != '\\');
-    if looks_local {
+    // And only into the app's own screens.
+    let first = path
+        .get(1..)
+        .unwrap_or("")
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("");
+    if looks_local && RETURN_TO_SCREENS.contains(&first) {
         path.to_owned()
     } else {
         "/".to_owned()
     }
 }
+
+/// The app's screens a sign-in may return to (the first path segment).
+pub const RETURN_TO_SCREENS: &[&str] = &["", "orgs", "users", "roles", "settings", "audit"];
 
 #[cfg(test)]
 mod tests {
@@ -292,10 +380,16 @@ mod tests {
             "/ok\r\nSet-Cookie: x=y",
             "",
             "evil",
+            "%2F%2Fevil.example",
+            "/%2F%2Fevil.example",
+            "/auth/logout",
+            "/api/orgs",
+            "/ok\n",
         ] {
             assert_eq!(safe_return_to(Some(evil)), "/", "{evil:?}");
         }
         assert_eq!(safe_return_to(None), "/");
+        assert_eq!(safe_return_to(Some("/audit?org_id=x")), "/audit?org_id=x");
     }
 
     #[test]

@@ -167,6 +167,11 @@ impl Directory for Counting {
         self.inner.delete_org_connection(org, id).await
     }
 
+    async fn user_roles(&self, user_id: &str) -> Result<Vec<RoleRef>, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.user_roles(user_id).await
+    }
+
     async fn tenant_settings(
         &self,
     ) -> Result<orgdesk_model::tenant::TenantSettings, DirectoryError> {

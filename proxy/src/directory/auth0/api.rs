@@ -355,6 +355,15 @@ impl Auth0Client {
             .await
     }
 
+    /// `GET /users/{id}/roles` (tenant-level roles).
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn user_roles(&self, id: &str, paging: &Paging) -> Result<RolesPage, CallError> {
+        self.json(&paging.apply(Call::get(&["users", id, "roles"])))
+            .await
+    }
+
     /// `GET /connections`.
     ///
     /// # Errors

@@ -222,6 +222,7 @@ const ALLOWED: &[(&str, &str)] = &[
     ("GET POST", "users"),
     ("GET PATCH", "users/*"),
     ("GET", "users/*/organizations"),
+    ("GET", "users/*/roles"),
     ("GET", "users-by-email"),
     ("GET", "connections"),
     ("GET PATCH", "tenants/settings"),

@@ -903,6 +903,22 @@ impl Directory for Auth0Directory {
             .map_err(to_directory)
     }
 
+    async fn user_roles(&self, user_id: &str) -> Result<Vec<RoleRef>, DirectoryError> {
+        let page = self
+            .client
+            .user_roles(user_id, &Paging::offset(0, PAGE))
+            .await
+            .map_err(to_directory)?;
+        Ok(page
+            .roles
+            .into_iter()
+            .map(|r| RoleRef {
+                id: r.id,
+                name: r.name,
+            })
+            .collect())
+    }
+
     async fn tenant_settings(&self) -> Result<TenantSettings, DirectoryError> {
         let settings = self
             .client
