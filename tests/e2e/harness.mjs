@@ -11,11 +11,14 @@ const DIST = process.env.ORGDESK_DIST ?? 'dist';
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR ?? 'docs';
 
-/** Runs `orgdesk --demo` on a free loopback port with a fresh data folder. */
-export async function startOrgdesk() {
+/**
+ * Runs `orgdesk` on a loopback port with a fresh data folder: `--demo` unless `args` say
+ * otherwise (real mode passes `--config` and its secrets in `env`).
+ */
+export async function startOrgdesk({ args = ['--demo'], env = {}, listen = '127.0.0.1:0' } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'orgdesk-e2e-'));
-  const child = spawn(BIN, ['--demo', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--assets', DIST], {
-    env: { ...process.env, NO_COLOR: '1', RUST_LOG: 'info' },
+  const child = spawn(BIN, [...args, '--listen', listen, '--data-dir', dataDir, '--assets', DIST], {
+    env: { ...process.env, NO_COLOR: '1', RUST_LOG: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs = [];

@@ -12,6 +12,7 @@ const TRUNK_VERSION: &str = "0.21.14";
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const WASM_OPT_VERSION: &str = "version 132";
 const PLAYWRIGHT_VERSION: &str = "1.64.1";
+const OIDC_PROVIDER_VERSION: &str = "9.13.3";
 /// Debian's Chromium, which the tests drive.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// Debian's ChromeDriver, which wasm-bindgen-test-runner drives.
@@ -159,17 +160,25 @@ pub fn ensure_test_tools(root: &Path, steps: &mut Steps) -> Result<()> {
         ),
     }
 
-    let playwright = root.join("tests/e2e/node_modules/playwright-core/package.json");
-    let present = std::fs::read_to_string(&playwright)
-        .is_ok_and(|json| json.contains(&format!("\"version\": \"{PLAYWRIGHT_VERSION}\"")));
-    if present {
-        steps.skip("playwright-core", PLAYWRIGHT_VERSION);
+    // Both come from tests/e2e/package-lock.json: Playwright's driver (no browser download)
+    // and the OpenID Connect provider that stands in for Auth0's Universal Login.
+    let has = |package: &str, version: &str| {
+        std::fs::read_to_string(root.join(format!("tests/e2e/node_modules/{package}/package.json")))
+            .is_ok_and(|json| json.contains(&format!("\"version\": \"{version}\"")))
+    };
+    if has("playwright-core", PLAYWRIGHT_VERSION) && has("oidc-provider", OIDC_PROVIDER_VERSION) {
+        steps.skip(
+            "playwright-core and oidc-provider",
+            &format!("{PLAYWRIGHT_VERSION}, {OIDC_PROVIDER_VERSION}"),
+        );
     } else {
         ensure_npm(steps)?;
         let mut install = Command::new("npm");
         install.args(["ci", "--no-audit", "--no-fund", "--prefix", "tests/e2e"]);
         steps.run(
-            &format!("install playwright-core {PLAYWRIGHT_VERSION} (npm, no browser download)"),
+            &format!(
+                "install playwright-core {PLAYWRIGHT_VERSION} (no browser download) and oidc-provider {OIDC_PROVIDER_VERSION} (npm)"
+            ),
             install,
         )?;
     }
