@@ -317,3 +317,29 @@ async fn auth0_messages_reach_the_person_and_a_bad_secret_does_not_leak() {
     assert!(!text.contains("m2m-secret"));
     assert_eq!(refused.api_requests(), 0, "no API call without a token");
 }
+
+#[tokio::test]
+async fn a_low_budget_spreads_calls_until_the_reset_instead_of_hitting_a_429() {
+    // Each answer says 1 of 10 requests is left, resetting in 2 s: calls are spaced out.
+    let upstream = Upstream::with_token(move |_| {
+        Reply::json(200, ORG)
+            .with_header("x-ratelimit-limit", "10")
+            .with_header("x-ratelimit-remaining", "1")
+            .with_header("x-ratelimit-reset", &(unix_now() + 2).to_string())
+    })
+    .await;
+    let client = client(&upstream, Duration::from_secs(10));
+    let dir = directory(&client);
+    dir.get_org(&org_id()).await.unwrap();
+    let started = Instant::now();
+    for _ in 0..3 {
+        dir.get_org(&org_id()).await.unwrap();
+    }
+    // One slot per remaining request until the reset: about a second apart.
+    assert!(
+        started.elapsed() >= Duration::from_millis(1_500),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(upstream.api_requests(), 4);
+}
