@@ -262,12 +262,14 @@ impl Directory for LocalDirectory {
     }
 
     async fn org_counts(&self, id: &OrgId) -> Result<OrgCounts, DirectoryError> {
+        // Like Auth0, an organization that does not exist has no counts: it is not found.
         let (members, invitations): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM org_members WHERE org_id = ?1), (SELECT COUNT(*) FROM invitations WHERE org_id = ?1)",
+            "SELECT (SELECT COUNT(*) FROM org_members WHERE org_id = ?1), (SELECT COUNT(*) FROM invitations WHERE org_id = ?1) FROM orgs WHERE id = ?1",
         )
         .bind(id.as_str())
-        .fetch_one(&self.pool)
-        .await?;
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(DirectoryError::NotFound)?;
         Ok(OrgCounts {
             members: u64::try_from(members).unwrap_or(0),
             invitations: u64::try_from(invitations).unwrap_or(0),

@@ -1,0 +1,523 @@
+//! The access matrix — every `/api` route × {anonymous, member of A, org admin of A, org admin
+//! of B, platform admin} × {org A, org B, an unknown id, a malformed id} — with the expected
+//! status of each cell and no directory call for any denied one; then CSRF and `return_to`.
+
+#![allow(clippy::unwrap_used, clippy::too_many_lines)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::{TestApp, ACME, AI_ORG, HOST};
+use serde_json::{json, Value};
+
+const SAM: &str = "auth0|6651f0a2c3d4e5f6a7b8c9d3";
+const PRIYA: &str = "auth0|6651f0a2c3d4e5f6a7b8c9d4";
+const MEI: &str = "auth0|6651f0a2c3d4e5f6a7b8c9d6";
+const UNKNOWN: &str = "org_zzzzzzzzzzzzzzzz";
+const MALFORMED: &str = "not-an-org%2F..";
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Who {
+    Anonymous,
+    MemberA,
+    OrgAdminA,
+    OrgAdminB,
+    Platform,
+}
+
+impl Who {
+    const ALL: [Who; 5] = [
+        Who::Anonymous,
+        Who::MemberA,
+        Who::OrgAdminA,
+        Who::OrgAdminB,
+        Who::Platform,
+    ];
+
+    fn persona(self) -> Option<&'static str> {
+        match self {
+            Who::Anonymous => None,
+            Who::MemberA => Some("member"),
+            Who::OrgAdminA => Some("org-admin"),
+            Who::OrgAdminB => Some("org-admin-acme"),
+            Who::Platform => Some("platform-admin"),
+        }
+    }
+
+    fn own_org(self) -> Option<&'static str> {
+        match self {
+            Who::MemberA | Who::OrgAdminA => Some(AI_ORG),
+            Who::OrgAdminB => Some(ACME),
+            _ => None,
+        }
+    }
+}
+
+/// The ids a route needs inside one organization.
+struct Fixture {
+    org: &'static str,
+    member: &'static str,
+    newcomer: &'static str,
+    held_role: &'static str,
+    invitation: &'static str,
+}
+
+fn fixture(target: &str) -> Fixture {
+    if target == ACME {
+        Fixture {
+            org: ACME,
+            member: MEI,
+            newcomer: PRIYA,
+            held_role: "rol_mlEng000003",
+            invitation: "uinv_Zy9Xw7Vu5Ts3Rq1P",
+        }
+    } else {
+        Fixture {
+            org: if target == AI_ORG { AI_ORG } else { "" },
+            member: SAM,
+            newcomer: MEI,
+            held_role: "rol_dataSci00002",
+            invitation: "uinv_Ab4Cd6Ef8Gh0Ij2K",
+        }
+    }
+}
+
+struct OrgRoute {
+    method: &'static str,
+    path: fn(&str, &Fixture) -> String,
+    body: fn(&Fixture) -> Option<Value>,
+    /// On one's own org: platform admin, org admin, member.
+    own: [u16; 3],
+    /// Whether the org is checked before the permission (then a denied org admin or member of
+    /// another org gets 404 even where their role could never do this).
+    scope_first: bool,
+}
+
+fn enc(id: &str) -> String {
+    id.replace('|', "%7C")
+}
+
+fn org_routes() -> Vec<OrgRoute> {
+    let r = |method, path, body, own, scope_first| OrgRoute {
+        method,
+        path,
+        body,
+        own,
+        scope_first,
+    };
+    vec![
+        r(
+            "GET",
+            |o, _| format!("/api/orgs/{o}"),
+            |_| None,
+            [200, 200, 200],
+            false,
+        ),
+        r(
+            "PATCH",
+            |o, _| format!("/api/orgs/{o}"),
+            |_| Some(json!({"display_name": "Renamed"})),
+            [200, 403, 403],
+            true,
+        ),
+        r(
+            "PATCH",
+            |o, _| format!("/api/orgs/{o}"),
+            |_| Some(json!({"branding": {"colors": {"primary": "#123456"}}})),
+            [200, 200, 403],
+            true,
+        ),
+        r(
+            "DELETE",
+            |o, _| format!("/api/orgs/{o}"),
+            |_| None,
+            [204, 403, 403],
+            false,
+        ),
+        r(
+            "GET",
+            |o, _| format!("/api/orgs/{o}/counts"),
+            |_| None,
+            [200, 200, 200],
+            false,
+        ),
+        r(
+            "GET",
+            |o, f| format!("/api/orgs/{o}/claims-preview?user_id={}", enc(f.member)),
+            |_| None,
+            [200, 200, 200],
+            false,
+        ),
+        r(
+            "GET",
+            |o, _| format!("/api/orgs/{o}/members"),
+            |_| None,
+            [200, 200, 200],
+            false,
+        ),
+        r(
+            "POST",
+            |o, _| format!("/api/orgs/{o}/members"),
+            |f| Some(json!({"members": [f.newcomer]})),
+            [204, 204, 403],
+            false,
+        ),
+        r(
+            "DELETE",
+            |o, _| format!("/api/orgs/{o}/members"),
+            |f| Some(json!({"members": [f.member]})),
+            [204, 204, 403],
+            false,
+        ),
+        r(
+            "GET",
+            |o, f| format!("/api/orgs/{o}/members/{}/roles", enc(f.member)),
+            |_| None,
+            [200, 200, 200],
+            false,
+        ),
+        r(
+            "POST",
+            |o, f| format!("/api/orgs/{o}/members/{}/roles", enc(f.member)),
+            |_| Some(json!({"roles": ["rol_viewer00004"]})),
+            [204, 204, 403],
+            false,
+        ),
+        r(
+            "DELETE",
+            |o, f| format!("/api/orgs/{o}/members/{}/roles", enc(f.member)),
+            |f| Some(json!({"roles": [f.held_role]})),
+            [204, 204, 403],
+            false,
+        ),
+        r(
+            "GET",
+            |o, _| format!("/api/orgs/{o}/invitations"),
+            |_| None,
+            [200, 200, 403],
+            false,
+        ),
+        r(
+            "POST",
+            |o, _| format!("/api/orgs/{o}/invitations"),
+            |_| Some(json!({"invitee_email": "new@example.com", "inviter_name": "T"})),
+            [201, 201, 403],
+            false,
+        ),
+        r(
+            "DELETE",
+            |o, f| format!("/api/orgs/{o}/invitations/{}", f.invitation),
+            |_| None,
+            [204, 204, 403],
+            false,
+        ),
+        r(
+            "GET",
+            |o, _| format!("/api/orgs/{o}/connections"),
+            |_| None,
+            [200, 200, 200],
+            false,
+        ),
+        r(
+            "POST",
+            |o, _| format!("/api/orgs/{o}/connections"),
+            |_| Some(json!({"connection_id": "con_GoogleOAuth002"})),
+            [201, 403, 403],
+            false,
+        ),
+        r(
+            "PATCH",
+            |o, _| format!("/api/orgs/{o}/connections/con_UsrPwdAuth0001"),
+            |_| Some(json!({"assign_membership_on_login": true})),
+            [200, 403, 403],
+            false,
+        ),
+        r(
+            "DELETE",
+            |o, _| format!("/api/orgs/{o}/connections/con_UsrPwdAuth0001"),
+            |_| None,
+            [204, 403, 403],
+            false,
+        ),
+    ]
+}
+
+/// What a cell must answer.
+fn expected(route: &OrgRoute, who: Who, target: &str) -> u16 {
+    if who == Who::Anonymous {
+        return 401;
+    }
+    if target == MALFORMED {
+        return 404;
+    }
+    if who == Who::Platform {
+        return if target == UNKNOWN { 404 } else { route.own[0] };
+    }
+    let index = if who == Who::MemberA { 2 } else { 1 };
+    let own = route.own[index];
+    if who.own_org() == Some(target) {
+        own
+    } else if own == 403 && !route.scope_first {
+        403
+    } else {
+        404
+    }
+}
+
+async fn signed(app: &TestApp, who: Who) -> common::Signed {
+    match who.persona() {
+        Some(persona) => app.sign_in(persona).await,
+        None => common::Signed {
+            cookie: "orgdesk_session=none".into(),
+            csrf: String::new(),
+        },
+    }
+}
+
+#[tokio::test]
+async fn every_api_route_answers_every_caller_and_org_as_the_table_says() {
+    let mut cells = 0;
+    let mut failures = Vec::new();
+    let reads = TestApp::new().await;
+    for route in org_routes() {
+        for who in Who::ALL {
+            for target in [AI_ORG, ACME, UNKNOWN, MALFORMED] {
+                let fx = fixture(target);
+                let fresh;
+                let app = if route.method == "GET" {
+                    &reads
+                } else {
+                    // A fresh store per change, so that no cell decides another's answer.
+                    fresh = TestApp::new().await;
+                    &fresh
+                };
+                let caller = signed(app, who).await;
+                let before = app.directory_calls();
+                let uri = (route.path)(target, &fx);
+                let (status, body) = app
+                    .call(route.method, &uri, &caller, (route.body)(&fx))
+                    .await;
+                let want = expected(&route, who, target);
+                if status.as_u16() != want {
+                    failures.push(format!(
+                        "{} {uri} as {who:?}: {status} (want {want}) {body}",
+                        route.method
+                    ));
+                }
+                let denied = want == 401 || want == 403 || (want == 404 && who != Who::Platform);
+                if denied && app.directory_calls() != before {
+                    failures.push(format!(
+                        "{} {uri} as {who:?} reached the directory",
+                        route.method
+                    ));
+                }
+                let _ = fx.org;
+                cells += 1;
+            }
+        }
+    }
+    // Routes without an organization in the path: platform admin, org admin A, org admin B,
+    // member A (anonymous is always 401).
+    let tenant_routes: Vec<(&str, String, Option<Value>, [u16; 4])> = vec![
+        ("GET", "/api/me".into(), None, [200, 200, 200, 200]),
+        ("GET", "/api/status".into(), None, [200, 200, 200, 200]),
+        (
+            "GET",
+            "/api/metadata-schema".into(),
+            None,
+            [200, 200, 200, 200],
+        ),
+        ("GET", "/api/orgs".into(), None, [200, 200, 200, 200]),
+        (
+            "POST",
+            "/api/orgs".into(),
+            Some(json!({"name": "new-org"})),
+            [201, 403, 403, 403],
+        ),
+        ("GET", "/api/roles".into(), None, [200, 200, 200, 403]),
+        ("GET", "/api/connections".into(), None, [200, 200, 200, 403]),
+        (
+            "GET",
+            "/api/users?q=priya".into(),
+            None,
+            [200, 200, 200, 403],
+        ),
+        (
+            "GET",
+            format!("/api/users/{}", enc(SAM)),
+            None,
+            [200, 403, 403, 403],
+        ),
+        (
+            "POST",
+            "/api/users".into(),
+            Some(
+                json!({"connection": "Username-Password-Authentication", "email": "n@example.com", "password": "Str0ng-pass!"}),
+            ),
+            [201, 403, 403, 403],
+        ),
+        (
+            "GET",
+            "/api/tenant/settings".into(),
+            None,
+            [200, 403, 403, 403],
+        ),
+        (
+            "PATCH",
+            "/api/tenant/settings".into(),
+            Some(json!({"friendly_name": "Renamed"})),
+            [200, 403, 403, 403],
+        ),
+        ("GET", "/api/audit".into(), None, [200, 200, 200, 403]),
+        (
+            "GET",
+            format!("/api/audit?org_id={ACME}"),
+            None,
+            [200, 404, 200, 403],
+        ),
+    ];
+    for (method, uri, body, want) in &tenant_routes {
+        for (who, want) in [
+            (Who::Anonymous, 401),
+            (Who::Platform, want[0]),
+            (Who::OrgAdminA, want[1]),
+            (Who::OrgAdminB, want[2]),
+            (Who::MemberA, want[3]),
+        ] {
+            let app = TestApp::new().await;
+            let caller = signed(&app, who).await;
+            let before = app.directory_calls();
+            let (status, answer) = app.call(method, uri, &caller, body.clone()).await;
+            if status.as_u16() != want {
+                failures.push(format!(
+                    "{method} {uri} as {who:?}: {status} (want {want}) {answer}"
+                ));
+            }
+            if matches!(want, 401 | 403 | 404) && app.directory_calls() != before {
+                failures.push(format!("{method} {uri} as {who:?} reached the directory"));
+            }
+            cells += 1;
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {cells} cells wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert_eq!(cells, 19 * 5 * 4 + 14 * 5);
+}
+
+fn mutation(method: &str, uri: &str, cookie: &str) -> axum::http::request::Builder {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::HOST, HOST)
+        .header(header::COOKIE, cookie)
+}
+
+#[tokio::test]
+async fn mutations_without_the_csrf_proof_are_refused_before_the_directory() {
+    let app = TestApp::new().await;
+    let admin = app.sign_in("platform-admin").await;
+    let body = || Body::from(json!({"display_name": "Hijacked"}).to_string());
+    let uri = format!("/api/orgs/{AI_ORG}");
+    let cases: Vec<(&str, Request<Body>)> = vec![
+        (
+            "no token",
+            mutation("PATCH", &uri, &admin.cookie)
+                .header(header::ORIGIN, format!("http://{HOST}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(body())
+                .unwrap(),
+        ),
+        (
+            "a wrong token",
+            mutation("PATCH", &uri, &admin.cookie)
+                .header(header::ORIGIN, format!("http://{HOST}"))
+                .header("x-csrf-token", "not-the-token")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(body())
+                .unwrap(),
+        ),
+        (
+            "a foreign Origin",
+            mutation("PATCH", &uri, &admin.cookie)
+                .header(header::ORIGIN, "https://evil.example")
+                .header("x-csrf-token", &admin.csrf)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(body())
+                .unwrap(),
+        ),
+        (
+            "Sec-Fetch-Site: cross-site",
+            mutation("PATCH", &uri, &admin.cookie)
+                .header("sec-fetch-site", "cross-site")
+                .header("x-csrf-token", &admin.csrf)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(body())
+                .unwrap(),
+        ),
+        (
+            "a form post",
+            mutation("POST", "/api/orgs", &admin.cookie)
+                .header(header::ORIGIN, "https://evil.example")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from("name=evil-org"))
+                .unwrap(),
+        ),
+        (
+            "a same-site form post without the header",
+            mutation("POST", "/api/orgs", &admin.cookie)
+                .header(header::ORIGIN, format!("http://{HOST}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from("name=evil-org"))
+                .unwrap(),
+        ),
+    ];
+    for (why, request) in cases {
+        let before = app.directory_calls();
+        let response = app.send(request).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{why}");
+        assert_eq!(app.directory_calls(), before, "{why} reached the directory");
+    }
+    let (_, org) = app
+        .get_json(&format!("/api/orgs/{AI_ORG}"), Some(&admin.cookie))
+        .await;
+    assert_eq!(org["display_name"], "AI Organization");
+}
+
+#[tokio::test]
+async fn return_to_never_leaves_the_app() {
+    let app = TestApp::new().await;
+    for evil in [
+        "//evil.example",
+        "https://evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "%2F%2Fevil.example",
+        "/orgs\r\nSet-Cookie: x=y",
+        "/orgs%0d%0aSet-Cookie:%20x=y",
+        "/api/orgs",
+    ] {
+        let encoded: String = evil.bytes().map(|b| format!("%{b:02X}")).collect();
+        let response = app
+            .send(
+                Request::post("/auth/demo-login")
+                    .header(header::HOST, HOST)
+                    .header(header::ORIGIN, format!("http://{HOST}"))
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from(format!(
+                        "persona=platform-admin&return_to={encoded}"
+                    )))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{evil:?}");
+        let location = response.headers()[header::LOCATION].to_str().unwrap();
+        let kept = evil.starts_with("/orgs%0d");
+        assert!(location == "/" || kept, "{evil:?} led to {location:?}");
+        assert!(!location.contains('\r') && !location.contains('\n'));
+    }
+}
