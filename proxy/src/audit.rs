@@ -21,8 +21,40 @@ pub struct AuditFilter {
     pub action: Option<String>,
     /// Only records older than this id (the cursor).
     pub before: Option<i64>,
+    /// Only records at or after this time (Unix seconds).
+    pub since: Option<i64>,
+    /// Only records before this time (Unix seconds).
+    pub until: Option<i64>,
     /// At most this many.
     pub limit: u32,
+}
+
+/// Who did something.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    /// User id, or `anonymous`.
+    pub id: &'a str,
+    /// Email, or empty.
+    pub email: &'a str,
+    /// Role, or `anonymous`.
+    pub role: &'a str,
+}
+
+/// Values of fields that name a secret never reach the log.
+fn redact(change: &Change) -> Change {
+    let secret = ["password", "secret", "token"]
+        .iter()
+        .any(|word| change.field.to_ascii_lowercase().contains(word));
+    if secret {
+        let hidden = |v: &Option<String>| v.as_ref().map(|_| "[redacted]".to_owned());
+        Change {
+            before: hidden(&change.before),
+            after: hidden(&change.after),
+            ..change.clone()
+        }
+    } else {
+        change.clone()
+    }
 }
 
 /// The log in the database.
@@ -51,13 +83,36 @@ impl AuditLog {
         outcome: &str,
         request_id: Option<&str>,
     ) -> Result<(), AppError> {
-        let changes = serde_json::to_string(changes)
+        let actor = Actor {
+            id: &session.user.id,
+            email: &session.user.email,
+            role: session.role.as_str(),
+        };
+        self.append(&actor, org_id, action, changes, outcome, request_id)
+            .await
+    }
+
+    /// Appends a record for any actor (also the anonymous caller of a denied request).
+    ///
+    /// # Errors
+    /// When the database refuses.
+    pub async fn append(
+        &self,
+        actor: &Actor<'_>,
+        org_id: Option<&OrgId>,
+        action: &str,
+        changes: &[Change],
+        outcome: &str,
+        request_id: Option<&str>,
+    ) -> Result<(), AppError> {
+        let redacted: Vec<Change> = changes.iter().map(redact).collect();
+        let changes = serde_json::to_string(&redacted)
             .map_err(|err| AppError::Internal(format!("audit: {err}")))?;
         sqlx::query("INSERT INTO audit_log (at, actor_id, actor_email, actor_role, org_id, action, changes, outcome, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
             .bind(now())
-            .bind(&session.user.id)
-            .bind(&session.user.email)
-            .bind(session.role.as_str())
+            .bind(actor.id)
+            .bind(actor.email)
+            .bind(actor.role)
             .bind(org_id.map(OrgId::as_str))
             .bind(action)
             .bind(changes)
@@ -76,13 +131,16 @@ impl AuditLog {
         let rows = sqlx::query(
             "SELECT id, at, actor_id, actor_email, actor_role, org_id, action, changes, outcome, request_id FROM audit_log \
              WHERE (?1 IS NULL OR org_id = ?1) AND (?2 IS NULL OR actor_email = ?2 OR actor_id = ?2) \
-             AND (?3 IS NULL OR action = ?3) AND (?4 IS NULL OR id < ?4) ORDER BY id DESC LIMIT ?5",
+             AND (?3 IS NULL OR action = ?3) AND (?4 IS NULL OR id < ?4) \
+             AND (?6 IS NULL OR at >= ?6) AND (?7 IS NULL OR at < ?7) ORDER BY id DESC LIMIT ?5",
         )
         .bind(filter.org_id.as_ref().map(OrgId::as_str))
         .bind(filter.actor.as_deref())
         .bind(filter.action.as_deref())
         .bind(filter.before)
         .bind(i64::from(filter.limit))
+        .bind(filter.since)
+        .bind(filter.until)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -103,4 +161,90 @@ impl AuditLog {
             })
             .collect()
     }
+}
+
+/// Records mutations that were refused (401, 403, the 404 of another org, 429): who tried,
+/// what, and the outcome. The org recorded is the caller's own, from the session — never from
+/// the request.
+pub async fn record_denied(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let method = request.method().clone();
+    if matches!(
+        method,
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    // Nested under /api: the original URI carries the full path.
+    let path = request
+        .extensions()
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(
+            || request.uri().path().to_owned(),
+            |uri| uri.path().to_owned(),
+        );
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let token = crate::session::read_cookie(
+        request.headers(),
+        crate::session::cookie_name(state.settings.secure_cookies),
+    )
+    .map(str::to_owned);
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    if !matches!(status, 401 | 403 | 404 | 429) {
+        return response;
+    }
+    let session = match &token {
+        Some(token) => state.sessions.find(token).await.ok().flatten(),
+        None => None,
+    };
+    if status == 404
+        && session
+            .as_ref()
+            .is_some_and(|s| s.role == orgdesk_model::Role::PlatformAdmin)
+    {
+        // A platform admin's 404 is a missing thing, not a refusal.
+        return response;
+    }
+    let actor = session.as_ref().map_or(
+        Actor {
+            id: "anonymous",
+            email: "",
+            role: "anonymous",
+        },
+        |s| Actor {
+            id: &s.user.id,
+            email: &s.user.email,
+            role: s.role.as_str(),
+        },
+    );
+    let change = Change {
+        field: "request".into(),
+        label: "Request".into(),
+        kind: orgdesk_model::diff::ValueKind::Text,
+        before: None,
+        after: Some(format!("{method} {path}")),
+    };
+    if let Err(err) = state
+        .audit
+        .append(
+            &actor,
+            session.as_ref().and_then(|s| s.org_id.as_ref()),
+            "denied",
+            &[change],
+            &format!("denied ({status})"),
+            request_id.as_deref(),
+        )
+        .await
+    {
+        tracing::error!(error = %err, "could not record a denied request");
+    }
+    response
 }

@@ -253,6 +253,10 @@ pub fn app(state: AppState) -> Router {
     );
     let csp = HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'none'"));
     let api = routes::api()
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            audit::record_denied,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(routes::MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

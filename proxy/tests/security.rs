@@ -521,3 +521,150 @@ async fn return_to_never_leaves_the_app() {
         assert!(!location.contains('\r') && !location.contains('\n'));
     }
 }
+
+#[tokio::test]
+async fn denied_mutations_are_audited_with_the_callers_own_org() {
+    let app = TestApp::new().await;
+    let omar = app.sign_in("org-admin").await;
+    let sam = app.sign_in("member").await;
+    let (status, _) = app
+        .call(
+            "PATCH",
+            &format!("/api/orgs/{ACME}"),
+            &omar,
+            Some(json!({"branding": {"colors": {"primary": "#000000"}}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app
+        .call(
+            "POST",
+            &format!("/api/orgs/{AI_ORG}/invitations"),
+            &sam,
+            Some(json!({"invitee_email": "x@example.com", "inviter_name": "S"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let anonymous = common::Signed {
+        cookie: "orgdesk_session=forged".into(),
+        csrf: "x".into(),
+    };
+    let (status, _) = app
+        .call("DELETE", &format!("/api/orgs/{AI_ORG}"), &anonymous, None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let admin = app.sign_in("platform-admin").await;
+    let (_, audit) = app
+        .get_json("/api/audit?action=denied", Some(&admin.cookie))
+        .await;
+    let rows: Vec<(String, String, String, String)> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["actor_role"].as_str().unwrap().to_owned(),
+                e["org_id"].as_str().unwrap_or("").to_owned(),
+                e["outcome"].as_str().unwrap().to_owned(),
+                e["changes"][0]["after"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "anonymous".into(),
+                String::new(),
+                "denied (401)".into(),
+                format!("DELETE /api/orgs/{AI_ORG}")
+            ),
+            (
+                "member".into(),
+                AI_ORG.into(),
+                "denied (403)".into(),
+                format!("POST /api/orgs/{AI_ORG}/invitations")
+            ),
+            (
+                "org_admin".into(),
+                AI_ORG.into(),
+                "denied (404)".into(),
+                format!("PATCH /api/orgs/{ACME}")
+            ),
+        ]
+    );
+    // Omar sees his own attempt in his org's log; the org he tried is not where it is filed.
+    let (_, own) = app
+        .get_json("/api/audit?action=denied", Some(&omar.cookie))
+        .await;
+    assert_eq!(own["items"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn the_audit_log_exports_as_csv_within_the_callers_scope_and_filters_by_time() {
+    let app = TestApp::new().await;
+    let admin = app.sign_in("platform-admin").await;
+    let (status, _) = app
+        .call(
+            "PATCH",
+            &format!("/api/orgs/{AI_ORG}"),
+            &admin,
+            Some(json!({"display_name": "=HYPERLINK(\"https://evil.example\")"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let response = app
+        .send(
+            Request::get("/api/audit.csv")
+                .header(header::HOST, HOST)
+                .header(header::COOKIE, &admin.cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "text/csv; charset=utf-8"
+    );
+    assert!(response.headers()[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .contains("orgdesk-audit.csv"));
+    let csv = common::body_text(response).await;
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "time,actor_email,actor_id,actor_role,org_id,action,outcome,request_id,changes"
+    );
+    let update = csv.lines().find(|l| l.contains("org.update")).unwrap();
+    assert!(update.contains(",platform_admin,"), "{update}");
+    // The quoted cell starts with the field's name, so the value cannot act as a formula.
+    assert!(
+        update.ends_with(
+            r#","display_name: AI Organization → =HYPERLINK(""https://evil.example"")""#
+        ),
+        "{update}"
+    );
+
+    let lena = app.sign_in("org-admin-acme").await;
+    let (status, _) = app
+        .get_json(
+            &format!("/api/audit.csv?org_id={AI_ORG}"),
+            Some(&lena.cookie),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, own) = app.get_json("/api/audit.csv", Some(&lena.cookie)).await;
+    assert!(!own.as_str().unwrap().contains(AI_ORG));
+
+    let (_, later) = app
+        .get_json("/api/audit?since=4102444800", Some(&admin.cookie))
+        .await;
+    assert!(later["items"].as_array().unwrap().is_empty());
+    let (_, earlier) = app
+        .get_json("/api/audit?until=4102444800", Some(&admin.cookie))
+        .await;
+    assert!(!earlier["items"].as_array().unwrap().is_empty());
+}

@@ -22,6 +22,7 @@ fn action_label(action: &str) -> &str {
         "tenant.update" => "Changed tenant settings",
         "auth.sign_in" => "Signed in",
         "auth.sign_out" => "Signed out",
+        "denied" => "Denied attempt",
         other => other,
     }
 }
@@ -40,6 +41,8 @@ pub fn AuditPage() -> impl IntoView {
     let org_filter = RwSignal::new(String::new());
     let actor = RwSignal::new(String::new());
     let action = RwSignal::new(String::new());
+    let since = RwSignal::new(String::new());
+    let until = RwSignal::new(String::new());
     let query = RwSignal::new(AuditQuery::default());
     let pending = StoredValue::new(None::<TimeoutHandle>);
     // Text filters apply once typing pauses, the action filter at once.
@@ -54,6 +57,8 @@ pub fn AuditPage() -> impl IntoView {
                     actor: actor.get_untracked(),
                     action: action.get_untracked(),
                     before: None,
+                    since: since.get_untracked(),
+                    until: until.get_untracked(),
                 });
             },
             Duration::from_millis(250),
@@ -92,7 +97,21 @@ pub fn AuditPage() -> impl IntoView {
                 <option value="org.create">"Created organization"</option>
                 <option value="org.update">"Changed organization"</option>
                 <option value="org.delete">"Deleted organization"</option>
+                <option value="tenant.update">"Changed tenant settings"</option>
+                <option value="auth.sign_in">"Signed in"</option>
+                <option value="auth.sign_out">"Signed out"</option>
+                <option value="denied">"Denied attempts"</option>
             </select>
+            <label class="od-toolbar__date">"From"
+                <input class="od-input" type="date" aria-label="From day"
+                    prop:value=move || since.get() on:change=move |ev| { since.set(event_target_value(&ev)); schedule(); }/>
+            </label>
+            <label class="od-toolbar__date">"To"
+                <input class="od-input" type="date" aria-label="To day"
+                    prop:value=move || until.get() on:change=move |ev| { until.set(event_target_value(&ev)); schedule(); }/>
+            </label>
+            <a class="od-button" data-testid="export-csv" download="orgdesk-audit.csv"
+                href=move || api::audit::csv_url(&query.get())>"Export CSV"</a>
         </div>
         <Transition fallback=|| view! { <TableSkeleton/> }>
             {move || Suspend::new(async move {

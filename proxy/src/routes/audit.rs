@@ -1,4 +1,6 @@
-//! `GET /api/audit`: the audit log, newest first; org admins see their own org's records only.
+//! `GET /api/audit`: the audit log, newest first; `GET /api/audit.csv`: the same records as a
+//! spreadsheet. Org admins see their own org's records only. There is no route that changes or
+//! removes a record.
 
 use axum::extract::State;
 use axum::routing::get;
@@ -15,7 +17,9 @@ use crate::session::Session;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/audit", get(list))
+    Router::new()
+        .route("/audit", get(list))
+        .route("/audit.csv", get(export))
 }
 
 #[derive(Debug, Deserialize)]
@@ -26,30 +30,37 @@ struct AuditParams {
     action: Option<String>,
     before: Option<String>,
     take: Option<u32>,
+    /// Unix seconds.
+    since: Option<i64>,
+    /// Unix seconds.
+    until: Option<i64>,
 }
 
-async fn list(
-    session: Session,
-    State(state): State<AppState>,
-    ApiQuery(params): ApiQuery<AuditParams>,
-) -> Result<Json<CursorPage<AuditEntry>>, AppError> {
-    access::authorize(&session, Action::ReadAudit, None)?;
+/// The most rows one export holds.
+const EXPORT_MAX: u32 = 10_000;
+
+/// The filter a caller may use: an org admin's scope comes from the session.
+fn filter_for(
+    session: &Session,
+    params: &AuditParams,
+    limit: u32,
+) -> Result<AuditFilter, AppError> {
+    access::authorize(session, Action::ReadAudit, None)?;
     let requested = params
         .org_id
         .as_deref()
         .filter(|id| !id.is_empty())
         .map(|id| OrgId::parse(id).map_err(|_| AppError::NotFound))
         .transpose()?;
-    // An org admin's scope comes from the session; asking for another org finds nothing.
+    // Asking for another org finds nothing.
     let org_id = match (session.role, requested) {
         (Role::PlatformAdmin, requested) => requested,
         (_, Some(requested)) => {
-            access::authorize(&session, Action::ReadAudit, Some(&requested))?;
+            access::authorize(session, Action::ReadAudit, Some(&requested))?;
             Some(requested)
         }
         (_, None) => Some(session.org_id.clone().ok_or(AppError::NotFound)?),
     };
-    let take = params.take.unwrap_or(50).clamp(1, 100);
     let before = params
         .before
         .as_deref()
@@ -59,13 +70,24 @@ async fn list(
                 .map_err(|_| AppError::BadRequest("The cursor is not valid.".into()))
         })
         .transpose()?;
-    let filter = AuditFilter {
+    Ok(AuditFilter {
         org_id,
-        actor: params.actor.filter(|a| !a.is_empty()),
-        action: params.action.filter(|a| !a.is_empty()),
+        actor: params.actor.clone().filter(|a| !a.is_empty()),
+        action: params.action.clone().filter(|a| !a.is_empty()),
         before,
-        limit: take + 1,
-    };
+        since: params.since,
+        until: params.until,
+        limit,
+    })
+}
+
+async fn list(
+    session: Session,
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<AuditParams>,
+) -> Result<Json<CursorPage<AuditEntry>>, AppError> {
+    let take = params.take.unwrap_or(50).clamp(1, 100);
+    let filter = filter_for(&session, &params, take + 1)?;
     let mut items = state.audit.list(&filter).await?;
     let next = if items.len() > take as usize {
         items.truncate(take as usize);
@@ -74,4 +96,113 @@ async fn list(
         None
     };
     Ok(Json(CursorPage { items, next }))
+}
+
+/// One CSV cell: quoted when needed, and never read as a formula by a spreadsheet.
+fn cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` for Unix seconds.
+fn iso(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let secs = seconds.rem_euclid(86_400);
+    // Civil from days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3_600,
+        secs % 3_600 / 60,
+        secs % 60
+    )
+}
+
+async fn export(
+    session: Session,
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<AuditParams>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    let filter = filter_for(&session, &params, EXPORT_MAX)?;
+    let entries = state.audit.list(&filter).await?;
+    let mut csv = String::from(
+        "time,actor_email,actor_id,actor_role,org_id,action,outcome,request_id,changes\r\n",
+    );
+    for entry in &entries {
+        let changes = entry
+            .changes
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}: {} → {}",
+                    c.field,
+                    c.before.as_deref().unwrap_or("(none)"),
+                    c.after.as_deref().unwrap_or("(none)")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let row = [
+            iso(entry.at),
+            entry.actor_email.clone(),
+            entry.actor_id.clone(),
+            entry.actor_role.clone(),
+            entry.org_id.clone().unwrap_or_default(),
+            entry.action.clone(),
+            entry.outcome.clone(),
+            entry.request_id.clone().unwrap_or_default(),
+            changes,
+        ];
+        csv.push_str(&row.iter().map(|v| cell(v)).collect::<Vec<_>>().join(","));
+        csv.push_str("\r\n");
+    }
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"orgdesk-audit.csv\"",
+            ),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cell, iso};
+
+    #[test]
+    fn cells_are_quoted_and_never_formulas() {
+        assert_eq!(cell("plain"), "plain");
+        assert_eq!(cell("a,b"), "\"a,b\"");
+        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("+1"), "'+1");
+    }
+
+    #[test]
+    fn times_are_iso_utc() {
+        assert_eq!(iso(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso(1_674_668_976), "2023-01-25T17:49:36Z");
+        assert_eq!(iso(1_709_208_000), "2024-02-29T12:00:00Z");
+    }
 }
