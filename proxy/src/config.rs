@@ -90,6 +90,9 @@ pub struct FileConfig {
     /// Role names org admins may grant (platform admins grant any).
     #[serde(default)]
     pub org_admin_grantable_roles: Option<Vec<String>>,
+    /// Requests per minute for sign-in and mutations.
+    #[serde(default)]
+    pub limits: Option<crate::limits::Limits>,
 }
 
 /// The Auth0 tenant and the AI application that its members sign in to.

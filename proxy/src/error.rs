@@ -39,6 +39,12 @@ pub enum AppError {
     /// The request body is larger than the API accepts.
     #[error("The request is too large.")]
     TooLarge,
+    /// Too many requests from this client; try again after `retry_after` seconds.
+    #[error("Too many requests. Wait {retry_after} s and try again.")]
+    TooManyRequests {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
     /// The directory cannot be reached; try again later.
     #[error("{message}")]
     Unavailable {
@@ -64,6 +70,7 @@ impl AppError {
             Self::Invalid(_) | Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "invalid_input"),
             Self::Conflict { .. } | Self::Stale(_) => (StatusCode::CONFLICT, "conflict"),
             Self::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            Self::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "slow_down"),
             Self::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::BadGateway(_) => (StatusCode::BAD_GATEWAY, "upstream"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -100,11 +107,17 @@ impl IntoResponse for AppError {
             }),
         )
             .into_response();
-        if let Self::Unavailable {
-            retry_after: Some(seconds),
-            ..
-        } = self
-        {
+        let retry_after = match self {
+            Self::Unavailable {
+                retry_after: Some(seconds),
+                ..
+            }
+            | Self::TooManyRequests {
+                retry_after: seconds,
+            } => Some(seconds),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
             if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }

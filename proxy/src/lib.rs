@@ -10,6 +10,7 @@ pub mod db;
 pub mod directory;
 pub mod error;
 pub mod extract;
+pub mod limits;
 pub mod routes;
 pub mod session;
 
@@ -49,6 +50,8 @@ pub struct AppState {
     pub audit: AuditLog,
     /// Fixed for the life of the process.
     pub settings: Arc<Settings>,
+    /// Rate-limit counters.
+    pub limiter: Arc<limits::RateLimiter>,
 }
 
 /// Settings fixed at start.
@@ -70,6 +73,8 @@ pub struct Settings {
     pub grantable_roles: Vec<String>,
     /// Sign-in with Auth0 (real mode).
     pub oidc: Option<Arc<session::oidc::Oidc>>,
+    /// Requests per minute.
+    pub limits: limits::Limits,
 }
 
 /// Why orgdesk could not start.
@@ -143,7 +148,9 @@ pub async fn demo_state(
             try_sign_in: None,
             grantable_roles: config.grantable_roles(),
             oidc: None,
+            limits: config.limits.unwrap_or_default(),
         }),
+        limiter: Arc::default(),
     })
 }
 
@@ -185,7 +192,9 @@ pub async fn real_state(
             try_sign_in: Some(real.app.authorize_base()),
             grantable_roles: config.grantable_roles(),
             oidc: Some(Arc::new(oidc)),
+            limits: config.limits.unwrap_or_default(),
         }),
+        limiter: Arc::default(),
     })
 }
 
@@ -268,6 +277,10 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::auth::routes())
         .nest("/api", api)
         .merge(assets::router(state.settings.assets.as_ref()))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::limit_requests,
+        ))
         .layer(middleware::from_fn(log_requests))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, RequestIds::new()))
@@ -334,10 +347,13 @@ pub async fn serve(cli: Cli) -> Result<(), StartError> {
     let addr = listener.local_addr().map_err(StartError::Serve)?;
     if state.settings.mode == Mode::Auth0 {
         tracing::info!("orgdesk (Auth0 tenant) is ready on http://{addr}");
-        return axum::serve(listener, app(state))
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(StartError::Serve);
+        return axum::serve(
+            listener,
+            app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartError::Serve);
     }
     tracing::info!("orgdesk (demo data) is ready on http://{addr}");
     for persona in PERSONAS {
@@ -349,10 +365,13 @@ pub async fn serve(cli: Cli) -> Result<(), StartError> {
             persona.role.label()
         );
     }
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(StartError::Serve)
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(StartError::Serve)
 }
 
 async fn shutdown_signal() {

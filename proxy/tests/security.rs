@@ -668,3 +668,94 @@ async fn the_audit_log_exports_as_csv_within_the_callers_scope_and_filters_by_ti
         .await;
     assert!(!earlier["items"].as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn sign_in_and_mutations_are_rate_limited() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = orgdesk_proxy::demo_state(
+        &dir.path().join("data"),
+        &dir.path().join("no-assets"),
+        false,
+        &orgdesk_proxy::config::FileConfig {
+            limits: Some(orgdesk_proxy::limits::Limits {
+                sign_in_per_minute: 30,
+                mutations_per_minute_per_session: 120,
+                mutations_per_minute_per_address: 1_000,
+            }),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let app = orgdesk_proxy::app(state);
+    let sign_in = || {
+        Request::post("/auth/demo-login")
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, format!("http://{HOST}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("persona=platform-admin"))
+            .unwrap()
+    };
+    use tower::ServiceExt;
+    let mut cookie = String::new();
+    for attempt in 1..=31 {
+        let response = app.clone().oneshot(sign_in()).await.unwrap();
+        if attempt <= 30 {
+            assert_eq!(
+                response.status(),
+                StatusCode::SEE_OTHER,
+                "attempt {attempt}"
+            );
+            cookie = response.headers()[header::SET_COOKIE]
+                .to_str()
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_owned();
+        } else {
+            assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+            let retry: u64 = response.headers()[header::RETRY_AFTER]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!((1..=60).contains(&retry));
+        }
+    }
+    let me = app
+        .clone()
+        .oneshot(
+            Request::get("/api/me")
+                .header(header::HOST, HOST)
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let me = common::body_json(me).await;
+    let csrf = me["csrf_token"].as_str().unwrap().to_owned();
+    let mut limited = 0;
+    for _ in 0..121 {
+        let response = app
+            .clone()
+            .oneshot(
+                Request::patch("/api/tenant/settings")
+                    .header(header::HOST, HOST)
+                    .header(header::ORIGIN, format!("http://{HOST}"))
+                    .header(header::COOKIE, &cookie)
+                    .header("x-csrf-token", &csrf)
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(r#"{"friendly_name":"My AI Application"}"#))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            limited += 1;
+            assert_eq!(common::body_json(response).await["error"], "slow_down");
+        }
+    }
+    assert_eq!(limited, 1, "the 121st change in a minute is refused");
+}

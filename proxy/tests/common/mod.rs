@@ -231,11 +231,21 @@ impl TestApp {
         directory: Option<Arc<dyn Directory>>,
     ) -> Self {
         let missing = dir.path().join("no-assets");
+        // The tests sign in and change things far faster than a person; the limits themselves
+        // are tested with the defaults in security.rs.
+        let config = orgdesk_proxy::config::FileConfig {
+            limits: Some(orgdesk_proxy::limits::Limits {
+                sign_in_per_minute: 100_000,
+                mutations_per_minute_per_session: 100_000,
+                mutations_per_minute_per_address: 100_000,
+            }),
+            ..Default::default()
+        };
         let mut state: AppState = orgdesk_proxy::demo_state(
             &dir.path().join("data"),
             assets.unwrap_or(&missing),
             false,
-            &Default::default(),
+            &config,
         )
         .await
         .unwrap();
