@@ -52,6 +52,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Rate-limit counters.
     pub limiter: Arc<limits::RateLimiter>,
+    /// When each session's role was last confirmed by the tenant (real mode; a cache).
+    pub role_checks: Arc<std::sync::Mutex<std::collections::HashMap<String, Instant>>>,
 }
 
 /// Settings fixed at start.
@@ -75,6 +77,8 @@ pub struct Settings {
     pub oidc: Option<Arc<session::oidc::Oidc>>,
     /// Requests per minute.
     pub limits: limits::Limits,
+    /// How long a confirmed role is trusted before a change asks the tenant again.
+    pub role_recheck: std::time::Duration,
 }
 
 /// Why orgdesk could not start.
@@ -149,8 +153,10 @@ pub async fn demo_state(
             grantable_roles: config.grantable_roles(),
             oidc: None,
             limits: config.limits.unwrap_or_default(),
+            role_recheck: std::time::Duration::from_secs(60),
         }),
         limiter: Arc::default(),
+        role_checks: Arc::default(),
     })
 }
 
@@ -193,8 +199,10 @@ pub async fn real_state(
             grantable_roles: config.grantable_roles(),
             oidc: Some(Arc::new(oidc)),
             limits: config.limits.unwrap_or_default(),
+            role_recheck: std::time::Duration::from_secs(60),
         }),
         limiter: Arc::default(),
+        role_checks: Arc::default(),
     })
 }
 

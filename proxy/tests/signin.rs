@@ -53,6 +53,8 @@ struct Idp {
 
 struct World {
     app: Router,
+    demoted: Arc<std::sync::atomic::AtomicBool>,
+    management: Upstream,
     idp: Arc<Mutex<Idp>>,
     issuer: String,
     state: orgdesk_proxy::AppState,
@@ -90,7 +92,9 @@ async fn world() -> World {
             }
         }
     });
-    let management = Upstream::with_token(|seen| {
+    let demoted = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let omar_demoted = demoted.clone();
+    let management = Upstream::with_token(move |seen| {
         let roles = |names: &[&str]| {
             let roles: Vec<Value> = names
                 .iter()
@@ -106,7 +110,13 @@ async fn world() -> World {
                 let id = p.rsplit('/').next().unwrap();
                 Reply::json(200, &json!({"id": id, "name": "ai-organization", "display_name": "AI Organization"}).to_string())
             }
-            p if p == format!("/api/v2/organizations/{AI_ORG}/members/{OMAR}/roles") => roles(&["org-admin"]),
+            p if p == format!("/api/v2/organizations/{AI_ORG}/members/{OMAR}/roles") => {
+                if omar_demoted.load(std::sync::atomic::Ordering::SeqCst) {
+                    roles(&["viewer"])
+                } else {
+                    roles(&["org-admin"])
+                }
+            }
             p if p == format!("/api/v2/organizations/{AI_ORG}/members/{SAM}/roles") => roles(&["data-scientist"]),
             _ => Reply::json(404, r#"{"statusCode":404,"error":"Not Found","message":"Not found"}"#),
         }
@@ -134,6 +144,8 @@ async fn world() -> World {
     .unwrap();
     World {
         app: orgdesk_proxy::app(state.clone()),
+        demoted,
+        management,
         idp: idp_state,
         issuer,
         state,
@@ -723,4 +735,119 @@ async fn signing_out_ends_the_auth0_session_too() {
     );
     assert!(target.contains("post_logout_redirect_uri=http%3A%2F%2Forgdesk.test%2Fauth%2Flogin"));
     assert_eq!(world.state.sessions.count_live().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_role_is_confirmed_before_changes_and_a_lost_one_ends_the_session() {
+    let mut world = world().await;
+    // Ask the tenant on every change (the default is at most once a minute).
+    let mut state = world.state.clone();
+    let mut settings = (*state.settings).clone();
+    settings.role_recheck = std::time::Duration::ZERO;
+    state.settings = Arc::new(settings);
+    world.app = orgdesk_proxy::app(state.clone());
+    world.state = state;
+
+    let started = start(&world, Some(AI_ORG)).await;
+    world.idp.lock().unwrap().mint = Some(Mint {
+        token: sign(
+            &claims(&world, OMAR, &started.nonce, Some(AI_ORG)),
+            KEY_A,
+            "key-a",
+        ),
+    });
+    let response = callback(&world, Some(&started.cookie), "rc1", &started.state).await;
+    let cookie = session_cookie(&response).unwrap();
+    let me = me(&world, &cookie).await;
+    let csrf = me["csrf_token"].as_str().unwrap().to_owned();
+    let patch = |app: Router| {
+        let request = Request::patch(format!("/api/orgs/{AI_ORG}"))
+            .header(header::HOST, "orgdesk.test")
+            .header(header::ORIGIN, "http://orgdesk.test")
+            .header(header::COOKIE, &cookie)
+            .header("x-csrf-token", &csrf)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                r##"{"branding":{"colors":{"primary":"#123456"}}}"##,
+            ))
+            .unwrap();
+        app.oneshot(request)
+    };
+    let role_checks = |world: &World| {
+        world
+            .management
+            .seen()
+            .iter()
+            .filter(|s| {
+                s.path
+                    .ends_with(&format!("{}/roles", OMAR.replace('|', "%7C")))
+            })
+            .count()
+    };
+    let before = role_checks(&world);
+    assert_eq!(
+        patch(world.app.clone()).await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        role_checks(&world),
+        before + 1,
+        "the role was confirmed before the change"
+    );
+
+    // The tenant takes his admin role away: the next change ends the session.
+    world
+        .demoted
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(
+        patch(world.app.clone()).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let response = send(
+        &world.app,
+        Request::get("/api/me")
+            .header(header::HOST, "orgdesk.test")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::UNAUTHORIZED,
+        "the session is gone"
+    );
+}
+
+#[tokio::test]
+async fn within_a_minute_a_confirmed_role_is_not_asked_again() {
+    let world = world().await;
+    let started = start(&world, None).await;
+    world.idp.lock().unwrap().mint = Some(Mint {
+        token: sign(&claims(&world, ADA, &started.nonce, None), KEY_A, "key-a"),
+    });
+    let response = callback(&world, Some(&started.cookie), "rc2", &started.state).await;
+    let cookie = session_cookie(&response).unwrap();
+    let me = me(&world, &cookie).await;
+    let before = world.management.seen().len();
+    for _ in 0..3 {
+        let response = send(
+            &world.app,
+            Request::patch(format!("/api/orgs/{AI_ORG}"))
+                .header(header::HOST, "orgdesk.test")
+                .header(header::ORIGIN, "http://orgdesk.test")
+                .header(header::COOKIE, &cookie)
+                .header("x-csrf-token", me["csrf_token"].as_str().unwrap())
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(r#"{"display_name":"Renamed"}"#))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let role_calls = world.management.seen()[before..]
+        .iter()
+        .filter(|s| s.path.ends_with("/roles"))
+        .count();
+    assert_eq!(role_calls, 0, "sign-in confirmed the role a moment ago");
 }

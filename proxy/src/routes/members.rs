@@ -116,7 +116,7 @@ async fn add_members(
     ApiJson(body): ApiJson<MembersBody>,
 ) -> Result<StatusCode, AppError> {
     let org = org_id(&raw_id)?;
-    access::authorize(&session, Action::ManageMembers, Some(&org))?;
+    access::authorize_change(&state, &session, Action::ManageMembers, Some(&org)).await?;
     let ids = checked_ids(&body.members)?;
     state.directory.add_members(&org, &ids).await?;
     let changes: Vec<Change> = ids
@@ -145,7 +145,7 @@ async fn remove_members(
     ApiJson(body): ApiJson<MembersBody>,
 ) -> Result<StatusCode, AppError> {
     let org = org_id(&raw_id)?;
-    access::authorize(&session, Action::ManageMembers, Some(&org))?;
+    access::authorize_change(&state, &session, Action::ManageMembers, Some(&org)).await?;
     let ids = checked_ids(&body.members)?;
     state.directory.remove_members(&org, &ids).await?;
     let changes: Vec<Change> = ids
@@ -223,7 +223,7 @@ async fn change_roles(
 ) -> Result<StatusCode, AppError> {
     let org = org_id(&raw_org)?;
     let user = user_id(&raw_user)?;
-    access::authorize(session, Action::AssignRoles, Some(&org))?;
+    access::authorize_change(state, session, Action::AssignRoles, Some(&org)).await?;
     ensure_grantable(state, session, roles).await?;
     if add {
         state
@@ -318,7 +318,7 @@ async fn invite(
     ApiJson(input): ApiJson<NewInvitationInput>,
 ) -> Result<(StatusCode, Json<Invitation>), AppError> {
     let org = org_id(&raw_id)?;
-    access::authorize(&session, Action::Invite, Some(&org))?;
+    access::authorize_change(&state, &session, Action::Invite, Some(&org)).await?;
     let invitation = input.parse()?;
     if !invitation.roles.is_empty() {
         ensure_grantable(&state, &session, &invitation.roles).await?;
@@ -360,7 +360,7 @@ async fn revoke(
     ApiPath((raw_org, invitation)): ApiPath<(String, String)>,
 ) -> Result<StatusCode, AppError> {
     let org = org_id(&raw_org)?;
-    access::authorize(&session, Action::Invite, Some(&org))?;
+    access::authorize_change(&state, &session, Action::Invite, Some(&org)).await?;
     let valid = invitation
         .strip_prefix("uinv_")
         .is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric()));

@@ -8,6 +8,8 @@ mod members;
 mod orgs;
 mod schema;
 mod signin;
+
+pub use signin::recheck_role;
 mod tenant;
 mod users;
 

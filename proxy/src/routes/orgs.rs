@@ -97,7 +97,7 @@ async fn create(
     ReqId(request_id): ReqId,
     ApiJson(input): ApiJson<NewOrgInput>,
 ) -> Result<(StatusCode, Json<Organization>), AppError> {
-    access::authorize(&session, Action::CreateOrg, None)?;
+    access::authorize_change(&state, &session, Action::CreateOrg, None).await?;
     let mut new = input.parse()?;
     new.metadata = state
         .settings
@@ -162,13 +162,13 @@ async fn update(
     access::authorize(&session, Action::ReadOrg, Some(&org_id))?;
     let patch = input.parse()?;
     if patch.display_name.is_some() {
-        access::authorize(&session, Action::RenameOrg, Some(&org_id))?;
+        access::authorize_change(&state, &session, Action::RenameOrg, Some(&org_id)).await?;
     }
     if patch.branding.is_some() {
-        access::authorize(&session, Action::EditBranding, Some(&org_id))?;
+        access::authorize_change(&state, &session, Action::EditBranding, Some(&org_id)).await?;
     }
     if patch.metadata.is_some() {
-        access::authorize(&session, Action::EditMetadata, Some(&org_id))?;
+        access::authorize_change(&state, &session, Action::EditMetadata, Some(&org_id)).await?;
     }
     // Auth0 replaces metadata whole, so this is read-modify-write: one read, one write.
     let current = state
@@ -226,7 +226,7 @@ async fn remove(
     ApiPath(raw_id): ApiPath<String>,
 ) -> Result<StatusCode, AppError> {
     let org_id = org_id(&raw_id)?;
-    access::authorize(&session, Action::DeleteOrg, Some(&org_id))?;
+    access::authorize_change(&state, &session, Action::DeleteOrg, Some(&org_id)).await?;
     let current = state
         .directory
         .get_org(&org_id)

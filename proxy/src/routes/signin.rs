@@ -241,6 +241,8 @@ pub async fn callback(
             match created {
                 Ok((token, signed_in)) => {
                     tracing::info!(user = %signed_in.user.id, role = signed_in.role.as_str(), "signed in");
+                    // The role was just resolved: that counts as the first check.
+                    note_check(&state, &signed_in.id_hash, true);
                     if let Err(err) = state
                         .audit
                         .record(
@@ -280,5 +282,76 @@ pub async fn callback(
             };
             problem(status, &err.to_string(), secure)
         }
+    }
+}
+
+/// In real mode, whether the session's role still holds in the tenant, asked at most once per
+/// `role_recheck` (a minute) per session; a lost role ends the session (401) and is audited.
+///
+/// # Errors
+/// 401 when the role is gone; the directory's error when Auth0 cannot be asked.
+pub async fn recheck_role(state: &AppState, session: &session::Session) -> Result<(), AppError> {
+    let Some(oidc) = state.settings.oidc.as_deref() else {
+        // Demo personas do not change.
+        return Ok(());
+    };
+    if recently_checked(state, &session.id_hash) {
+        return Ok(());
+    }
+    let holds = match (session.role, &session.org_id) {
+        (Role::PlatformAdmin, _) => state
+            .directory
+            .user_roles(&session.user.id)
+            .await?
+            .iter()
+            .any(|r| r.name == oidc.config().platform_admin_role),
+        (Role::OrgAdmin, Some(org)) => {
+            match state.directory.member_roles(org, &session.user.id).await {
+                Ok(roles) => roles.iter().any(|r| r.name == oidc.config().org_admin_role),
+                Err(DirectoryError::NotFound) => false,
+                Err(err) => return Err(err.into()),
+            }
+        }
+        _ => false,
+    };
+    note_check(state, &session.id_hash, holds);
+    if holds {
+        return Ok(());
+    }
+    tracing::info!(user = %session.user.id, "role no longer held; session ended");
+    state
+        .audit
+        .record(
+            session,
+            session.org_id.as_ref(),
+            "auth.role_lost",
+            &[],
+            "session ended",
+            None,
+        )
+        .await?;
+    state.sessions.end(session).await?;
+    Err(AppError::Unauthenticated)
+}
+
+fn recently_checked(state: &AppState, id_hash: &str) -> bool {
+    state
+        .role_checks
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(id_hash)
+        .is_some_and(|at| at.elapsed() < state.settings.role_recheck)
+}
+
+/// Remembers a confirmed role, or forgets the session's checks when the role is gone.
+fn note_check(state: &AppState, id_hash: &str, holds: bool) {
+    let mut checks = state
+        .role_checks
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if holds {
+        checks.insert(id_hash.to_owned(), std::time::Instant::now());
+    } else {
+        checks.remove(id_hash);
     }
 }

@@ -29,7 +29,7 @@ async fn update(
     ReqId(request_id): ReqId,
     ApiJson(input): ApiJson<TenantSettingsInput>,
 ) -> Result<Json<TenantSettings>, AppError> {
-    access::authorize(&session, Action::EditTenant, None)?;
+    access::authorize_change(&state, &session, Action::EditTenant, None).await?;
     let change = input.parse()?;
     let current = state.directory.tenant_settings().await?;
     let changes = current.changes(&current.apply(&change));

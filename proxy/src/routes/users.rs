@@ -49,7 +49,7 @@ async fn create(
     ReqId(request_id): ReqId,
     ApiJson(input): ApiJson<NewUserInput>,
 ) -> Result<(StatusCode, Json<User>), AppError> {
-    access::authorize(&session, Action::CreateUser, None)?;
+    access::authorize_change(&state, &session, Action::CreateUser, None).await?;
     input.parse()?;
     let org = input
         .organization_id
