@@ -759,3 +759,104 @@ async fn sign_in_and_mutations_are_rate_limited() {
     }
     assert_eq!(limited, 1, "the 121st change in a minute is refused");
 }
+
+/// A small deterministic generator, so that a failing input can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[usize::try_from(self.next() % items.len() as u64).unwrap()]
+    }
+}
+
+#[tokio::test]
+async fn no_input_makes_the_proxy_fail() {
+    let app = TestApp::new().await;
+    let admin = app.sign_in("platform-admin").await;
+    let mut rng = Rng(0x5eed_0f0d);
+    let segments = [
+        AI_ORG,
+        ACME,
+        "org_",
+        "..",
+        "%2e%2e",
+        "%00",
+        "auth0%7C1",
+        "%F0%9F%92%A9",
+        "members",
+        "roles",
+        "invitations",
+        "connections",
+        "con_UsrPwdAuth0001",
+        "uinv_x",
+        "claims-preview",
+        "counts",
+        "' OR 1=1 --",
+        "%25",
+        "a%2Fb",
+        "x".repeat(300).leak(),
+    ];
+    let bodies = [
+        "",
+        "{",
+        "[]",
+        "null",
+        "{\"display_name\":null}",
+        "{\"members\":[1,2]}",
+        "{\"roles\":\"x\"}",
+        "{\"metadata\":{\"tenant_id\":\"\\u0000\"}}",
+        "{\"branding\":{\"colors\":{\"primary\":\"#zzzzzz\"}}}",
+        "{\"name\":\"-\"}",
+        "{\"invitee_email\":\"a@b.c\",\"inviter_name\":\"\",\"ttl_days\":99999999999}",
+        "{\"friendly_name\":\"x\",\"error_page\":{\"url\":\"https://\"}}",
+        "\u{ff}\u{fe}",
+        "{\"a\":",
+    ];
+    for _ in 0..1_500 {
+        let method = rng.pick(&["GET", "POST", "PATCH", "DELETE", "PUT"]);
+        let depth = 1 + rng.next() % 4;
+        let mut uri = String::from("/api/");
+        uri.push_str(rng.pick(&["orgs", "users", "tenant", "audit", "roles", "connections"]));
+        for _ in 0..depth {
+            uri.push('/');
+            uri.push_str(rng.pick(&segments));
+        }
+        if rng.next().is_multiple_of(3) {
+            uri.push_str(rng.pick(&[
+                "?q=%",
+                "?page=-1",
+                "?per_page=100000",
+                "?from=%%%",
+                "?take=0",
+                "?user_id=",
+                "?before=x",
+            ]));
+        }
+        let body = rng.pick(&bodies);
+        let Ok(request) = Request::builder()
+            .method(method)
+            .uri(&uri)
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, format!("http://{HOST}"))
+            .header(header::COOKIE, &admin.cookie)
+            .header("x-csrf-token", &admin.csrf)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_owned()))
+        else {
+            continue;
+        };
+        let response = app.send(request).await;
+        assert!(
+            response.status().as_u16() < 500,
+            "{method} {uri} with {body:?}: {}",
+            response.status()
+        );
+    }
+}

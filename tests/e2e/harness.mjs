@@ -44,8 +44,26 @@ export async function startOrgdesk({ args = ['--demo'], env = {}, listen = '127.
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
       rmSync(dataDir, { recursive: true, force: true });
+      const leaks = findLeaks(logs.join(''));
+      if (leaks.length > 0) throw new Error(`orgdesk's log holds ${leaks.join(', ')}`);
     },
   };
+}
+
+/**
+ * What must never appear in a log: session cookies, JWTs, authorization codes, secrets. Every
+ * orgdesk started by the tests is checked when it stops.
+ */
+export function findLeaks(text) {
+  const patterns = {
+    'a session cookie': /orgdesk_session=[A-Za-z0-9_-]{16,}/,
+    'a login cookie': /orgdesk_login=[A-Za-z0-9_-]{16,}/,
+    'a JWT': /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/,
+    'an authorization code': /[?&]code=[A-Za-z0-9_-]{8,}/,
+    'a client secret': /client_secret|secret-for-tests/,
+    'a CSRF token': /csrf_token"?\s*[:=]\s*"?[A-Za-z0-9_-]{16,}/,
+  };
+  return Object.entries(patterns).filter(([, re]) => re.test(text)).map(([what]) => what);
 }
 
 /** Headless Chromium with the flags this closed network needs. */

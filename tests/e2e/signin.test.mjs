@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Provider from 'oidc-provider';
-import { startOrgdesk, launchBrowser, newPage } from './harness.mjs';
+import { startOrgdesk, launchBrowser, newPage, findLeaks } from './harness.mjs';
 
 // Recorded in TestOrganizationManager_List (auth0/go-auth0): the org as Auth0 returned it.
 const RECORDED_ORG = { id: 'org_3hbVAMF8F3wVIcEJ', name: 'test-organization298', display_name: 'Test Organization', branding: { logo_url: 'https://example.com/logo.gif' } };
@@ -191,13 +191,11 @@ test('someone whose token names another organization than the one asked for is r
   assert.equal(me.status(), 401);
 });
 
-test('the logs of the whole run hold no secret, token or code', async () => {
+test('the logs of the whole run hold no secret, token or code', () => {
   const logs = orgdesk.logs.join('');
-  assert.ok(logs.length > 0);
+  assert.match(logs, /signed in/);
+  assert.deepEqual(findLeaks(logs), []);
   for (const secret of ['m2m-secret-for-tests', 'login-secret-for-tests', 'm2m-token']) {
     assert.ok(!logs.includes(secret), `the log holds ${secret}`);
   }
-  assert.ok(!/code=[A-Za-z0-9_-]{10,}/.test(logs), 'an authorization code reached the log');
-  assert.ok(!/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/.test(logs), 'a JWT reached the log');
-  assert.ok(!/orgdesk_session=[A-Za-z0-9_-]{10,}/.test(logs), 'a session cookie reached the log');
 });
