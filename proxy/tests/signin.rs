@@ -48,6 +48,7 @@ struct Idp {
     mint: Option<Mint>,
     challenge: Option<String>,
     rotated: bool,
+    jwks_down: bool,
     codes_used: Vec<String>,
 }
 
@@ -158,6 +159,7 @@ fn provider(shared: Arc<Mutex<Idp>>) -> impl FnMut(&upstream::Seen) -> Reply + S
     move |seen| {
         let mut idp = shared.lock().unwrap();
         match seen.path.as_str() {
+            "/jwks" if idp.jwks_down => Reply::json(503, "{}"),
             "/jwks" => Reply::json(200, if idp.rotated { JWKS_AB } else { JWKS_A }),
             "/token" => {
                 let form = url_pairs(&String::from_utf8_lossy(&seen.body));
@@ -850,4 +852,46 @@ async fn within_a_minute_a_confirmed_role_is_not_asked_again() {
         .filter(|s| s.path.ends_with("/roles"))
         .count();
     assert_eq!(role_calls, 0, "sign-in confirmed the role a moment ago");
+}
+
+#[tokio::test]
+async fn cached_keys_keep_working_while_the_jwks_endpoint_is_down() {
+    let world = world().await;
+    let started = start(&world, None).await;
+    world.idp.lock().unwrap().mint = Some(Mint {
+        token: sign(&claims(&world, ADA, &started.nonce, None), KEY_A, "key-a"),
+    });
+    assert_eq!(
+        callback(&world, Some(&started.cookie), "k1", &started.state)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    world.idp.lock().unwrap().jwks_down = true;
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    // A token with an unknown key makes orgdesk try the endpoint, which fails: refused, and
+    // the keys it had are kept.
+    let started = start(&world, None).await;
+    world.idp.lock().unwrap().mint = Some(Mint {
+        token: sign(&claims(&world, ADA, &started.nonce, None), KEY_B, "key-b"),
+    });
+    refused(
+        &world,
+        &started,
+        "k2",
+        &started.state,
+        Some(&started.cookie),
+        "unknown kid, JWKS down",
+    )
+    .await;
+    let started = start(&world, None).await;
+    world.idp.lock().unwrap().mint = Some(Mint {
+        token: sign(&claims(&world, ADA, &started.nonce, None), KEY_A, "key-a"),
+    });
+    assert_eq!(
+        callback(&world, Some(&started.cookie), "k3", &started.state)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
 }
