@@ -144,6 +144,32 @@ pub const DEFAULT_PLATFORM_ADMIN_ROLE: &str = "orgdesk-platform-admin";
 /// The org-admin role unless the configuration names another.
 pub const DEFAULT_ORG_ADMIN_ROLE: &str = "org-admin";
 
+/// A secret from the environment variable `var`, else from the file `setting` names.
+fn secret(
+    env: &dyn Fn(&str) -> Option<String>,
+    var: &str,
+    file: Option<&Path>,
+    setting: &str,
+    what: &str,
+) -> Result<String, RealModeError> {
+    let secret = match (env(var), file) {
+        (Some(secret), _) => secret,
+        (None, Some(path)) => std::fs::read_to_string(path)
+            .map_err(|err| {
+                RealModeError(format!("cannot read {setting} {}: {err}", path.display()))
+            })?
+            .trim()
+            .to_owned(),
+        (None, None) => String::new(),
+    };
+    if secret.is_empty() {
+        return Err(RealModeError(format!(
+            "{what} is missing: set {var} or {setting}"
+        )));
+    }
+    Ok(secret)
+}
+
 fn https_or_loopback(url: &str, setting: &str) -> Result<String, RealModeError> {
     let url = url.trim();
     let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
@@ -233,26 +259,13 @@ impl FileConfig {
         let client_id = app.client_id.clone().filter(|c| !c.trim().is_empty()).ok_or_else(|| {
             RealModeError("auth0.client_id (or ORGDESK_AUTH0_CLIENT_ID) names no machine-to-machine application".into())
         })?;
-        let secret = match env("ORGDESK_AUTH0_CLIENT_SECRET") {
-            Some(secret) => secret,
-            None => match &app.client_secret_file {
-                Some(path) => std::fs::read_to_string(path)
-                    .map_err(|err| {
-                        RealModeError(format!(
-                            "cannot read auth0.client_secret_file {}: {err}",
-                            path.display()
-                        ))
-                    })?
-                    .trim()
-                    .to_owned(),
-                None => String::new(),
-            },
-        };
-        if secret.is_empty() {
-            return Err(RealModeError(
-                "the machine-to-machine client secret is missing: set ORGDESK_AUTH0_CLIENT_SECRET or auth0.client_secret_file".into(),
-            ));
-        }
+        let secret = secret(
+            env,
+            "ORGDESK_AUTH0_CLIENT_SECRET",
+            app.client_secret_file.as_deref(),
+            "auth0.client_secret_file",
+            "the machine-to-machine client secret",
+        )?;
         let mut client = crate::directory::auth0::ClientConfig::for_domain(
             &domain,
             &client_id,
@@ -286,26 +299,13 @@ impl FileConfig {
                     "auth0.login_client_id (or ORGDESK_LOGIN_CLIENT_ID) names no application for signing in to orgdesk".into(),
                 )
             })?;
-        let secret = match env("ORGDESK_LOGIN_CLIENT_SECRET") {
-            Some(secret) => secret,
-            None => match &app.login_client_secret_file {
-                Some(path) => std::fs::read_to_string(path)
-                    .map_err(|err| {
-                        RealModeError(format!(
-                            "cannot read auth0.login_client_secret_file {}: {err}",
-                            path.display()
-                        ))
-                    })?
-                    .trim()
-                    .to_owned(),
-                None => String::new(),
-            },
-        };
-        if secret.is_empty() {
-            return Err(RealModeError(
-                "the sign-in application's secret is missing: set ORGDESK_LOGIN_CLIENT_SECRET or auth0.login_client_secret_file".into(),
-            ));
-        }
+        let secret = secret(
+            env,
+            "ORGDESK_LOGIN_CLIENT_SECRET",
+            app.login_client_secret_file.as_deref(),
+            "auth0.login_client_secret_file",
+            "the sign-in application's secret",
+        )?;
         let issuer = match &app.issuer {
             Some(issuer) => https_or_loopback(issuer, "auth0.issuer")?,
             None => format!("https://{}/", domain.trim().trim_end_matches('/')),

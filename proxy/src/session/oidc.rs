@@ -205,6 +205,21 @@ impl Oidc {
         self.jwks_fetches.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// A JSON document from the provider (metadata, keys).
+    async fn get_json<T: serde::de::DeserializeOwned>(&self, url: &str) -> Result<T, SignInError> {
+        let unreachable =
+            |err: reqwest::Error| SignInError::Provider(err.without_url().to_string());
+        self.http
+            .get(url)
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .map_err(unreachable)?
+            .json()
+            .await
+            .map_err(unreachable)
+    }
+
     /// The provider's metadata, fetched once.
     ///
     /// # Errors
@@ -218,16 +233,7 @@ impl Oidc {
             "{}/.well-known/openid-configuration",
             self.config.issuer.trim_end_matches('/')
         );
-        let found: Discovery = self
-            .http
-            .get(&url)
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(|err| SignInError::Provider(err.without_url().to_string()))?
-            .json()
-            .await
-            .map_err(|err| SignInError::Provider(err.without_url().to_string()))?;
+        let found: Discovery = self.get_json(&url).await?;
         if found.issuer != self.config.issuer {
             return Err(SignInError::Provider(format!(
                 "the provider calls itself {}, not {}",
@@ -306,16 +312,7 @@ impl Oidc {
         let discovery = self.discovery().await?;
         self.jwks_fetches
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let set: JwkSet = self
-            .http
-            .get(&discovery.jwks_uri)
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(|err| SignInError::Provider(err.without_url().to_string()))?
-            .json()
-            .await
-            .map_err(|err| SignInError::Provider(err.without_url().to_string()))?;
+        let set: JwkSet = self.get_json(&discovery.jwks_uri).await?;
         let mut keys = HashMap::new();
         for jwk in &set.keys {
             if !matches!(jwk.algorithm, AlgorithmParameters::RSA(_)) {
