@@ -4,6 +4,7 @@
 
 #![allow(clippy::print_stdout)]
 
+mod bench;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -21,6 +22,9 @@ commands:
   test    install what is missing, then run every test: model, proxy, browser components in
           headless Chromium, end to end in Chromium
   dist    build the release app into dist/ (precompressed) and the proxy into target/server/
+  bench [--smoke]
+          measure first-load bytes and the proxy on a large synthetic tenant; prints a table
+          of figures against budgets and writes target/bench/report.json
 ";
 
 fn main() -> std::process::ExitCode {
@@ -43,13 +47,22 @@ fn run() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("demo") => demo(&root, &args[1..])?,
         Some("test") => test(&root)?,
+        Some("bench") => bench::run(&root, &args[1..])?,
         Some("dist") => {
             let mut steps = Steps::new(7);
             tools::ensure_build_tools(&root, &mut steps)?;
             build_app(&root, &mut steps)?;
             steps.run(
                 "build the proxy (server profile)",
-                cargo(&["build", "-p", "orgdesk-proxy", "--profile", "server"]),
+                cargo(&[
+                    "build",
+                    "-p",
+                    "orgdesk-proxy",
+                    "--profile",
+                    "server",
+                    "--bin",
+                    "orgdesk",
+                ]),
             )?;
         }
         Some("-h" | "--help" | "help") | None => {
@@ -200,7 +213,15 @@ fn demo(root: &Path, args: &[String]) -> Result<()> {
     build_app(root, &mut steps)?;
     steps.run(
         "build the proxy (server profile)",
-        cargo(&["build", "-p", "orgdesk-proxy", "--profile", "server"]),
+        cargo(&[
+            "build",
+            "-p",
+            "orgdesk-proxy",
+            "--profile",
+            "server",
+            "--bin",
+            "orgdesk",
+        ]),
     )?;
     println!();
     println!("    orgdesk is starting on http://{listen}  (Ctrl-C stops it)");
@@ -226,7 +247,7 @@ fn demo(root: &Path, args: &[String]) -> Result<()> {
 }
 
 fn test(root: &Path) -> Result<()> {
-    let mut steps = Steps::new(15);
+    let mut steps = Steps::new(16);
     tools::ensure_build_tools(root, &mut steps)?;
     tools::ensure_test_tools(root, &mut steps)?;
     steps.run("check formatting", cargo(&["fmt", "--all", "--check"]))?;
@@ -286,6 +307,12 @@ fn test(root: &Path) -> Result<()> {
     steps.run("browser component tests (headless Chromium)", components)?;
     build_app(root, &mut steps)?;
     steps.run("build the proxy", cargo(&["build", "-p", "orgdesk-proxy"]))?;
+    bench::report(
+        root,
+        &root.join("target/debug/orgdesk-bench"),
+        true,
+        &mut steps,
+    )?;
     let mut e2e = Command::new("node");
     e2e.args(["--test", "--test-concurrency=1", "tests/e2e/"])
         .env("ORGDESK_BIN", root.join("target/debug/orgdesk"))

@@ -2,6 +2,7 @@
 
 mod members;
 pub mod seed;
+pub mod synthetic;
 
 use std::collections::BTreeMap;
 

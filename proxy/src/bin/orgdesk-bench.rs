@@ -1,0 +1,186 @@
+//! The proxy's part of `cargo xtask bench`: writes a large synthetic tenant into a fresh
+//! embedded store, serves it on loopback, and times the requests the app makes most — org list,
+//! org search, a page of a 20,000-member organization, user search — over HTTP with keep-alive.
+//! Prints one JSON object on stdout for xtask to tabulate. `--smoke` makes everything tiny, to
+//! keep the harness working inside `cargo xtask test`.
+
+#![allow(clippy::print_stdout)]
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use orgdesk_proxy::directory::local::seed_if_empty;
+use orgdesk_proxy::directory::local::synthetic::{self, Size, BIG_ORG};
+use orgdesk_proxy::session::demo::PERSONAS;
+use serde_json::{json, Value};
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let index = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+struct Client {
+    http: reqwest::Client,
+    base: String,
+    cookie: String,
+}
+
+impl Client {
+    async fn get(&self, path: &str) -> anyhow::Result<(Duration, Value)> {
+        let started = Instant::now();
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .send()
+            .await?;
+        let status = response.status();
+        let body: Value = response.json().await?;
+        let elapsed = started.elapsed();
+        anyhow::ensure!(status.is_success(), "{path}: {status} {body}");
+        Ok((elapsed, body))
+    }
+}
+
+fn figure(name: &str, mut times: Vec<Duration>) -> Value {
+    times.sort_unstable();
+    json!({
+        "name": name,
+        "requests": times.len(),
+        "p50_ms": percentile(&times, 0.50),
+        "p99_ms": percentile(&times, 0.99),
+    })
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let smoke = std::env::args().any(|a| a == "--smoke");
+    let size = if smoke {
+        Size {
+            orgs: 200,
+            users: 2_000,
+            big_org_members: 500,
+        }
+    } else {
+        Size {
+            orgs: 10_000,
+            users: 100_000,
+            big_org_members: 20_000,
+        }
+    };
+    let requests: usize = if smoke { 40 } else { 400 };
+    let dir = std::env::temp_dir().join(format!("orgdesk-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let pool = orgdesk_proxy::db::open(&dir).await?;
+    seed_if_empty(&pool).await?;
+    let started = Instant::now();
+    synthetic::generate(&pool, size)
+        .await
+        .context("writing the synthetic tenant")?;
+    let generated = started.elapsed();
+    pool.close().await;
+
+    let config = orgdesk_proxy::config::FileConfig {
+        limits: Some(orgdesk_proxy::limits::Limits {
+            sign_in_per_minute: u32::MAX,
+            mutations_per_minute_per_session: u32::MAX,
+            mutations_per_minute_per_address: u32::MAX,
+        }),
+        ..Default::default()
+    };
+    let state = orgdesk_proxy::demo_state(&dir, Path::new("no-assets"), false, &config).await?;
+    let admin = PERSONAS
+        .iter()
+        .find(|p| p.key == "platform-admin")
+        .context("the platform admin persona")?;
+    let (token, _) = state
+        .sessions
+        .create(admin.session())
+        .await
+        .map_err(|err| anyhow::anyhow!("{err}"))?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let app = orgdesk_proxy::app(state);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = Client {
+        http: reqwest::Client::new(),
+        base,
+        cookie: format!("{}={token}", orgdesk_proxy::session::cookie_name(false)),
+    };
+
+    // Warm the connection and SQLite's page cache.
+    for _ in 0..10 {
+        client.get("/api/orgs?page=0&per_page=50").await?;
+    }
+    let pages = (size.orgs / 50).max(1) as usize;
+    let mut list = Vec::with_capacity(requests);
+    for i in 0..requests {
+        list.push(
+            client
+                .get(&format!("/api/orgs?page={}&per_page=50", i % pages))
+                .await?
+                .0,
+        );
+    }
+    let words = [
+        "acme",
+        "globex",
+        "customer 0",
+        "hooli",
+        "99",
+        "quantum",
+        "stark",
+        "tyrell",
+    ];
+    let mut search = Vec::with_capacity(requests);
+    for i in 0..requests {
+        let q = words[i % words.len()].replace(' ', "%20");
+        search.push(client.get(&format!("/api/orgs?q={q}&per_page=50")).await?.0);
+    }
+    let mut members = Vec::with_capacity(requests);
+    let mut from: Option<String> = None;
+    for _ in 0..requests {
+        let path = match &from {
+            Some(cursor) => format!("/api/orgs/{BIG_ORG}/members?take=100&from={cursor}"),
+            None => format!("/api/orgs/{BIG_ORG}/members?take=100"),
+        };
+        let (elapsed, body) = client.get(&path).await?;
+        members.push(elapsed);
+        from = body["next"].as_str().map(str::to_owned);
+    }
+    let mut users = Vec::with_capacity(requests);
+    for i in 0..requests {
+        users.push(
+            client
+                .get(&format!("/api/users?q=person{:03}", i % 1000))
+                .await?
+                .0,
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let report = json!({
+        "tenant": {
+            "orgs": size.orgs,
+            "users": size.users,
+            "big_org_members": size.big_org_members,
+            "generate_ms": generated.as_secs_f64() * 1000.0,
+        },
+        "figures": [
+            figure("org list (page of 50)", list),
+            figure("org search", search),
+            figure("member page (100 of the big org)", members),
+            figure("user search", users),
+        ],
+    });
+    println!("{report}");
+    Ok(())
+}
