@@ -11,6 +11,10 @@ use serde::Deserialize;
 ///
 /// The proxy serves the browser app and the JSON API, holds every credential, and talks to the
 /// directory: the embedded SQLite store with demo data (`--demo`), or Auth0's Management API.
+///
+/// Real mode reads the tenant from the [auth0] section of the configuration file (see
+/// orgdesk.example.toml) and its secrets only from the environment (ORGDESK_AUTH0_CLIENT_SECRET,
+/// ORGDESK_LOGIN_CLIENT_SECRET) or from files; `orgdesk check` tries them against the tenant.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "orgdesk", version, about, long_about)]
 pub struct Cli {
