@@ -61,6 +61,7 @@ CREATE TABLE IF NOT EXISTS users (
     created_at     INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS users_connection_email ON users (connection, email);
+CREATE INDEX IF NOT EXISTS users_email ON users (email, user_id);
 
 CREATE TABLE IF NOT EXISTS roles (
     id          TEXT PRIMARY KEY,

@@ -379,3 +379,69 @@ async fn a_members_claims_carry_their_roles_permissions_and_the_orgs_models() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "not a member of this org");
 }
+
+#[tokio::test]
+async fn a_large_organization_pages_in_email_order_to_the_end() {
+    use orgdesk_proxy::directory::local::synthetic::{self, Size, BIG_ORG};
+    use orgdesk_proxy::directory::local::{seed_if_empty, LocalDirectory};
+    use orgdesk_proxy::directory::{Directory, MemberQuery};
+
+    let dir = tempfile::tempdir().unwrap();
+    let pool = orgdesk_proxy::db::open(dir.path()).await.unwrap();
+    seed_if_empty(&pool).await.unwrap();
+    // More members than LARGE_ORG_MEMBERS, so the email-index path is the one read.
+    synthetic::generate(
+        &pool,
+        Size {
+            orgs: 3,
+            users: 3_000,
+            big_org_members: 2_500,
+        },
+    )
+    .await
+    .unwrap();
+    let store = LocalDirectory::new(pool);
+    let org = orgdesk_model::OrgId::parse(BIG_ORG).unwrap();
+    let mut emails = Vec::new();
+    let mut from = None;
+    loop {
+        let page = store
+            .list_members(
+                &org,
+                &MemberQuery {
+                    from: from.clone(),
+                    take: 100,
+                    q: None,
+                },
+            )
+            .await
+            .unwrap();
+        assert!(page.items.len() <= 100);
+        assert!(page
+            .items
+            .iter()
+            .all(|m| m.roles.iter().any(|r| r.name == "viewer")));
+        emails.extend(page.items.into_iter().map(|m| m.email));
+        from = page.next;
+        if from.is_none() {
+            break;
+        }
+    }
+    assert_eq!(emails.len(), 2_500);
+    let mut sorted = emails.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(emails, sorted, "each member once, in email order");
+    let found = store
+        .list_members(
+            &org,
+            &MemberQuery {
+                from: None,
+                take: 100,
+                q: Some("person00012".into()),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.items.len(), 10, "person000120 … person000129");
+}
