@@ -237,6 +237,13 @@ fn sign(claims: &Value, key: &str, kid: &str) -> String {
 /// Makes the ID token of one bad-token case from the world and the nonce.
 type Minter = Box<dyn Fn(&World, &str) -> String>;
 
+/// Has the provider hand out, for this sign-in, a good token for `sub` signed with `key`.
+fn mint(world: &World, started: &Started, sub: &str, org: Option<&str>, key: &str, kid: &str) {
+    world.idp.lock().unwrap().mint = Some(Mint {
+        token: sign(&claims(world, sub, &started.nonce, org), key, kid),
+    });
+}
+
 struct Started {
     cookie: String,
     state: String,
@@ -555,9 +562,7 @@ async fn an_unknown_kid_refetches_the_keys_once_then_is_refused() {
     let oidc = world.state.settings.oidc.clone().unwrap();
     // First sign-in fetches the keys.
     let started = start(&world, None).await;
-    world.idp.lock().unwrap().mint = Some(Mint {
-        token: sign(&claims(&world, ADA, &started.nonce, None), KEY_A, "key-a"),
-    });
+    mint(&world, &started, ADA, None, KEY_A, "key-a");
     assert_eq!(
         callback(&world, Some(&started.cookie), "c1", &started.state)
             .await
@@ -569,9 +574,7 @@ async fn an_unknown_kid_refetches_the_keys_once_then_is_refused() {
     tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
     for code in ["c2", "c3"] {
         let started = start(&world, None).await;
-        world.idp.lock().unwrap().mint = Some(Mint {
-            token: sign(&claims(&world, ADA, &started.nonce, None), KEY_B, "key-b"),
-        });
+        mint(&world, &started, ADA, None, KEY_B, "key-b");
         refused(
             &world,
             &started,
@@ -589,9 +592,7 @@ async fn an_unknown_kid_refetches_the_keys_once_then_is_refused() {
 async fn a_rotated_in_key_is_accepted() {
     let world = world().await;
     let started = start(&world, None).await;
-    world.idp.lock().unwrap().mint = Some(Mint {
-        token: sign(&claims(&world, ADA, &started.nonce, None), KEY_A, "key-a"),
-    });
+    mint(&world, &started, ADA, None, KEY_A, "key-a");
     assert_eq!(
         callback(&world, Some(&started.cookie), "r1", &started.state)
             .await
@@ -602,9 +603,7 @@ async fn a_rotated_in_key_is_accepted() {
     world.idp.lock().unwrap().rotated = true;
     tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
     let started = start(&world, None).await;
-    world.idp.lock().unwrap().mint = Some(Mint {
-        token: sign(&claims(&world, ADA, &started.nonce, None), KEY_B, "key-b"),
-    });
+    mint(&world, &started, ADA, None, KEY_B, "key-b");
     let response = callback(&world, Some(&started.cookie), "r2", &started.state).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert!(session_cookie(&response).is_some());
@@ -707,9 +706,7 @@ async fn broken_flows_are_refused_with_no_session() {
 async fn signing_out_ends_the_auth0_session_too() {
     let world = world().await;
     let started = start(&world, None).await;
-    world.idp.lock().unwrap().mint = Some(Mint {
-        token: sign(&claims(&world, ADA, &started.nonce, None), KEY_A, "key-a"),
-    });
+    mint(&world, &started, ADA, None, KEY_A, "key-a");
     let response = callback(&world, Some(&started.cookie), "o1", &started.state).await;
     let cookie = session_cookie(&response).unwrap();
     let me = me(&world, &cookie).await;
@@ -751,13 +748,7 @@ async fn a_role_is_confirmed_before_changes_and_a_lost_one_ends_the_session() {
     world.state = state;
 
     let started = start(&world, Some(AI_ORG)).await;
-    world.idp.lock().unwrap().mint = Some(Mint {
-        token: sign(
-            &claims(&world, OMAR, &started.nonce, Some(AI_ORG)),
-            KEY_A,
-            "key-a",
-        ),
-    });
+    mint(&world, &started, OMAR, Some(AI_ORG), KEY_A, "key-a");
     let response = callback(&world, Some(&started.cookie), "rc1", &started.state).await;
     let cookie = session_cookie(&response).unwrap();
     let me = me(&world, &cookie).await;
@@ -825,9 +816,7 @@ async fn a_role_is_confirmed_before_changes_and_a_lost_one_ends_the_session() {
 async fn within_a_minute_a_confirmed_role_is_not_asked_again() {
     let world = world().await;
     let started = start(&world, None).await;
-    world.idp.lock().unwrap().mint = Some(Mint {
-        token: sign(&claims(&world, ADA, &started.nonce, None), KEY_A, "key-a"),
-    });
+    mint(&world, &started, ADA, None, KEY_A, "key-a");
     let response = callback(&world, Some(&started.cookie), "rc2", &started.state).await;
     let cookie = session_cookie(&response).unwrap();
     let me = me(&world, &cookie).await;
@@ -858,9 +847,7 @@ async fn within_a_minute_a_confirmed_role_is_not_asked_again() {
 async fn cached_keys_keep_working_while_the_jwks_endpoint_is_down() {
     let world = world().await;
     let started = start(&world, None).await;
-    world.idp.lock().unwrap().mint = Some(Mint {
-        token: sign(&claims(&world, ADA, &started.nonce, None), KEY_A, "key-a"),
-    });
+    mint(&world, &started, ADA, None, KEY_A, "key-a");
     assert_eq!(
         callback(&world, Some(&started.cookie), "k1", &started.state)
             .await
@@ -872,9 +859,7 @@ async fn cached_keys_keep_working_while_the_jwks_endpoint_is_down() {
     // A token with an unknown key makes orgdesk try the endpoint, which fails: refused, and
     // the keys it had are kept.
     let started = start(&world, None).await;
-    world.idp.lock().unwrap().mint = Some(Mint {
-        token: sign(&claims(&world, ADA, &started.nonce, None), KEY_B, "key-b"),
-    });
+    mint(&world, &started, ADA, None, KEY_B, "key-b");
     refused(
         &world,
         &started,
@@ -885,9 +870,7 @@ async fn cached_keys_keep_working_while_the_jwks_endpoint_is_down() {
     )
     .await;
     let started = start(&world, None).await;
-    world.idp.lock().unwrap().mint = Some(Mint {
-        token: sign(&claims(&world, ADA, &started.nonce, None), KEY_A, "key-a"),
-    });
+    mint(&world, &started, ADA, None, KEY_A, "key-a");
     assert_eq!(
         callback(&world, Some(&started.cookie), "k3", &started.state)
             .await

@@ -145,17 +145,18 @@ pub async fn list_members(
         .bind(org.as_str())
         .fetch_one(pool)
         .await?;
-    let sql = if count > LARGE_ORG_MEMBERS {
-        "SELECT u.user_id, u.email, u.name, u.picture FROM users u INDEXED BY users_email \
-         WHERE EXISTS (SELECT 1 FROM org_members m WHERE m.org_id = ?1 AND m.user_id = u.user_id) \
+    let source = if count > LARGE_ORG_MEMBERS {
+        "FROM users u INDEXED BY users_email \
+         WHERE EXISTS (SELECT 1 FROM org_members m WHERE m.org_id = ?1 AND m.user_id = u.user_id)"
+    } else {
+        "FROM org_members m JOIN users u ON u.user_id = m.user_id WHERE m.org_id = ?1"
+    };
+    let sql = format!(
+        "SELECT u.user_id, u.email, u.name, u.picture {source} \
          AND (?2 IS NULL OR u.email LIKE ?2 ESCAPE '\\' OR u.name LIKE ?2 ESCAPE '\\') \
          AND (?3 IS NULL OR (u.email, u.user_id) > (?3, ?4)) ORDER BY u.email, u.user_id LIMIT ?5"
-    } else {
-        "SELECT u.user_id, u.email, u.name, u.picture FROM org_members m JOIN users u ON u.user_id = m.user_id \
-         WHERE m.org_id = ?1 AND (?2 IS NULL OR u.email LIKE ?2 ESCAPE '\\' OR u.name LIKE ?2 ESCAPE '\\') \
-         AND (?3 IS NULL OR (u.email, u.user_id) > (?3, ?4)) ORDER BY u.email, u.user_id LIMIT ?5"
-    };
-    let rows = sqlx::query(sql)
+    );
+    let rows = sqlx::query(&sql)
         .bind(org.as_str())
         .bind(&pattern)
         .bind(after.as_ref().map(|(email, _)| email.as_str()))
