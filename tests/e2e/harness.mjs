@@ -12,12 +12,12 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR ?? 'docs';
 
 /**
- * Runs `orgdesk` on a loopback port with a fresh data folder: `--demo` unless `args` say
- * otherwise (real mode passes `--config` and its secrets in `env`).
+ * Runs `orgdesk` on a loopback port with a fresh data folder (or `dataDir`, prepared by the
+ * caller) and the app from `assets`: `--demo` unless `args` say otherwise (real mode passes `--config` and its secrets in
+ * `env`). The folder is removed when it stops.
  */
-export async function startOrgdesk({ args = ['--demo'], env = {}, listen = '127.0.0.1:0' } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'orgdesk-e2e-'));
-  const child = spawn(BIN, [...args, '--listen', listen, '--data-dir', dataDir, '--assets', DIST], {
+export async function startOrgdesk({ args = ['--demo'], env = {}, listen = '127.0.0.1:0', dataDir = mkdtempSync(join(tmpdir(), 'orgdesk-e2e-')), assets = DIST } = {}) {
+  const child = spawn(BIN, [...args, '--listen', listen, '--data-dir', dataDir, '--assets', assets], {
     env: { ...process.env, NO_COLOR: '1', RUST_LOG: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -40,6 +40,7 @@ export async function startOrgdesk({ args = ['--demo'], env = {}, listen = '127.
   return {
     url,
     logs,
+    pid: child.pid,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));

@@ -1,12 +1,16 @@
 //! `cargo xtask bench`: orgdesk's figures against their budgets, as one table and as
 //! `target/bench/report.json`. A benchmark, not a test: budgets are reported, not asserted.
 //!
-//! Measured so far: the first-load bytes of the whole app as the proxy serves them, and the
-//! proxy's latency on a large synthetic tenant (10,000 orgs, 100,000 users, one org of 20,000
-//! members). `--smoke` runs everything tiny, so that `cargo xtask test` keeps the harness alive.
+//! Five figures: the first-load bytes of the whole app as the proxy serves them; load time in
+//! Chromium against a static page of the same rows; the proxy and the browser on a large
+//! synthetic tenant (10,000 orgs, 100,000 users, one org of 20,000 members); orgdesk against
+//! nginx in front of the same Management API stand-in under wrk; and the Management API calls an
+//! admin session spends. The proxy side is `orgdesk-bench` (proxy/src/bin/orgdesk-bench), the
+//! browser and network side `tests/e2e/bench.mjs`. `--smoke` runs everything tiny, so that
+//! `cargo xtask test` keeps the harness alive.
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result};
 use serde_json::{json, Value};
@@ -62,11 +66,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     if let Some(other) = args.iter().find(|a| *a != "--smoke") {
         anyhow::bail!("unknown option `{other}` for bench");
     }
-    let mut steps = Steps::new(8);
+    let mut steps = Steps::new(14);
     tools::ensure_build_tools(root, &mut steps)?;
+    tools::ensure_test_tools(root, &mut steps)?;
+    tools::ensure_bench_tools(&mut steps)?;
     build_app(root, &mut steps)?;
     steps.run(
-        "build the proxy's bench (server profile)",
+        "build orgdesk and its bench (server profile)",
         cargo(&[
             "build",
             "-p",
@@ -74,39 +80,56 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             "--profile",
             "server",
             "--bin",
+            "orgdesk",
+            "--bin",
             "orgdesk-bench",
         ]),
     )?;
-    report(
-        root,
-        &root.join("target/server/orgdesk-bench"),
-        smoke,
-        &mut steps,
-    )
+    report(root, &root.join("target/server"), smoke, &mut steps)
 }
 
-/// Runs the proxy bench `binary`, adds the bundle figures from `dist/` (built and compressed
-/// already), prints the table and writes the report.
-pub fn report(root: &Path, binary: &Path, smoke: bool, steps: &mut Steps) -> Result<()> {
+fn ms(value: &Value) -> f64 {
+    value.as_f64().unwrap_or(f64::NAN)
+}
+
+/// Runs the proxy bench and the browser/network bench with the binaries in `bin_dir`, adds the
+/// bundle figures from `dist/` (built and compressed already), prints the table and writes the
+/// report.
+pub fn report(root: &Path, bin_dir: &Path, smoke: bool, steps: &mut Steps) -> Result<()> {
+    let bench_bin = bin_dir.join("orgdesk-bench");
+    let tenant_dir =
+        std::env::temp_dir().join(format!("orgdesk-bench-tenant-{}", std::process::id()));
     steps.start(if smoke {
-        "benchmark harness on a small synthetic tenant (smoke)"
+        "proxy on a small synthetic tenant (smoke)"
     } else {
-        "time the proxy on a large synthetic tenant"
+        "proxy on a large synthetic tenant"
     });
-    let mut bench = Command::new(binary);
+    let mut bench = Command::new(&bench_bin);
+    bench.arg("tenant").arg("--keep").arg(&tenant_dir);
     if smoke {
         bench.arg("--smoke");
     }
-    let output = bench
-        .output()
-        .with_context(|| format!("cannot start {}", binary.display()))?;
-    anyhow::ensure!(
-        output.status.success(),
-        "the proxy bench failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let proxy: Value =
-        serde_json::from_slice(&output.stdout).context("reading the bench's report")?;
+    let proxy = json_output(bench, "the proxy bench")?;
+
+    steps.start(if smoke {
+        "browser, nginx and upstream figures (smoke)"
+    } else {
+        "browser load, big tenant in the browser, orgdesk vs nginx, upstream calls"
+    });
+    let mut browser = Command::new("node");
+    browser
+        .arg("tests/e2e/bench.mjs")
+        .env("BENCH_SMOKE", if smoke { "1" } else { "0" })
+        .env("BENCH_BIN", &bench_bin)
+        .env("ORGDESK_BIN", bin_dir.join("orgdesk"))
+        .env("ORGDESK_DIST", root.join("dist"))
+        .env("TENANT_DIR", &tenant_dir)
+        .env("CHROMIUM", tools::CHROMIUM)
+        .env("NGINX_BIN", tools::NGINX)
+        .env("WRK_BIN", tools::WRK);
+    let web = json_output(browser, "the browser and network bench");
+    let _ = std::fs::remove_dir_all(&tenant_dir);
+    let web = web?;
 
     let (raw, br, files) = bundle(&root.join("dist"))?;
     let budget_br = 150 * 1024;
@@ -124,55 +147,130 @@ pub fn report(root: &Path, binary: &Path, smoke: bool, steps: &mut Steps) -> Res
             met: None,
         },
     ];
+    let load = &web["load"];
+    rows.push(Row {
+        figure: format!(
+            "load to first org row painted, cold cache (median of {})",
+            load["runs"]
+        ),
+        value: format!(
+            "{:.0} ms = {:.2}× static page ({:.0} ms)",
+            ms(&load["app_ms"]),
+            ms(&load["ratio"]),
+            ms(&load["baseline_ms"])
+        ),
+        budget: "≤ 2× static".into(),
+        met: Some(ms(&load["ratio"]) <= 2.0),
+    });
     let tenant = &proxy["tenant"];
     rows.push(Row {
         figure: format!(
             "synthetic tenant written ({} orgs, {} users, {} in one org)",
             tenant["orgs"], tenant["users"], tenant["big_org_members"]
         ),
-        value: format!(
-            "{:.1} s",
-            tenant["generate_ms"].as_f64().unwrap_or(0.0) / 1000.0
-        ),
+        value: format!("{:.1} s", ms(&tenant["generate_ms"]) / 1000.0),
         budget: "—".into(),
         met: None,
     });
     for figure in proxy["figures"].as_array().into_iter().flatten() {
-        let p50 = figure["p50_ms"].as_f64().unwrap_or(f64::NAN);
-        let p99 = figure["p99_ms"].as_f64().unwrap_or(f64::NAN);
+        let p99 = ms(&figure["p99_ms"]);
         rows.push(Row {
             figure: format!(
                 "proxy {}, p50 / p99 of {}",
                 figure["name"].as_str().unwrap_or("?"),
                 figure["requests"]
             ),
-            value: format!("{p50:.1} / {p99:.1} ms"),
+            value: format!("{:.1} / {p99:.1} ms", ms(&figure["p50_ms"])),
             budget: "p99 ≤ 20 ms".into(),
             met: Some(p99 <= 20.0),
         });
     }
-
-    let width = rows
-        .iter()
-        .map(|r| r.figure.chars().count())
-        .max()
-        .unwrap_or(10);
-    println!();
-    println!(
-        "    {:<width$}  {:>16}  {:>12}  met",
-        "figure", "value", "budget"
-    );
-    for row in &rows {
-        let met = match row.met {
-            Some(true) => "yes",
-            Some(false) => "NO",
-            None => "",
+    let big = &web["big_tenant"];
+    let after_data = ms(&big["member_page_after_data_ms"]);
+    rows.push(Row {
+        figure: format!(
+            "browser: big org's first member page painted after its data (median of {})",
+            big["runs"]
+        ),
+        value: format!("{after_data:.1} ms"),
+        budget: "≤ 100 ms".into(),
+        met: Some(after_data <= 100.0),
+    });
+    let key = ms(&big["keystroke_median_ms"]);
+    rows.push(Row {
+        figure: format!(
+            "browser: member search keystroke, main thread (median, max of {})",
+            big["keystrokes"]
+        ),
+        value: format!("{key:.1} ms, {:.1} ms", ms(&big["keystroke_max_ms"])),
+        budget: "≤ 16 ms".into(),
+        met: Some(key <= 16.0),
+    });
+    let over = &web["overhead"];
+    let throughput = ms(&over["throughput_ratio"]);
+    let p99_ratio = ms(&over["p99_ratio"]);
+    rows.push(Row {
+        figure: format!(
+            "orgdesk vs nginx, throughput (wrk, {} connections, median of {})",
+            over["connections"], over["rounds"]
+        ),
+        value: format!(
+            "{:.0} / {:.0} req/s = {throughput:.2}×",
+            ms(&over["orgdesk"]["rps"]),
+            ms(&over["nginx"]["rps"])
+        ),
+        budget: "≥ 0.5×".into(),
+        met: Some(throughput >= 0.5),
+    });
+    rows.push(Row {
+        figure: "orgdesk vs nginx, p99 latency".into(),
+        value: format!(
+            "{:.1} / {:.1} ms = {p99_ratio:.2}×",
+            ms(&over["orgdesk"]["p99_ms"]),
+            ms(&over["nginx"]["p99_ms"])
+        ),
+        budget: "≤ 2×".into(),
+        met: Some(p99_ratio <= 2.0),
+    });
+    rows.push(Row {
+        figure: "peak memory under that load, orgdesk / nginx".into(),
+        value: format!(
+            "{:.1} / {:.1} MB",
+            ms(&over["orgdesk"]["peak_memory_kb"]) / 1024.0,
+            ms(&over["nginx"]["peak_memory_kb"]) / 1024.0
+        ),
+        budget: "—".into(),
+        met: None,
+    });
+    let economy = &web["economy"];
+    for step in economy["steps"].as_array().into_iter().flatten() {
+        let name = step["step"].as_str().unwrap_or("?");
+        let calls = step["calls"].as_u64().unwrap_or(u64::MAX);
+        let budget = match name {
+            "open the org list" => Some(1),
+            "open an org" => Some(3),
+            "save branding" => Some(2),
+            _ => None,
         };
-        println!(
-            "    {:<width$}  {:>16}  {:>12}  {met}",
-            row.figure, row.value, row.budget
-        );
+        rows.push(Row {
+            figure: format!("Management API calls: {name}"),
+            value: calls.to_string(),
+            budget: budget.map_or_else(|| "—".into(), |b| format!("≤ {b}")),
+            met: budget.map(|b| calls <= b),
+        });
     }
+    let tokens = economy["token_requests"].as_u64().unwrap_or(u64::MAX);
+    rows.push(Row {
+        figure: format!(
+            "token requests for {} concurrent cold requests",
+            economy["cold_requests"]
+        ),
+        value: tokens.to_string(),
+        budget: "= 1".into(),
+        met: Some(tokens == 1),
+    });
+
+    print_table(&rows);
     let report = json!({
         "smoke": smoke,
         "machine": {
@@ -181,6 +279,7 @@ pub fn report(root: &Path, binary: &Path, smoke: bool, steps: &mut Steps) -> Res
         },
         "bundle": { "raw_bytes": raw, "brotli_bytes": br, "files": files },
         "proxy": proxy,
+        "browser_and_network": web,
         "table": rows.iter().map(|r| json!({
             "figure": r.figure, "value": r.value, "budget": r.budget, "met": r.met,
         })).collect::<Vec<_>>(),
@@ -194,4 +293,43 @@ pub fn report(root: &Path, binary: &Path, smoke: bool, steps: &mut Steps) -> Res
     println!();
     println!("    report: target/bench/report.json");
     Ok(())
+}
+
+/// Runs `command`, its progress on stderr shown as it comes, and reads its stdout as JSON.
+fn json_output(mut command: Command, what: &str) -> Result<Value> {
+    let output = command
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("cannot start {what}"))?;
+    anyhow::ensure!(output.status.success(), "{what} failed ({})", output.status);
+    serde_json::from_slice(&output.stdout).with_context(|| format!("reading {what}'s report"))
+}
+
+fn print_table(rows: &[Row]) {
+    let width = rows
+        .iter()
+        .map(|r| r.figure.chars().count())
+        .max()
+        .unwrap_or(10);
+    let value_width = rows
+        .iter()
+        .map(|r| r.value.chars().count())
+        .max()
+        .unwrap_or(10);
+    println!();
+    println!(
+        "    {:<width$}  {:>value_width$}  {:>12}  met",
+        "figure", "value", "budget"
+    );
+    for row in rows {
+        let met = match row.met {
+            Some(true) => "yes",
+            Some(false) => "NO",
+            None => "",
+        };
+        println!(
+            "    {:<width$}  {:>value_width$}  {:>12}  {met}",
+            row.figure, row.value, row.budget
+        );
+    }
 }

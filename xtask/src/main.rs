@@ -247,9 +247,10 @@ fn demo(root: &Path, args: &[String]) -> Result<()> {
 }
 
 fn test(root: &Path) -> Result<()> {
-    let mut steps = Steps::new(16);
+    let mut steps = Steps::new(19);
     tools::ensure_build_tools(root, &mut steps)?;
     tools::ensure_test_tools(root, &mut steps)?;
+    tools::ensure_bench_tools(&mut steps)?;
     steps.run("check formatting", cargo(&["fmt", "--all", "--check"]))?;
     steps.run(
         "lint the native crates (clippy)",
@@ -307,12 +308,7 @@ fn test(root: &Path) -> Result<()> {
     steps.run("browser component tests (headless Chromium)", components)?;
     build_app(root, &mut steps)?;
     steps.run("build the proxy", cargo(&["build", "-p", "orgdesk-proxy"]))?;
-    bench::report(
-        root,
-        &root.join("target/debug/orgdesk-bench"),
-        true,
-        &mut steps,
-    )?;
+    bench::report(root, &root.join("target/debug"), true, &mut steps)?;
     let mut e2e = Command::new("node");
     e2e.args(["--test", "--test-concurrency=1", "tests/e2e/"])
         .env("ORGDESK_BIN", root.join("target/debug/orgdesk"))

@@ -17,6 +17,10 @@ const OIDC_PROVIDER_VERSION: &str = "9.13.3";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// Debian's ChromeDriver, which wasm-bindgen-test-runner drives.
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// Debian's nginx, the proxy-overhead baseline.
+pub const NGINX: &str = "/usr/sbin/nginx";
+/// Debian's wrk, the load generator.
+pub const WRK: &str = "/usr/bin/wrk";
 
 /// The folder cargo installs binaries into.
 fn cargo_home_bin() -> PathBuf {
@@ -183,6 +187,35 @@ pub fn ensure_test_tools(root: &Path, steps: &mut Steps) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// nginx and wrk from Debian: the baseline and the load generator of the proxy-overhead figure.
+pub fn ensure_bench_tools(steps: &mut Steps) -> Result<()> {
+    if Path::new(NGINX).exists() && Path::new(WRK).exists() {
+        steps.skip("nginx and wrk", "installed");
+        return Ok(());
+    }
+    if !is_root() {
+        bail!(
+            "the benchmark needs Debian's nginx and wrk; install them with\n  \
+             sudo apt-get install nginx-light wrk\nthen run again"
+        );
+    }
+    let mut update = Command::new("apt-get");
+    update.args(["update", "-qq"]);
+    steps.run("refresh Debian's package lists", update)?;
+    let mut install = Command::new("apt-get");
+    install
+        .args([
+            "install",
+            "-y",
+            "-qq",
+            "--no-install-recommends",
+            "nginx-light",
+            "wrk",
+        ])
+        .env("DEBIAN_FRONTEND", "noninteractive");
+    steps.run("install nginx and wrk (Debian)", install)
 }
 
 fn ensure_npm(steps: &mut Steps) -> Result<()> {

@@ -1,12 +1,9 @@
-//! The proxy's part of `cargo xtask bench`: writes a large synthetic tenant into a fresh
-//! embedded store, serves it on loopback, and times the requests the app makes most — org list,
-//! org search, a page of a 20,000-member organization, user search — over HTTP with keep-alive.
-//! Prints one JSON object on stdout for xtask to tabulate. `--smoke` makes everything tiny, to
-//! keep the harness working inside `cargo xtask test`.
+//! `orgdesk-bench tenant`: writes a large synthetic tenant into a fresh embedded store, serves
+//! it on loopback, and times the requests the app makes most — org list, org search, a page of a
+//! 20,000-member organization, user search — over HTTP with keep-alive. `--keep DIR` writes the
+//! tenant into DIR and leaves it there, for the browser's part of the benchmark.
 
-#![allow(clippy::print_stdout)]
-
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -61,9 +58,8 @@ fn figure(name: &str, mut times: Vec<Duration>) -> Value {
     })
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let smoke = std::env::args().any(|a| a == "--smoke");
+/// Runs the tenant benchmark and returns its figures.
+pub async fn run(smoke: bool, keep: Option<PathBuf>) -> anyhow::Result<Value> {
     let size = if smoke {
         Size {
             orgs: 200,
@@ -78,7 +74,9 @@ async fn main() -> anyhow::Result<()> {
         }
     };
     let requests: usize = if smoke { 40 } else { 400 };
-    let dir = std::env::temp_dir().join(format!("orgdesk-bench-{}", std::process::id()));
+    let dir = keep.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("orgdesk-bench-{}", std::process::id()))
+    });
     let _ = std::fs::remove_dir_all(&dir);
     let pool = orgdesk_proxy::db::open(&dir).await?;
     seed_if_empty(&pool).await?;
@@ -166,8 +164,10 @@ async fn main() -> anyhow::Result<()> {
                 .0,
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
-    let report = json!({
+    if keep.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    Ok(json!({
         "tenant": {
             "orgs": size.orgs,
             "users": size.users,
@@ -180,7 +180,5 @@ async fn main() -> anyhow::Result<()> {
             figure("member page (100 of the big org)", members),
             figure("user search", users),
         ],
-    });
-    println!("{report}");
-    Ok(())
+    }))
 }
