@@ -50,6 +50,7 @@ fn SignedIn(
         (_, Some(org)) => format!("/orgs/{org}"),
     };
     provide_context(me.clone());
+    crate::org_cache::OrgCache::provide();
     view! {
         <Shell me>
             <Routes fallback=|| view! { <NotFound/> }>

@@ -3,4 +3,5 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod org_cache;
 pub mod pages;

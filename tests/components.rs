@@ -201,7 +201,7 @@ mod studio {
     fn mount_studio() -> web_sys::HtmlElement {
         mount_fresh(|| {
             provide_context(omar());
-            view! { <Router><BrandingStudio org=ai_org() reload=Callback::new(|()| ())/></Router> }
+            view! { <Router><BrandingStudio org=ai_org() reload=Callback::new(|_| ())/></Router> }
                 .into_any()
         })
     }

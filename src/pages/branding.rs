@@ -31,8 +31,8 @@ enum Compare {
 pub fn BrandingStudio(
     /// The organization as stored.
     org: Organization,
-    /// Loads it again after a save.
-    reload: Callback<()>,
+    /// Shows it as saved.
+    reload: Callback<Organization>,
 ) -> impl IntoView {
     let me = use_context::<Me>();
     let can_edit = me.as_ref().is_some_and(|m| m.can("branding:write"));
@@ -190,7 +190,7 @@ pub fn BrandingStudio(
                     on_fix
                 />
                 {can_edit.then(|| view! {
-                    <SaveFlow org=org.clone() patch valid reload on_saved=Callback::new(|_| ()) label="Save branding"/>
+                    <SaveFlow org=org.clone() patch valid on_saved=reload label="Save branding"/>
                 })}
                 {me.as_ref().and_then(|m| m.try_sign_in.clone()).map(|base| view! {
                     <p class="od-field__help">

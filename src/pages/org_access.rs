@@ -21,8 +21,8 @@ use crate::pages::save_flow::SaveFlow;
 pub fn AccessTab(
     /// The organization as stored.
     org: Organization,
-    /// Loads it again after a save.
-    reload: Callback<()>,
+    /// Shows it as saved.
+    reload: Callback<Organization>,
 ) -> impl IntoView {
     let schema = LocalResource::new(api::orgs::schema);
     view! {
@@ -42,7 +42,11 @@ pub fn AccessTab(
 
 /// The metadata form beside the claims it produces.
 #[component]
-fn AccessEditor(org: Organization, info: SchemaInfo, reload: Callback<()>) -> impl IntoView {
+fn AccessEditor(
+    org: Organization,
+    info: SchemaInfo,
+    reload: Callback<Organization>,
+) -> impl IntoView {
     let role = use_context::<Me>().map_or(Role::Member, |m| m.role);
     let saved: BTreeMap<String, String> = org.metadata.entries().clone();
     let values = RwSignal::new(saved.clone());
@@ -152,7 +156,7 @@ fn AccessEditor(org: Organization, info: SchemaInfo, reload: Callback<()>) -> im
                 </Show>
                 {move || budget_error.get().map(|m| view! { <p class="od-field__error" role="alert">{m}</p> })}
                 {can_edit_any.then(|| view! {
-                    <SaveFlow org=org.clone() patch valid reload on_saved=Callback::new(|_| ()) label="Save access"/>
+                    <SaveFlow org=org.clone() patch valid on_saved=reload label="Save access"/>
                 })}
             </section>
             <section class="od-card od-claims" aria-label="Token claims">

@@ -15,6 +15,7 @@ use crate::components::skeleton::DetailSkeleton;
 use crate::components::swatch::Swatch;
 use crate::components::tabs::OrgTabs;
 use crate::components::toast::{use_toasts, ToastKind};
+use crate::org_cache::OrgCache;
 use crate::pages::branding::BrandingStudio;
 use crate::pages::connections::ConnectionsTab;
 use crate::pages::invitations::InvitationsTab;
@@ -47,17 +48,31 @@ pub fn OrgDetail(
     tab: OrgTab,
 ) -> impl IntoView {
     let params = use_params_map();
+    let cache = OrgCache::get();
     let org = LocalResource::new(move || {
         let id = params.read().get("id").unwrap_or_default();
         async move {
-            match OrgId::parse(&id) {
-                Ok(id) => api::orgs::get_one(id).await.map(Some),
-                // A malformed id names nothing: the same answer as an unknown one.
-                Err(_) => Ok(None),
+            // A malformed id names nothing: the same answer as an unknown one.
+            let Ok(id) = OrgId::parse(&id) else {
+                return Ok::<_, api::ApiError>(None);
+            };
+            if let Some(org) = cache.and_then(|c| c.fresh(&id)) {
+                return Ok(Some(org));
             }
+            let org = api::orgs::get_one(id).await?;
+            if let Some(c) = cache {
+                c.put([org.clone()]);
+            }
+            Ok(Some(org))
         }
     });
-    let reload = Callback::new(move |()| org.refetch());
+    // After a save the page shows the organization as the proxy answered the save.
+    let reload = Callback::new(move |saved: Organization| {
+        if let Some(c) = cache {
+            c.put([saved]);
+        }
+        org.refetch();
+    });
     view! {
         <Transition fallback=|| view! { <DetailSkeleton/> }>
             {move || Suspend::new(async move {
@@ -79,8 +94,8 @@ fn OrgView(
     org: Organization,
     /// The tab.
     tab: OrgTab,
-    /// Loads the organization again after a save.
-    reload: Callback<()>,
+    /// Shows the organization as saved.
+    reload: Callback<Organization>,
 ) -> impl IntoView {
     let me = use_context::<Me>();
     let trail = match me.as_ref().map(|m| m.role) {
@@ -132,8 +147,8 @@ fn OrgView(
 fn Overview(
     /// The organization.
     org: Organization,
-    /// Loads it again after a save.
-    reload: Callback<()>,
+    /// Shows it as saved.
+    reload: Callback<Organization>,
 ) -> impl IntoView {
     let me = use_context::<Me>();
     let can = |cap: &str| me.as_ref().is_some_and(|m| m.can(cap));
@@ -199,8 +214,8 @@ fn Overview(
 fn RenameCard(
     /// The organization.
     org: Organization,
-    /// Loads it again after a save.
-    reload: Callback<()>,
+    /// Shows it as saved.
+    reload: Callback<Organization>,
 ) -> impl IntoView {
     let saved = org
         .display_name
@@ -228,7 +243,7 @@ fn RenameCard(
                     None => view! { <p class="od-field__help">"What people see on the sign-in page and in lists; 1–255 characters."</p> }.into_any(),
                 }}
             </div>
-            <SaveFlow org=org.clone() patch valid reload on_saved=Callback::new(|_| ()) label="Save name"/>
+            <SaveFlow org=org.clone() patch valid on_saved=reload label="Save name"/>
         </section>
     }
 }
@@ -258,10 +273,15 @@ fn DangerZone(
     let delete = Action::new_local(move |(): &()| api::orgs::delete(id.clone()));
     let name = org.name.to_string();
     let label = org.label().to_owned();
+    let deleted = org.id.clone();
+    let cache = OrgCache::get();
     Effect::new(move || {
         if let Some(result) = delete.value().get() {
             match result {
                 Ok(()) => {
+                    if let Some(c) = cache {
+                        c.forget(&deleted);
+                    }
                     if let Some(t) = toasts {
                         t.push(ToastKind::Success, format!("Deleted {label}"), None);
                     }

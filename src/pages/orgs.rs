@@ -15,6 +15,7 @@ use crate::components::org_avatar::OrgAvatar;
 use crate::components::page_header::PageHeader;
 use crate::components::skeleton::TableSkeleton;
 use crate::components::swatch::Swatch;
+use crate::org_cache::OrgCache;
 
 /// Rows per page.
 pub const PER_PAGE: u32 = 20;
@@ -45,7 +46,18 @@ pub fn OrgList() -> impl IntoView {
         pending_search.set_value(handle);
     };
 
-    let orgs = LocalResource::new(move || api::orgs::list(query.get(), page.get(), PER_PAGE));
+    // What the list shows is kept, so that opening one of them needs no further call.
+    let cache = OrgCache::get();
+    let orgs = LocalResource::new(move || {
+        let list = api::orgs::list(query.get(), page.get(), PER_PAGE);
+        async move {
+            let page = list.await?;
+            if let Some(c) = cache {
+                c.put(page.items.iter().cloned());
+            }
+            Ok(page)
+        }
+    });
     // Lives as long as the page, not as long as one load's view, so the pager can read it.
     let total = Memo::new(move |_| {
         orgs.get()

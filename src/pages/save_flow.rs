@@ -52,9 +52,7 @@ pub fn SaveFlow(
     /// Whether the form is valid and changed (Save is enabled only then).
     #[prop(into)]
     valid: Signal<bool>,
-    /// Loads the organization again after a save.
-    reload: Callback<()>,
-    /// Told the saved organization.
+    /// Told the saved organization, which the page then shows.
     on_saved: Callback<Organization>,
     /// The button's label.
     label: &'static str,
@@ -88,7 +86,6 @@ pub fn SaveFlow(
                 opened.set_value(saved.clone());
                 against.set(saved.clone());
                 on_saved.run(saved);
-                reload.run(());
             }
             Err(err) if err.status == 409 => {
                 match err
