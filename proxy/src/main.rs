@@ -5,6 +5,11 @@ use std::io::Write;
 use clap::Parser;
 use orgdesk_proxy::config::{Command, FileConfig};
 
+/// Every request allocates many small strings (JSON in, JSON out); glibc's allocator spent a
+/// fifth of the proxy's time under load on them, mimalloc a fraction of that.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = orgdesk_proxy::config::Cli::parse();

@@ -4,6 +4,10 @@
 pub mod demo;
 pub mod oidc;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -20,6 +24,10 @@ use crate::AppState;
 pub const ABSOLUTE_LIFETIME_SECS: i64 = 12 * 3600;
 /// A session ends after this long without a request.
 pub const IDLE_LIFETIME_SECS: i64 = 2 * 3600;
+/// How stale a session's idle timer may get before a request writes it again. Reading a session
+/// is a shared read; writing its timer on every request made every request of every person
+/// queue for SQLite's single writer.
+const TOUCH_EVERY_SECS: i64 = 60;
 /// The header that carries the CSRF token on every mutating call.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
@@ -49,10 +57,20 @@ pub struct NewSession {
     pub org_id: Option<OrgId>,
 }
 
+/// How long a session read from the database is used without reading it again. A sign-out or a
+/// failed role re-check in this process takes effect at once; one made through another proxy
+/// sharing the database, within this time.
+const RECENT_SECS: u64 = 5;
+/// How many recently read sessions are kept.
+const RECENT_CAPACITY: usize = 10_000;
+
 /// Sessions in the database, so they survive restarts and can be shared by several proxies.
+/// Sessions read in the last few seconds are kept in memory: every request reads its session,
+/// and under load the round trip to SQLite's threads cost more than the rest of the request.
 #[derive(Debug, Clone)]
 pub struct SessionStore {
     pool: SqlitePool,
+    recent: Arc<Mutex<HashMap<String, (Session, Instant)>>>,
 }
 
 fn random_token() -> Result<String, AppError> {
@@ -77,7 +95,35 @@ impl SessionStore {
     /// Sessions kept in `pool`.
     #[must_use]
     pub fn new(pool: SqlitePool) -> Self {
-        Self { pool }
+        Self {
+            pool,
+            recent: Arc::default(),
+        }
+    }
+
+    fn recent(&self, id_hash: &str) -> Option<Session> {
+        let recent = self.recent.lock().ok()?;
+        let (session, read_at) = recent.get(id_hash)?;
+        (read_at.elapsed() < Duration::from_secs(RECENT_SECS)).then(|| session.clone())
+    }
+
+    fn remember(&self, session: &Session) {
+        if let Ok(mut recent) = self.recent.lock() {
+            if recent.len() >= RECENT_CAPACITY {
+                let horizon = Duration::from_secs(RECENT_SECS);
+                recent.retain(|_, (_, read_at)| read_at.elapsed() < horizon);
+                if recent.len() >= RECENT_CAPACITY {
+                    recent.clear();
+                }
+            }
+            recent.insert(session.id_hash.clone(), (session.clone(), Instant::now()));
+        }
+    }
+
+    fn forget(&self, id_hash: &str) {
+        if let Ok(mut recent) = self.recent.lock() {
+            recent.remove(id_hash);
+        }
     }
 
     /// Starts a session with a fresh id; returns the cookie value, which is stored only hashed.
@@ -110,14 +156,18 @@ impl SessionStore {
         Ok((token, session))
     }
 
-    /// The live session a cookie value stands for, touching its idle timer.
+    /// The live session a cookie value stands for, touching its idle timer (at most once a
+    /// minute, so that an idle session still ends within a minute of its idle lifetime).
     ///
     /// # Errors
     /// When the database cannot be read.
     pub async fn find(&self, token: &str) -> Result<Option<Session>, AppError> {
         let id_hash = hash_token(token);
+        if let Some(session) = self.recent(&id_hash) {
+            return Ok(Some(session));
+        }
         let now = now();
-        let row = sqlx::query("UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1 AND expires_at > ?2 AND last_seen_at > ?3 RETURNING user_id, email, name, picture, role, org_id, csrf_token")
+        let row = sqlx::query("SELECT user_id, email, name, picture, role, org_id, csrf_token, last_seen_at FROM sessions WHERE id_hash = ?1 AND expires_at > ?2 AND last_seen_at > ?3")
             .bind(&id_hash)
             .bind(now)
             .bind(now - IDLE_LIFETIME_SECS)
@@ -126,9 +176,17 @@ impl SessionStore {
         let Some(row) = row else {
             return Ok(None);
         };
+        let last_seen: i64 = row.try_get("last_seen_at")?;
+        if now - last_seen >= TOUCH_EVERY_SECS {
+            sqlx::query("UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1")
+                .bind(&id_hash)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+        }
         let role: String = row.try_get("role")?;
         let org_id: Option<String> = row.try_get("org_id")?;
-        Ok(Some(Session {
+        let session = Session {
             id_hash,
             user: MeUser {
                 id: row.try_get("user_id")?,
@@ -143,7 +201,9 @@ impl SessionStore {
                 .transpose()
                 .map_err(|err| AppError::Internal(format!("stored session org: {err}")))?,
             csrf_token: row.try_get("csrf_token")?,
-        }))
+        };
+        self.remember(&session);
+        Ok(Some(session))
     }
 
     /// Starts a sign-in: a fresh state, nonce and PKCE verifier kept server-side; returns the
@@ -228,6 +288,7 @@ impl SessionStore {
     /// # Errors
     /// When the database refuses the write.
     pub async fn end(&self, session: &Session) -> Result<(), AppError> {
+        self.forget(&session.id_hash);
         sqlx::query("DELETE FROM sessions WHERE id_hash = ?1 OR expires_at <= ?2")
             .bind(&session.id_hash)
             .bind(now())
@@ -416,5 +477,84 @@ mod tests {
         assert!(constant_time_eq(b"abc", b"abc"));
         assert!(!constant_time_eq(b"abc", b"abd"));
         assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+
+    async fn last_seen(store: &SessionStore, session: &Session) -> i64 {
+        sqlx::query_scalar("SELECT last_seen_at FROM sessions WHERE id_hash = ?1")
+            .bind(&session.id_hash)
+            .fetch_one(&store.pool)
+            .await
+            .expect("the session row")
+    }
+
+    async fn set_last_seen(store: &SessionStore, session: &Session, at: i64) {
+        sqlx::query("UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1")
+            .bind(&session.id_hash)
+            .bind(at)
+            .execute(&store.pool)
+            .await
+            .expect("setting the idle timer");
+    }
+
+    #[tokio::test]
+    async fn the_idle_timer_is_written_at_most_once_a_minute_and_ends_idle_sessions() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let pool = crate::db::open(dir.path()).await.expect("the database");
+        // A new store for each read, so that every read goes to the database.
+        let store = || SessionStore::new(pool.clone());
+        let persona = &crate::session::demo::PERSONAS[0];
+        let (token, session) = store().create(persona.session()).await.expect("a session");
+
+        let recent = now() - 30;
+        set_last_seen(&store(), &session, recent).await;
+        assert!(store().find(&token).await.expect("read").is_some());
+        assert_eq!(
+            last_seen(&store(), &session).await,
+            recent,
+            "seen 30 s ago: no write"
+        );
+
+        set_last_seen(&store(), &session, now() - 61).await;
+        assert!(store().find(&token).await.expect("read").is_some());
+        assert!(
+            now() - last_seen(&store(), &session).await <= 1,
+            "seen 61 s ago: touched"
+        );
+
+        set_last_seen(&store(), &session, now() - IDLE_LIFETIME_SECS - 1).await;
+        assert!(
+            store().find(&token).await.expect("read").is_none(),
+            "idle too long"
+        );
+        assert!(store().find("not-a-session").await.expect("read").is_none());
+    }
+
+    #[tokio::test]
+    async fn a_session_read_moments_ago_is_not_read_again_and_signing_out_ends_it_at_once() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let store = SessionStore::new(crate::db::open(dir.path()).await.expect("the database"));
+        let persona = &crate::session::demo::PERSONAS[0];
+        let (token, session) = store.create(persona.session()).await.expect("a session");
+        assert_eq!(
+            store.find(&token).await.expect("read"),
+            Some(session.clone())
+        );
+
+        // Gone from the database behind this store's back: still known for a few seconds.
+        sqlx::query("DELETE FROM sessions")
+            .execute(&store.pool)
+            .await
+            .expect("delete");
+        assert_eq!(
+            store.find(&token).await.expect("read"),
+            Some(session.clone())
+        );
+
+        store.end(&session).await.expect("sign out");
+        assert_eq!(
+            store.find(&token).await.expect("read"),
+            None,
+            "signed out here: at once"
+        );
     }
 }
