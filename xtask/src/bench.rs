@@ -246,6 +246,7 @@ pub fn report(root: &Path, bin_dir: &Path, smoke: bool, steps: &mut Steps) -> Re
     for step in economy["steps"].as_array().into_iter().flatten() {
         let name = step["step"].as_str().unwrap_or("?");
         let calls = step["calls"].as_u64().unwrap_or(u64::MAX);
+        let role_checks = step["role_checks"].as_u64().unwrap_or(0);
         let budget = match name {
             "open the org list" => Some(1),
             "open an org" => Some(3),
@@ -254,7 +255,11 @@ pub fn report(root: &Path, bin_dir: &Path, smoke: bool, steps: &mut Steps) -> Re
         };
         rows.push(Row {
             figure: format!("Management API calls: {name}"),
-            value: calls.to_string(),
+            value: if role_checks > 0 {
+                format!("{calls} (+{role_checks} role re-check)")
+            } else {
+                calls.to_string()
+            },
             budget: budget.map_or_else(|| "—".into(), |b| format!("≤ {b}")),
             met: budget.map(|b| calls <= b),
         });

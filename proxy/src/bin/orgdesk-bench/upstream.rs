@@ -59,6 +59,22 @@ fn member(n: usize) -> Value {
     })
 }
 
+/// `GET /organizations` with offset paging, as Auth0 answers it.
+#[derive(serde::Serialize)]
+struct OrgsPage<'a> {
+    organizations: &'a [Value],
+    start: usize,
+    limit: usize,
+    total: usize,
+}
+
+fn json_bytes<T: serde::Serialize + ?Sized>(value: &T) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(body) => ([("content-type", "application/json; charset=utf-8")], body).into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
 fn auth0_error(status: StatusCode, message: &str) -> Response {
     (
         status,
@@ -114,17 +130,26 @@ async fn answer(
     let page = number(&query, "page", 0);
     let per_page = number(&query, "per_page", 50).min(100);
     match (method.as_str(), parts.as_slice()) {
+        // Served from under the read lock, without copying the organizations.
         ("GET", ["organizations"]) => {
-            let orgs = up.orgs.read().map(|o| o.clone()).unwrap_or_default();
-            let start = page * per_page;
-            let slice: Vec<Value> = orgs.iter().skip(start).take(per_page).cloned().collect();
-            Json(json!({ "organizations": slice, "start": start, "limit": per_page, "total": orgs.len() }))
-                .into_response()
+            let Ok(orgs) = up.orgs.read() else {
+                return auth0_error(StatusCode::INTERNAL_SERVER_ERROR, "lock");
+            };
+            let start = (page * per_page).min(orgs.len());
+            let end = (start + per_page).min(orgs.len());
+            json_bytes(&OrgsPage {
+                organizations: &orgs[start..end],
+                start,
+                limit: per_page,
+                total: orgs.len(),
+            })
         }
         ("GET", ["organizations", id]) => {
-            let orgs = up.orgs.read().map(|o| o.clone()).unwrap_or_default();
+            let Ok(orgs) = up.orgs.read() else {
+                return auth0_error(StatusCode::INTERNAL_SERVER_ERROR, "lock");
+            };
             match orgs.iter().find(|o| o["id"] == *id) {
-                Some(org) => Json(org.clone()).into_response(),
+                Some(org) => json_bytes(org),
                 None => auth0_error(
                     StatusCode::NOT_FOUND,
                     "No organization found by that id or name",
