@@ -29,6 +29,8 @@ pub enum OpenError {
 }
 
 const SCHEMA: &str = include_str!("schema.sql");
+/// The `user_version` from which the store has its user search index.
+const SEARCH_INDEX_VERSION: i64 = 1;
 
 /// Opens (creating when missing) `orgdesk.db` in `data_dir` and brings its schema up to date.
 ///
@@ -69,6 +71,19 @@ pub async fn open(data_dir: &Path) -> Result<SqlitePool, OpenError> {
         .execute(&pool)
         .await
         .map_err(db_error)?;
+    // Stores written before the user search index existed get it built once.
+    let version: i64 = sqlx::query_scalar("PRAGMA user_version")
+        .fetch_one(&pool)
+        .await
+        .map_err(db_error)?;
+    if version < SEARCH_INDEX_VERSION {
+        sqlx::raw_sql(&format!(
+            "INSERT INTO users_search (users_search) VALUES ('rebuild'); PRAGMA user_version = {SEARCH_INDEX_VERSION};"
+        ))
+        .execute(&pool)
+        .await
+        .map_err(db_error)?;
+    }
     Ok(pool)
 }
 

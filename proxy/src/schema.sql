@@ -63,6 +63,24 @@ CREATE TABLE IF NOT EXISTS users (
 CREATE UNIQUE INDEX IF NOT EXISTS users_connection_email ON users (connection, email);
 CREATE INDEX IF NOT EXISTS users_email ON users (email, user_id);
 
+-- Users by any three consecutive characters of their email or name: a trigram index kept by
+-- triggers, so that a search for a rare piece of text does not read every user.
+CREATE VIRTUAL TABLE IF NOT EXISTS users_search USING fts5 (
+    email, name, content = 'users', content_rowid = 'rowid', tokenize = 'trigram'
+);
+CREATE TRIGGER IF NOT EXISTS users_search_insert AFTER INSERT ON users BEGIN
+    INSERT INTO users_search (rowid, email, name) VALUES (new.rowid, new.email, new.name);
+END;
+CREATE TRIGGER IF NOT EXISTS users_search_delete AFTER DELETE ON users BEGIN
+    INSERT INTO users_search (users_search, rowid, email, name)
+        VALUES ('delete', old.rowid, old.email, old.name);
+END;
+CREATE TRIGGER IF NOT EXISTS users_search_update AFTER UPDATE OF email, name ON users BEGIN
+    INSERT INTO users_search (users_search, rowid, email, name)
+        VALUES ('delete', old.rowid, old.email, old.name);
+    INSERT INTO users_search (rowid, email, name) VALUES (new.rowid, new.email, new.name);
+END;
+
 CREATE TABLE IF NOT EXISTS roles (
     id          TEXT PRIMARY KEY,
     name        TEXT NOT NULL UNIQUE,

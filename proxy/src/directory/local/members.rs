@@ -428,6 +428,10 @@ pub async fn delete_invitation(
     Ok(())
 }
 
+/// Above this many users matching, a search walks the users in email order instead (they are
+/// dense enough that the first page is found quickly).
+const SEARCH_INDEX_MAX_MATCHES: i64 = 1000;
+
 pub async fn search_users(
     pool: &SqlitePool,
     q: &str,
@@ -435,6 +439,34 @@ pub async fn search_users(
     scope: Option<&OrgId>,
 ) -> Result<Vec<UserSummary>, DirectoryError> {
     let q = q.trim();
+    // The trigram index answers text of three characters or more; when few users match, it
+    // finds them without reading the others.
+    if q.chars().count() >= 3 {
+        let phrase = format!("\"{}\"", q.replace('"', "\"\""));
+        let matches: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM (SELECT rowid FROM users_search WHERE users_search MATCH ?1 LIMIT ?2)",
+        )
+        .bind(&phrase)
+        .bind(SEARCH_INDEX_MAX_MATCHES + 1)
+        .fetch_one(pool)
+        .await?;
+        if matches <= SEARCH_INDEX_MAX_MATCHES {
+            let rows = sqlx::query(
+                "SELECT user_id, email, name FROM users u \
+                 WHERE u.rowid IN (SELECT rowid FROM users_search WHERE users_search MATCH ?1) \
+                 AND (?3 IS NULL OR lower(u.email) = lower(?2) \
+                      OR EXISTS (SELECT 1 FROM org_members m WHERE m.user_id = u.user_id AND m.org_id = ?3)) \
+                 ORDER BY u.email LIMIT ?4",
+            )
+            .bind(&phrase)
+            .bind(q)
+            .bind(scope.map(OrgId::as_str))
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?;
+            return user_summaries(&rows);
+        }
+    }
     let rows = sqlx::query(
         "SELECT user_id, email, name FROM users u WHERE \
          (?3 IS NULL AND (u.email LIKE ?1 ESCAPE '\\' OR u.name LIKE ?1 ESCAPE '\\')) \
@@ -448,6 +480,10 @@ pub async fn search_users(
     .bind(i64::from(limit))
     .fetch_all(pool)
     .await?;
+    user_summaries(&rows)
+}
+
+fn user_summaries(rows: &[sqlx::sqlite::SqliteRow]) -> Result<Vec<UserSummary>, DirectoryError> {
     rows.iter()
         .map(|row| {
             Ok(UserSummary {
@@ -699,4 +735,106 @@ pub async fn delete_org_connection(
         return Err(DirectoryError::NotFound);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::directory::local::synthetic::{self, Size};
+
+    /// What a plain scan finds: every user whose email or name contains `q`, in email order.
+    async fn scanned(pool: &SqlitePool, q: &str, limit: u32) -> Vec<String> {
+        sqlx::query_scalar(
+            "SELECT email FROM users WHERE email LIKE ?1 ESCAPE '\\' OR name LIKE ?1 ESCAPE '\\' \
+             ORDER BY email LIMIT ?2",
+        )
+        .bind(like(q))
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await
+        .expect("scan")
+    }
+
+    async fn searched(pool: &SqlitePool, q: &str, limit: u32) -> Vec<String> {
+        search_users(pool, q, limit, None)
+            .await
+            .expect("search")
+            .into_iter()
+            .map(|u| u.email)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn the_search_index_finds_what_a_scan_finds_and_is_rebuilt_for_older_stores() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let pool = crate::db::open(dir.path()).await.expect("the database");
+        crate::directory::local::seed_if_empty(&pool)
+            .await
+            .expect("seed");
+        synthetic::generate(
+            &pool,
+            Size {
+                orgs: 10,
+                users: 3_000,
+                big_org_members: 100,
+            },
+        )
+        .await
+        .expect("synthetic users");
+        // Rare text (the index), common text and short text (the scan), case, wildcards.
+        let queries = [
+            "person0012",
+            "PERSON 002999",
+            "person00",
+            "customers.example",
+            "pe",
+            "priya",
+            "%",
+            "_0",
+            "nobody-like-this",
+            "\"quoted\"",
+        ];
+        for q in queries {
+            assert_eq!(
+                searched(&pool, q, 25).await,
+                scanned(&pool, q, 25).await,
+                "{q}"
+            );
+        }
+
+        // A user renamed and one removed are found, or not, under their new state.
+        sqlx::query("UPDATE users SET name = 'Zebedee Quill' WHERE email = 'person000042@customers.example'")
+            .execute(&pool)
+            .await
+            .expect("rename");
+        sqlx::query("DELETE FROM org_members WHERE user_id = (SELECT user_id FROM users WHERE email = 'person000043@customers.example')")
+            .execute(&pool)
+            .await
+            .expect("leave orgs");
+        sqlx::query("DELETE FROM users WHERE email = 'person000043@customers.example'")
+            .execute(&pool)
+            .await
+            .expect("delete");
+        assert_eq!(
+            searched(&pool, "zebedee", 25).await,
+            ["person000042@customers.example"]
+        );
+        assert!(searched(&pool, "person000043", 25).await.is_empty());
+
+        // A store written before the index existed gets it built when opened.
+        sqlx::raw_sql("INSERT INTO users_search (users_search) VALUES ('delete-all'); PRAGMA user_version = 0;")
+            .execute(&pool)
+            .await
+            .expect("forget the index");
+        assert!(
+            searched(&pool, "zebedee", 25).await.is_empty(),
+            "index emptied"
+        );
+        pool.close().await;
+        let pool = crate::db::open(dir.path()).await.expect("reopened");
+        assert_eq!(
+            searched(&pool, "zebedee", 25).await,
+            ["person000042@customers.example"]
+        );
+    }
 }
