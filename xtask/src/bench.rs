@@ -242,6 +242,17 @@ pub fn report(root: &Path, bin_dir: &Path, smoke: bool, steps: &mut Steps) -> Re
         budget: "—".into(),
         met: None,
     });
+    let slow = &web["overhead_20ms_upstream"];
+    rows.push(Row {
+        figure: "the same, upstream answering in 20 ms: throughput, p99".into(),
+        value: format!(
+            "{:.2}×, {:.2}×",
+            ms(&slow["throughput_ratio"]),
+            ms(&slow["p99_ratio"])
+        ),
+        budget: "—".into(),
+        met: None,
+    });
     let economy = &web["economy"];
     for step in economy["steps"].as_array().into_iter().flatten() {
         let name = step["step"].as_str().unwrap_or("?");

@@ -2,8 +2,8 @@
 //!
 //! - `orgdesk-bench tenant [--smoke] [--keep DIR]` times the proxy on a large synthetic tenant
 //!   and prints the figures as one JSON object.
-//! - `orgdesk-bench upstream [--orgs N]` serves a stand-in for Auth0's Management API on loopback
-//!   until stopped.
+//! - `orgdesk-bench upstream [--orgs N] [--delay-ms N]` serves a stand-in for Auth0's Management
+//!   API on loopback until stopped.
 //! - `orgdesk-bench session DIR` signs the platform admin in, in the store in DIR, and prints the
 //!   session cookie, so that load generators and browsers start signed in.
 
@@ -56,13 +56,18 @@ async fn main() -> anyhow::Result<()> {
                 .transpose()
                 .context("--orgs takes a number")?
                 .unwrap_or(200);
-            upstream::run(orgs).await?;
+            let delay = value("--delay-ms")
+                .map(|n| n.parse())
+                .transpose()
+                .context("--delay-ms takes a number")?
+                .unwrap_or(0);
+            upstream::run(orgs, std::time::Duration::from_millis(delay)).await?;
         }
         Some("session") => {
             let dir = args.get(1).context("orgdesk-bench session DIR")?;
             println!("{}", session(PathBuf::from(dir)).await?);
         }
-        _ => anyhow::bail!("usage: orgdesk-bench tenant [--smoke] [--keep DIR] | upstream [--orgs N] | session DIR"),
+        _ => anyhow::bail!("usage: orgdesk-bench tenant [--smoke] [--keep DIR] | upstream [--orgs N] [--delay-ms N] | session DIR"),
     }
     Ok(())
 }

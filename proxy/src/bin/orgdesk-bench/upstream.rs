@@ -26,6 +26,8 @@ const MEMBERS: usize = 40;
 struct Upstream {
     orgs: RwLock<Vec<Value>>,
     calls: Mutex<BTreeMap<String, u64>>,
+    /// How long each Management API answer takes (Auth0's own take tens of milliseconds).
+    delay: std::time::Duration,
 }
 
 impl Upstream {
@@ -102,6 +104,9 @@ async fn answer(
     Query(query): Query<BTreeMap<String, String>>,
     body: Bytes,
 ) -> Response {
+    if !up.delay.is_zero() {
+        tokio::time::sleep(up.delay).await;
+    }
     let path = uri.path().to_owned();
     if path == "/oauth/token" && method == Method::POST {
         up.count("POST /oauth/token".into());
@@ -230,12 +235,13 @@ async fn reset(State(up): State<Arc<Upstream>>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-/// Serves the stand-in with `orgs` organizations until the process is stopped; prints
-/// `ready on http://…` once it listens.
-pub async fn run(orgs: usize) -> anyhow::Result<()> {
+/// Serves the stand-in with `orgs` organizations, each answer taking `delay`, until the process
+/// is stopped; prints `ready on http://…` once it listens.
+pub async fn run(orgs: usize, delay: std::time::Duration) -> anyhow::Result<()> {
     let up = Arc::new(Upstream {
         orgs: RwLock::new((0..orgs).map(org).collect()),
         calls: Mutex::default(),
+        delay,
     });
     let app = Router::new()
         .route("/__bench/calls", get(calls))
