@@ -142,21 +142,12 @@ pub fn ensure_test_tools(root: &Path, steps: &mut Steps) -> Result<()> {
     match (chromium, driver) {
         (Some(c), Some(_)) => steps.skip("chromium and chromedriver", &c),
         _ if is_root() => {
-            let mut update = Command::new("apt-get");
-            update.args(["update", "-qq"]);
-            steps.run("refresh Debian's package lists", update)?;
-            let mut install = Command::new("apt-get");
-            install
-                .args([
-                    "install",
-                    "-y",
-                    "-qq",
-                    "--no-install-recommends",
-                    "chromium",
-                    "chromium-driver",
-                ])
-                .env("DEBIAN_FRONTEND", "noninteractive");
-            steps.run("install chromium and chromedriver (Debian)", install)?;
+            apt_update(steps)?;
+            apt_install(
+                steps,
+                "chromium and chromedriver",
+                &["chromium", "chromium-driver"],
+            )?;
         }
         _ => bail!(
             "the browser tests need Debian's chromium and chromium-driver; install them with\n  \
@@ -201,21 +192,24 @@ pub fn ensure_bench_tools(steps: &mut Steps) -> Result<()> {
              sudo apt-get install nginx-light wrk\nthen run again"
         );
     }
+    apt_update(steps)?;
+    apt_install(steps, "nginx and wrk", &["nginx-light", "wrk"])
+}
+
+fn apt_update(steps: &mut Steps) -> Result<()> {
     let mut update = Command::new("apt-get");
     update.args(["update", "-qq"]);
-    steps.run("refresh Debian's package lists", update)?;
+    steps.run("refresh Debian's package lists", update)
+}
+
+/// Installs Debian `packages` (as root), without their recommendations.
+fn apt_install(steps: &mut Steps, what: &str, packages: &[&str]) -> Result<()> {
     let mut install = Command::new("apt-get");
     install
-        .args([
-            "install",
-            "-y",
-            "-qq",
-            "--no-install-recommends",
-            "nginx-light",
-            "wrk",
-        ])
+        .args(["install", "-y", "-qq", "--no-install-recommends"])
+        .args(packages)
         .env("DEBIAN_FRONTEND", "noninteractive");
-    steps.run("install nginx and wrk (Debian)", install)
+    steps.run(&format!("install {what} (Debian)"), install)
 }
 
 fn ensure_npm(steps: &mut Steps) -> Result<()> {
@@ -225,16 +219,5 @@ fn ensure_npm(steps: &mut Steps) -> Result<()> {
     if !is_root() {
         bail!("npm is needed (Node.js 20); install Debian's nodejs and npm, then run again");
     }
-    let mut install = Command::new("apt-get");
-    install
-        .args([
-            "install",
-            "-y",
-            "-qq",
-            "--no-install-recommends",
-            "nodejs",
-            "npm",
-        ])
-        .env("DEBIAN_FRONTEND", "noninteractive");
-    steps.run("install node and npm (Debian)", install)
+    apt_install(steps, "node and npm", &["nodejs", "npm"])
 }
