@@ -16,23 +16,30 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use orgdesk_proxy::session::demo::PERSONAS;
+use orgdesk_proxy::session::SessionStore;
 
-/// Signs the platform admin in, in the store in `dir`; returns the `Cookie` header value.
-async fn session(dir: PathBuf) -> anyhow::Result<String> {
-    let pool = orgdesk_proxy::db::open(&dir).await?;
+/// Signs the platform admin in, in `sessions`; returns the `Cookie` header value.
+pub async fn sign_in(sessions: &SessionStore) -> anyhow::Result<String> {
     let admin = PERSONAS
         .iter()
         .find(|p| p.key == "platform-admin")
         .context("the platform admin persona")?;
-    let (token, _) = orgdesk_proxy::session::SessionStore::new(pool.clone())
+    let (token, _) = sessions
         .create(admin.session())
         .await
         .map_err(|err| anyhow::anyhow!("{err}"))?;
-    pool.close().await;
     Ok(format!(
         "{}={token}",
         orgdesk_proxy::session::cookie_name(false)
     ))
+}
+
+/// Signs the platform admin in, in the store in `dir`; returns the `Cookie` header value.
+async fn session(dir: PathBuf) -> anyhow::Result<String> {
+    let pool = orgdesk_proxy::db::open(&dir).await?;
+    let cookie = sign_in(&SessionStore::new(pool.clone())).await;
+    pool.close().await;
+    cookie
 }
 
 #[tokio::main]

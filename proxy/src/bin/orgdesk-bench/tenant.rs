@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use orgdesk_proxy::directory::local::seed_if_empty;
 use orgdesk_proxy::directory::local::synthetic::{self, Size, BIG_ORG};
-use orgdesk_proxy::session::demo::PERSONAS;
 use serde_json::{json, Value};
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
@@ -96,15 +95,7 @@ pub async fn run(smoke: bool, keep: Option<PathBuf>) -> anyhow::Result<Value> {
         ..Default::default()
     };
     let state = orgdesk_proxy::demo_state(&dir, Path::new("no-assets"), false, &config).await?;
-    let admin = PERSONAS
-        .iter()
-        .find(|p| p.key == "platform-admin")
-        .context("the platform admin persona")?;
-    let (token, _) = state
-        .sessions
-        .create(admin.session())
-        .await
-        .map_err(|err| anyhow::anyhow!("{err}"))?;
+    let cookie = crate::sign_in(&state.sessions).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let app = orgdesk_proxy::app(state);
@@ -112,7 +103,7 @@ pub async fn run(smoke: bool, keep: Option<PathBuf>) -> anyhow::Result<Value> {
     let client = Client {
         http: reqwest::Client::new(),
         base,
-        cookie: format!("{}={token}", orgdesk_proxy::session::cookie_name(false)),
+        cookie,
     };
 
     // Warm the connection and SQLite's page cache.

@@ -255,10 +255,7 @@ fn to_member(member: wire::Member) -> Member {
             .roles
             .unwrap_or_default()
             .into_iter()
-            .map(|r| RoleRef {
-                id: r.id,
-                name: r.name,
-            })
+            .map(RoleRef::from)
             .collect(),
         user_id: member.user_id,
     }
@@ -596,14 +593,7 @@ impl Directory for Auth0Directory {
             .list_member_roles(org.as_str(), user_id, &Paging::offset(0, PAGE))
             .await
             .map_err(to_directory)?;
-        Ok(page
-            .roles
-            .into_iter()
-            .map(|r| RoleRef {
-                id: r.id,
-                name: r.name,
-            })
-            .collect())
+        Ok(page.roles.into_iter().map(RoleRef::from).collect())
     }
 
     async fn assign_member_roles(
@@ -909,14 +899,7 @@ impl Directory for Auth0Directory {
             .user_roles(user_id, &Paging::offset(0, PAGE))
             .await
             .map_err(to_directory)?;
-        Ok(page
-            .roles
-            .into_iter()
-            .map(|r| RoleRef {
-                id: r.id,
-                name: r.name,
-            })
-            .collect())
+        Ok(page.roles.into_iter().map(RoleRef::from).collect())
     }
 
     async fn tenant_settings(&self) -> Result<TenantSettings, DirectoryError> {

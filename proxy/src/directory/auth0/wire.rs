@@ -170,6 +170,15 @@ pub struct Role {
 }
 
 /// A page of roles (offset paging).
+impl From<Role> for orgdesk_model::members::RoleRef {
+    fn from(role: Role) -> Self {
+        Self {
+            id: role.id,
+            name: role.name,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct RolesPage {
     /// The rows.
