@@ -183,9 +183,12 @@ pub struct AuditEntry {
     pub changes: Vec<Change>,
     /// `ok`, or what went wrong.
     pub outcome: String,
-    /// The request, to match with logs.
+    /// The request, to match with logs: orgdesk's own id, never one a client chose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// The `x-request-id` the client sent, if any: kept as the client's word, beside orgdesk's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_request_id: Option<String>,
 }
 
 /// How the directory is doing, as `GET /api/status` answers.

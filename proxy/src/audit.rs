@@ -4,10 +4,11 @@
 pub use orgdesk_model::api::AuditEntry;
 use orgdesk_model::diff::Change;
 use orgdesk_model::OrgId;
-use sqlx::{Row, SqlitePool};
+use sqlx::Row;
 
-use crate::db::now;
+use crate::db::{now, Db};
 use crate::error::AppError;
+use crate::extract::ReqId;
 use crate::session::Session;
 
 /// Which records to list.
@@ -60,14 +61,14 @@ fn redact(change: &Change) -> Change {
 /// The log in the database.
 #[derive(Debug, Clone)]
 pub struct AuditLog {
-    pool: SqlitePool,
+    db: Db,
 }
 
 impl AuditLog {
-    /// The log kept in `pool`.
+    /// The log kept in `db`.
     #[must_use]
-    pub fn new(pool: SqlitePool) -> Self {
-        Self { pool }
+    pub fn new(db: Db) -> Self {
+        Self { db }
     }
 
     /// Appends a record.
@@ -81,7 +82,7 @@ impl AuditLog {
         action: &str,
         changes: &[Change],
         outcome: &str,
-        request_id: Option<&str>,
+        request_id: &ReqId,
     ) -> Result<(), AppError> {
         let actor = Actor {
             id: &session.user.id,
@@ -94,8 +95,12 @@ impl AuditLog {
 
     /// Appends a record for any actor (also the anonymous caller of a denied request).
     ///
+    /// The change it records has already been made. When the row cannot be written, the whole
+    /// entry goes to the error log (so that nothing is lost) and the answer is
+    /// [`AppError::NotRecorded`]: "applied, but not recorded", never a plain failure.
+    ///
     /// # Errors
-    /// When the database refuses.
+    /// [`AppError::NotRecorded`] when the database refuses.
     pub async fn append(
         &self,
         actor: &Actor<'_>,
@@ -103,24 +108,96 @@ impl AuditLog {
         action: &str,
         changes: &[Change],
         outcome: &str,
-        request_id: Option<&str>,
+        request_id: &ReqId,
     ) -> Result<(), AppError> {
         let redacted: Vec<Change> = changes.iter().map(redact).collect();
         let changes = serde_json::to_string(&redacted)
             .map_err(|err| AppError::Internal(format!("audit: {err}")))?;
-        sqlx::query("INSERT INTO audit_log (at, actor_id, actor_email, actor_role, org_id, action, changes, outcome, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
-            .bind(now())
+        let at = now();
+        let written = sqlx::query("INSERT INTO audit_log (at, actor_id, actor_email, actor_role, org_id, action, changes, outcome, request_id, client_request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
+            .bind(at)
             .bind(actor.id)
             .bind(actor.email)
             .bind(actor.role)
             .bind(org_id.map(OrgId::as_str))
             .bind(action)
-            .bind(changes)
+            .bind(&changes)
             .bind(outcome)
-            .bind(request_id)
-            .execute(&self.pool)
-            .await?;
+            .bind(request_id.id.as_deref())
+            .bind(request_id.client.as_deref())
+            .execute(self.db.write())
+            .await;
+        if let Err(err) = written {
+            crate::metrics::METRICS.inc("orgdesk_audit_write_failures_total", &[]);
+            let entry = serde_json::json!({
+                "at": at,
+                "actor_id": actor.id,
+                "actor_email": actor.email,
+                "actor_role": actor.role,
+                "org_id": org_id.map(OrgId::as_str),
+                "action": action,
+                "changes": redacted,
+                "outcome": outcome,
+                "request_id": request_id.id,
+                "client_request_id": request_id.client,
+            });
+            tracing::error!(
+                error = %err,
+                audit_entry = %entry,
+                request_id = request_id.id.as_deref().unwrap_or("-"),
+                "applied, but not recorded: the audit row could not be written"
+            );
+            return Err(AppError::NotRecorded {
+                request_id: request_id.id.clone(),
+            });
+        }
         Ok(())
+    }
+
+    /// Deletes the rows older than `days` and records the purge itself, in one transaction.
+    /// The retention is written to the database first: its trigger refuses to delete any row
+    /// younger than that, whatever the statement says.
+    ///
+    /// # Errors
+    /// When the database refuses; then nothing is deleted.
+    pub async fn purge(&self, days: u32) -> Result<u64, sqlx::Error> {
+        let cutoff = now() - i64::from(days) * 86_400;
+        let mut tx = self.db.begin_write().await?;
+        sqlx::query("UPDATE audit_retention SET days = ?1 WHERE id = 1")
+            .bind(i64::from(days))
+            .execute(&mut *tx)
+            .await?;
+        let deleted = sqlx::query("DELETE FROM audit_log WHERE at < ?1")
+            .bind(cutoff)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if deleted > 0 {
+            let changes = serde_json::to_string(&[
+                Change {
+                    field: "rows".into(),
+                    label: "Rows deleted".into(),
+                    kind: orgdesk_model::diff::ValueKind::Text,
+                    before: Some(deleted.to_string()),
+                    after: None,
+                },
+                Change {
+                    field: "retention_days".into(),
+                    label: "Retention (days)".into(),
+                    kind: orgdesk_model::diff::ValueKind::Text,
+                    before: None,
+                    after: Some(days.to_string()),
+                },
+            ])
+            .unwrap_or_else(|_| "[]".into());
+            sqlx::query("INSERT INTO audit_log (at, actor_id, actor_email, actor_role, org_id, action, changes, outcome) VALUES (?1, 'orgdesk', '', 'system', NULL, 'audit.purge', ?2, 'ok')")
+                .bind(now())
+                .bind(changes)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(deleted)
     }
 
     /// The newest records matching `filter`, newest first.
@@ -129,7 +206,7 @@ impl AuditLog {
     /// When the database cannot be read.
     pub async fn list(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, AppError> {
         let rows = sqlx::query(
-            "SELECT id, at, actor_id, actor_email, actor_role, org_id, action, changes, outcome, request_id FROM audit_log \
+            "SELECT id, at, actor_id, actor_email, actor_role, org_id, action, changes, outcome, request_id, client_request_id FROM audit_log \
              WHERE (?1 IS NULL OR org_id = ?1) AND (?2 IS NULL OR actor_email = ?2 OR actor_id = ?2) \
              AND (?3 IS NULL OR action = ?3) AND (?4 IS NULL OR id < ?4) \
              AND (?6 IS NULL OR at >= ?6) AND (?7 IS NULL OR at < ?7) ORDER BY id DESC LIMIT ?5",
@@ -141,7 +218,7 @@ impl AuditLog {
         .bind(i64::from(filter.limit))
         .bind(filter.since)
         .bind(filter.until)
-        .fetch_all(&self.pool)
+        .fetch_all(self.db.read())
         .await?;
         rows.iter()
             .map(|row| {
@@ -157,6 +234,7 @@ impl AuditLog {
                     changes: serde_json::from_str(&changes).unwrap_or_default(),
                     outcome: row.try_get("outcome")?,
                     request_id: row.try_get("request_id")?,
+                    client_request_id: row.try_get("client_request_id")?,
                 })
             })
             .collect()
@@ -186,11 +264,17 @@ pub async fn record_denied(
             || request.uri().path().to_owned(),
             |uri| uri.path().to_owned(),
         );
-    let request_id = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let request_id = ReqId {
+        id: request
+            .extensions()
+            .get::<tower_http::request_id::RequestId>()
+            .and_then(|id| id.header_value().to_str().ok())
+            .map(str::to_owned),
+        client: request
+            .extensions()
+            .get::<crate::extract::ClientRequestId>()
+            .map(|id| id.0.clone()),
+    };
     let token = crate::session::read_cookie(
         request.headers(),
         crate::session::cookie_name(state.settings.secure_cookies),
@@ -240,7 +324,7 @@ pub async fn record_denied(
             "denied",
             &[change],
             &format!("denied ({status})"),
-            request_id.as_deref(),
+            &request_id,
         )
         .await
     {

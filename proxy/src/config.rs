@@ -47,6 +47,16 @@ pub struct Cli {
     #[arg(long, env = "ORGDESK_CONFIG")]
     pub config: Option<PathBuf>,
 
+    /// How to write the log: `text`, or `json` (one object a line: every request with its id,
+    /// route, status and latency; never a token, cookie or secret).
+    #[arg(long, env = "ORGDESK_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+
+    /// Serve Prometheus metrics at http://ADDR/metrics, an address apart from --listen (keep it
+    /// private: it is never served on the public address).
+    #[arg(long, env = "ORGDESK_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+
     /// What to do instead of serving.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -97,6 +107,36 @@ pub struct FileConfig {
     /// Requests per minute for sign-in and mutations.
     #[serde(default)]
     pub limits: Option<crate::limits::Limits>,
+    /// Load balancers and reverse proxies (addresses or CIDR ranges) whose `Forwarded` and
+    /// `X-Forwarded-For`/`-Proto` headers are believed. Nobody else's are.
+    #[serde(default)]
+    pub trusted_proxies: Option<Vec<String>>,
+    /// Timeouts and the shutdown deadline.
+    #[serde(default)]
+    pub server: Option<crate::server::ServerConfig>,
+    /// How long the audit log is kept.
+    #[serde(default)]
+    pub audit: Option<AuditConfig>,
+}
+
+/// The `[audit]` section.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct AuditConfig {
+    /// Rows older than this many days are deleted (daily, and at start); the purge is itself
+    /// audited. Without it every row is kept.
+    #[serde(default)]
+    pub retention_days: Option<u32>,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object a line, for a log pipeline.
+    Json,
 }
 
 /// The Auth0 tenant and the AI application that its members sign in to.
@@ -374,6 +414,9 @@ pub enum ConfigError {
         /// What is wrong.
         message: String,
     },
+    /// A setting (from the file or the command line) that cannot be used.
+    #[error("{0}")]
+    Setting(String),
 }
 
 impl FileConfig {
@@ -404,6 +447,14 @@ impl FileConfig {
     /// The problem, in words.
     pub fn parse(text: &str) -> Result<Self, String> {
         let config: Self = toml::from_str(text).map_err(|err| err.to_string())?;
+        if let Some(entries) = &config.trusted_proxies {
+            crate::server::parse_trusted(entries)?;
+        }
+        if config.audit.and_then(|a| a.retention_days) == Some(0) {
+            return Err(
+                "audit.retention_days must be at least 1 (leave it out to keep every row)".into(),
+            );
+        }
         if let Some(fields) = &config.metadata {
             let mut keys: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
             keys.sort_unstable();

@@ -56,6 +56,13 @@ pub enum AppError {
     /// Auth0 refused orgdesk itself (credentials, scopes): the message says what to do.
     #[error("{0}")]
     BadGateway(String),
+    /// The change was made, but its audit row could not be written; the entry is in the error
+    /// log. The person must not apply it again.
+    #[error("Applied, but not recorded: your change was made, but orgdesk could not write it to the audit log. Do not apply it again; the full entry is in orgdesk's error log{}.", request_id.as_deref().map(|id| format!(" under request id {id}")).unwrap_or_default())]
+    NotRecorded {
+        /// orgdesk's id of the request.
+        request_id: Option<String>,
+    },
     /// A fault on our side; details go to the log, not to the browser.
     #[error("internal error: {0}")]
     Internal(String),
@@ -73,6 +80,7 @@ impl AppError {
             Self::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "slow_down"),
             Self::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::BadGateway(_) => (StatusCode::BAD_GATEWAY, "upstream"),
+            Self::NotRecorded { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "applied_not_recorded"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -151,6 +159,13 @@ impl From<DirectoryError> for AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
+        if crate::db::is_busy(&err) {
+            crate::metrics::METRICS.inc("orgdesk_db_busy_refusals_total", &[]);
+            return Self::Unavailable {
+                message: crate::db::BUSY_MESSAGE.into(),
+                retry_after: Some(crate::db::BUSY_RETRY_AFTER_SECS),
+            };
+        }
         Self::Internal(format!("database: {err}"))
     }
 }

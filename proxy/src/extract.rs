@@ -75,20 +75,55 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
-/// The request's id (set by the request-id layer), for audit records.
+/// The request's ids, for audit records and logs.
 #[derive(Debug, Clone, Default)]
-pub struct ReqId(pub Option<String>);
+pub struct ReqId {
+    /// orgdesk's own id (set by the request-id layer, quoted to the person on errors).
+    pub id: Option<String>,
+    /// The `x-request-id` the client sent, kept apart as the client's.
+    pub client: Option<String>,
+}
+
+/// The `x-request-id` a client sent, taken off the request before orgdesk issues its own.
+#[derive(Debug, Clone)]
+pub struct ClientRequestId(pub String);
 
 impl<S: Send + Sync> FromRequestParts<S> for ReqId {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
-        Ok(Self(
-            parts
+        Ok(Self {
+            id: parts
                 .extensions
                 .get::<RequestId>()
                 .and_then(|id| id.header_value().to_str().ok())
                 .map(str::to_owned),
-        ))
+            client: parts
+                .extensions
+                .get::<ClientRequestId>()
+                .map(|id| id.0.clone()),
+        })
     }
+}
+
+/// Takes a client's `x-request-id` off the request (so that the id layer always issues
+/// orgdesk's own) and keeps it, if printable and at most 128 characters, as [`ClientRequestId`].
+pub async fn take_client_request_id(
+    mut request: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if let Some(value) = request.headers_mut().remove("x-request-id") {
+        if let Ok(text) = value.to_str() {
+            let text = text.trim();
+            if !text.is_empty()
+                && text.len() <= 128
+                && text.chars().all(|c| c.is_ascii_graphic() || c == ' ')
+            {
+                request
+                    .extensions_mut()
+                    .insert(ClientRequestId(text.to_owned()));
+            }
+        }
+    }
+    next.run(request).await
 }

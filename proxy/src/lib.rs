@@ -11,18 +11,18 @@ pub mod directory;
 pub mod error;
 pub mod extract;
 pub mod limits;
+pub mod metrics;
 pub mod routes;
+pub mod server;
 pub mod session;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::Request;
 use axum::http::{header, HeaderName, HeaderValue};
-use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::middleware;
 use axum::routing::get;
 use axum::Router;
 use orgdesk_model::Mode;
@@ -33,7 +33,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::assets::Assets;
 use crate::audit::AuditLog;
-use crate::config::{Cli, FileConfig};
+use crate::config::{Cli, FileConfig, LogFormat};
+use crate::db::Db;
 use crate::directory::local::{seed_if_empty, LocalDirectory};
 use crate::directory::Directory;
 use crate::session::demo::PERSONAS;
@@ -42,6 +43,10 @@ use crate::session::SessionStore;
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
+    /// orgdesk's own database (sessions, audit, and in demo mode the directory).
+    pub db: Db,
+    /// False once shutdown has begun: `/readyz` then tells the load balancer to stop sending.
+    pub ready: Arc<AtomicBool>,
     /// Auth0 or the embedded store.
     pub directory: Arc<dyn Directory>,
     /// Server-side sessions.
@@ -79,6 +84,61 @@ pub struct Settings {
     pub limits: limits::Limits,
     /// How long a confirmed role is trusted before a change asks the tenant again.
     pub role_recheck: std::time::Duration,
+    /// Timeouts and the shutdown deadline.
+    pub server: server::ServerConfig,
+    /// Proxies whose forwarding headers name the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Audit rows older than this many days are purged (None: kept forever).
+    pub audit_retention_days: Option<u32>,
+}
+
+impl Settings {
+    /// What both modes share, from the configuration file.
+    ///
+    /// # Errors
+    /// When `trusted_proxies` holds something that is not an address or a range.
+    pub fn from_config(
+        mode: Mode,
+        secure_cookies: bool,
+        assets: Option<Assets>,
+        config: &FileConfig,
+    ) -> Result<Self, config::ConfigError> {
+        Ok(Self {
+            mode,
+            secure_cookies,
+            assets,
+            schema: config.schema(),
+            claims_namespace: config.claims_namespace(),
+            try_sign_in: None,
+            grantable_roles: config.grantable_roles(),
+            oidc: None,
+            limits: config.limits.unwrap_or_default(),
+            role_recheck: std::time::Duration::from_secs(60),
+            server: config.server.unwrap_or_default(),
+            trusted_proxies: server::parse_trusted(
+                config.trusted_proxies.as_deref().unwrap_or_default(),
+            )
+            .map_err(config::ConfigError::Setting)?,
+            audit_retention_days: config.audit.and_then(|a| a.retention_days),
+        })
+    }
+}
+
+impl AppState {
+    /// The state over an opened database, a directory and the settings.
+    #[must_use]
+    pub fn new(db: Db, directory: Arc<dyn Directory>, settings: Settings) -> Self {
+        Self {
+            sessions: SessionStore::new(db.clone()),
+            audit: AuditLog::new(db.clone()),
+            db,
+            ready: Arc::new(AtomicBool::new(true)),
+            directory,
+            settings: Arc::new(settings),
+            limiter: Arc::default(),
+            role_checks: Arc::default(),
+        }
+    }
 }
 
 /// Why orgdesk could not start.
@@ -124,8 +184,8 @@ pub async fn demo_state(
     secure_cookies: bool,
     config: &FileConfig,
 ) -> Result<AppState, StartError> {
-    let pool = db::open(data_dir).await?;
-    if seed_if_empty(&pool)
+    let db = db::open(data_dir).await?;
+    if seed_if_empty(&db)
         .await
         .map_err(|source| StartError::Seed {
             path: data_dir.join("orgdesk.db"),
@@ -138,26 +198,13 @@ pub async fn demo_state(
     if assets.is_none() {
         tracing::warn!(assets = %assets_dir.display(), "no built app found; the API works, the browser app does not");
     }
-    Ok(AppState {
-        directory: Arc::new(LocalDirectory::new(pool.clone())),
-        sessions: SessionStore::new(pool.clone()),
-        audit: AuditLog::new(pool),
-        settings: Arc::new(Settings {
-            mode: Mode::Demo,
-            secure_cookies,
-            assets,
-            schema: config.schema(),
-            claims_namespace: config.claims_namespace(),
-            // Demo mode has no tenant to sign in to.
-            try_sign_in: None,
-            grantable_roles: config.grantable_roles(),
-            oidc: None,
-            limits: config.limits.unwrap_or_default(),
-            role_recheck: std::time::Duration::from_secs(60),
-        }),
-        limiter: Arc::default(),
-        role_checks: Arc::default(),
-    })
+    // Demo mode has no tenant to sign in to: no `try_sign_in`, no OIDC.
+    let settings = Settings::from_config(Mode::Demo, secure_cookies, assets, config)?;
+    Ok(AppState::new(
+        db.clone(),
+        Arc::new(LocalDirectory::new(db)),
+        settings,
+    ))
 }
 
 /// The state of a real-mode proxy: the Auth0 tenant as the directory, sessions and the audit
@@ -177,33 +224,22 @@ pub async fn real_state(
     let secure_cookies = public_url.to_ascii_lowercase().starts_with("https://");
     let oidc = session::oidc::Oidc::new(sign_in)
         .map_err(|err| config::RealModeError(format!("cannot build the HTTP client: {err}")))?;
-    let pool = db::open(data_dir).await?;
+    let db = db::open(data_dir).await?;
     let client = crate::directory::auth0::Auth0Client::new(real.client)
         .map_err(|err| config::RealModeError(format!("cannot build the HTTP client: {err}")))?;
     let directory = crate::directory::auth0::Auth0Directory::new(
         Arc::new(client),
         Some(real.app.app_client_id.clone()),
     );
-    let assets = Assets::load(assets_dir);
-    Ok(AppState {
-        directory: Arc::new(directory),
-        sessions: SessionStore::new(pool.clone()),
-        audit: AuditLog::new(pool),
-        settings: Arc::new(Settings {
-            mode: Mode::Auth0,
-            secure_cookies,
-            assets,
-            schema: config.schema(),
-            claims_namespace: config.claims_namespace(),
-            try_sign_in: Some(real.app.authorize_base()),
-            grantable_roles: config.grantable_roles(),
-            oidc: Some(Arc::new(oidc)),
-            limits: config.limits.unwrap_or_default(),
-            role_recheck: std::time::Duration::from_secs(60),
-        }),
-        limiter: Arc::default(),
-        role_checks: Arc::default(),
-    })
+    let mut settings = Settings::from_config(
+        Mode::Auth0,
+        secure_cookies,
+        Assets::load(assets_dir),
+        config,
+    )?;
+    settings.try_sign_in = Some(real.app.authorize_base());
+    settings.oidc = Some(Arc::new(oidc));
+    Ok(AppState::new(db, Arc::new(directory), settings))
 }
 
 /// Reads one environment variable (empty counts as unset).
@@ -243,22 +279,6 @@ impl MakeRequestId for RequestIds {
     }
 }
 
-/// Logs each request by method and path only: query strings may carry codes or search text.
-async fn log_requests(request: Request, next: Next) -> Response {
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let started = Instant::now();
-    let response = next.run(request).await;
-    let id = response
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-")
-        .to_owned();
-    tracing::info!(%method, %path, status = response.status().as_u16(), ms = started.elapsed().as_millis(), request_id = %id);
-    response
-}
-
 /// The whole HTTP surface: `/healthz`, `/auth/*`, `/api/*` and the app.
 pub fn app(state: AppState) -> Router {
     let csp = assets::content_security_policy(
@@ -270,6 +290,7 @@ pub fn app(state: AppState) -> Router {
     );
     let csp = HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'none'"));
     let api = routes::api()
+        .route_layer(middleware::from_fn(server::note_route))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             audit::record_denied,
@@ -281,17 +302,31 @@ pub fn app(state: AppState) -> Router {
         ));
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .merge(routes::auth::routes())
+        .route("/healthz", get(server::healthz))
+        .route("/readyz", get(server::readyz))
+        .merge(routes::auth::routes().route_layer(middleware::from_fn(server::note_route)))
         .nest("/api", api)
         .merge(assets::router(state.settings.assets.as_ref()))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             limits::limit_requests,
         ))
-        .layer(middleware::from_fn(log_requests))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            server::body_deadline,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            server::deadline,
+        ))
+        .layer(middleware::from_fn(server::log_requests))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            server::resolve_client,
+        ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, RequestIds::new()))
+        .layer(middleware::from_fn(extract::take_client_request_id))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             csp,
@@ -321,17 +356,25 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Logs to stderr, `info` unless `RUST_LOG` says otherwise.
-pub fn init_tracing() {
+/// Logs to stderr, `info` unless `RUST_LOG` says otherwise: as text, or one JSON object a line.
+pub fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
 }
 
-/// Runs orgdesk until Ctrl-C or SIGTERM.
+/// Runs orgdesk until Ctrl-C or SIGTERM, then drains.
 ///
 /// # Errors
 /// When it cannot start (see [`StartError`]) or the server fails.
@@ -353,49 +396,66 @@ pub async fn serve(cli: Cli) -> Result<(), StartError> {
             source,
         })?;
     let addr = listener.local_addr().map_err(StartError::Serve)?;
+    if let Some(metrics) = cli.metrics_listen {
+        if metrics.ip() == addr.ip() && metrics.port() == addr.port() {
+            return Err(StartError::Config(config::ConfigError::Setting(
+                "--metrics-listen must differ from --listen: metrics are never served on the public address".into(),
+            )));
+        }
+        let (bound, _) = server::serve_metrics(metrics, state.clone())
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: metrics,
+                source,
+            })?;
+        tracing::info!("metrics on http://{bound}/metrics");
+    }
+    if let Some(days) = state.settings.audit_retention_days {
+        spawn_audit_purge(state.audit.clone(), days);
+    }
     if state.settings.mode == Mode::Auth0 {
         tracing::info!("orgdesk (Auth0 tenant) is ready on http://{addr}");
-        return axum::serve(
-            listener,
-            app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(StartError::Serve);
-    }
-    tracing::info!("orgdesk (demo data) is ready on http://{addr}");
-    for persona in PERSONAS {
-        tracing::info!(
-            "  sign in as {:<15} {} <{}>, {}",
-            persona.key,
-            persona.name,
-            persona.email,
-            persona.role.label()
-        );
-    }
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(StartError::Serve)
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(term) => term,
-                Err(_) => return std::future::pending().await,
-            };
-        tokio::select! {
-            _ = ctrl_c => {},
-            _ = term.recv() => {},
+    } else {
+        tracing::info!("orgdesk (demo data) is ready on http://{addr}");
+        for persona in PERSONAS {
+            tracing::info!(
+                "  sign in as {:<15} {} <{}>, {}",
+                persona.key,
+                persona.name,
+                persona.email,
+                persona.role.label()
+            );
         }
     }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
+    let ready = state.ready.clone();
+    let server = state.settings.server;
+    let db = state.db.clone();
+    server::run(
+        listener,
+        app(state),
+        server,
+        ready,
+        server::shutdown_signal(),
+    )
+    .await
+    .map_err(StartError::Serve)?;
+    db.close().await;
+    Ok(())
+}
+
+/// Purges audit rows past the retention now and once a day.
+fn spawn_audit_purge(audit: AuditLog, days: u32) {
+    tokio::spawn(async move {
+        let mut every_day = tokio::time::interval(std::time::Duration::from_secs(86_400));
+        loop {
+            every_day.tick().await;
+            match audit.purge(days).await {
+                Ok(0) => {}
+                Ok(deleted) => {
+                    tracing::info!(deleted, days, "purged audit rows past the retention")
+                }
+                Err(err) => tracing::error!(error = %err, "could not purge the audit log"),
+            }
+        }
+    });
 }

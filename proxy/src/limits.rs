@@ -2,11 +2,10 @@
 //! window counter in memory (a cache: losing it on restart only resets the windows).
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -88,10 +87,11 @@ pub async fn limit_requests(
     next: Next,
 ) -> Response {
     let limits = state.settings.limits;
+    // The client's address, from a trusted proxy's headers or the TCP peer (crate::server).
     let address = request
         .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "local".to_owned(), |info| info.0.ip().to_string());
+        .get::<crate::server::ClientInfo>()
+        .map_or_else(|| "local".to_owned(), |info| info.ip.to_string());
     let path = request.uri().path();
     let mut checks: Vec<(String, u32)> = Vec::new();
     if matches!(path, "/auth/login" | "/auth/callback" | "/auth/demo-login") {

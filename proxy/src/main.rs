@@ -13,7 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = orgdesk_proxy::config::Cli::parse();
-    orgdesk_proxy::init_tracing();
+    orgdesk_proxy::init_tracing(cli.log_format);
     if let Some(Command::Check) = cli.command {
         let config = FileConfig::load(cli.config.as_deref())?;
         let report = orgdesk_proxy::check::check(&config, &orgdesk_proxy::env_var).await;

@@ -138,7 +138,8 @@ CREATE TABLE IF NOT EXISTS tenant_settings (
     settings TEXT NOT NULL
 );
 
--- Append-only: orgdesk has no statement that updates or deletes a row here.
+-- Append-only, enforced here: no row can be updated, and none deleted before the retention
+-- period (audit_retention, NULL = keep forever) has passed; the purge itself is audited.
 CREATE TABLE IF NOT EXISTS audit_log (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     at          INTEGER NOT NULL,
@@ -149,6 +150,25 @@ CREATE TABLE IF NOT EXISTS audit_log (
     action      TEXT NOT NULL,
     changes     TEXT NOT NULL DEFAULT '[]',
     outcome     TEXT NOT NULL,
-    request_id  TEXT
+    request_id  TEXT,                    -- orgdesk's own id for the request
+    client_request_id TEXT               -- an x-request-id the client sent, kept as the client's
 );
 CREATE INDEX IF NOT EXISTS audit_log_org ON audit_log (org_id, id);
+CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at);
+
+CREATE TABLE IF NOT EXISTS audit_retention (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    days INTEGER CHECK (days IS NULL OR days >= 1)
+);
+INSERT OR IGNORE INTO audit_retention (id, days) VALUES (1, NULL);
+
+CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+CREATE TRIGGER IF NOT EXISTS audit_log_no_early_delete BEFORE DELETE ON audit_log
+WHEN (SELECT days FROM audit_retention WHERE id = 1) IS NULL
+  OR old.at >= CAST(strftime('%s', 'now') AS INTEGER)
+               - (SELECT days FROM audit_retention WHERE id = 1) * 86400
+BEGIN
+    SELECT RAISE(ABORT, 'audit rows are kept for the retention period');
+END;

@@ -106,7 +106,7 @@ async fn the_eleventh_connection_is_refused() {
         sqlx::query("INSERT INTO connections (id, name, strategy) VALUES (?1, ?2, 'samlp')")
             .bind(format!("con_extra{i:02}"))
             .bind(format!("extra-{i}"))
-            .execute(&pool)
+            .execute(pool.write())
             .await
             .unwrap();
     }

@@ -114,7 +114,7 @@ async fn the_fifty_first_role_is_refused_and_nothing_is_written() {
         sqlx::query("INSERT INTO roles (id, name) VALUES (?1, ?2)")
             .bind(&id)
             .bind(format!("extra-{i}"))
-            .execute(&pool)
+            .execute(pool.write())
             .await
             .unwrap();
         extra.push(id);

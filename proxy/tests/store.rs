@@ -23,11 +23,11 @@ async fn seeding_happens_once_and_data_survives_a_restart() {
     let pool = orgdesk_proxy::db::open(&data).await.unwrap();
     sqlx::query("UPDATE orgs SET display_name = 'Renamed Org' WHERE id = ?1")
         .bind(AI_ORG)
-        .execute(&pool)
+        .execute(pool.write())
         .await
         .unwrap();
     sqlx::query("DELETE FROM orgs WHERE name = 'tyrell-corp'")
-        .execute(&pool)
+        .execute(pool.write())
         .await
         .unwrap();
     pool.close().await;

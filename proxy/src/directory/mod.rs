@@ -93,6 +93,13 @@ pub enum DirectoryError {
 
 impl From<sqlx::Error> for DirectoryError {
     fn from(err: sqlx::Error) -> Self {
+        if crate::db::is_busy(&err) {
+            crate::metrics::METRICS.inc("orgdesk_db_busy_refusals_total", &[]);
+            return Self::Unavailable {
+                message: crate::db::BUSY_MESSAGE.into(),
+                retry_after: Some(crate::db::BUSY_RETRY_AFTER_SECS),
+            };
+        }
         Self::Internal(format!("store: {err}"))
     }
 }
@@ -233,6 +240,15 @@ pub trait Directory: Send + Sync {
         &self,
         change: &TenantSettingsInput,
     ) -> Result<TenantSettings, DirectoryError>;
+
+    /// Whether the backend can serve: for Auth0, that a Management API token can be had (a
+    /// cached one counts). For `/readyz`.
+    ///
+    /// # Errors
+    /// What is wrong, in words.
+    async fn ready(&self) -> Result<(), String> {
+        Ok(())
+    }
 
     /// How the backend is doing: `(upstream, message, rate limit)`. Costs no upstream call.
     fn health(

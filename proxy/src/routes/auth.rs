@@ -11,6 +11,7 @@ use serde_json::json;
 
 use crate::error::AppError;
 use crate::extract::ApiQuery;
+use crate::extract::ReqId;
 use crate::session::demo::{Persona, PERSONAS};
 use crate::session::{self, Session};
 use crate::AppState;
@@ -130,13 +131,15 @@ struct DemoLogin {
 async fn demo_login(
     State(state): State<AppState>,
     headers: HeaderMap,
+    client: Option<axum::Extension<crate::server::ClientInfo>>,
+    request_id: ReqId,
     Form(form): Form<DemoLogin>,
 ) -> Result<Response, AppError> {
     if state.settings.mode != Mode::Demo {
         return Err(AppError::NotFound);
     }
     // A sign-in is a state change too: refuse one started by another site (login CSRF).
-    session::ensure_same_origin(&headers)?;
+    session::ensure_same_origin(&headers, client.is_some_and(|c| c.https))?;
     let persona = Persona::find(&form.persona)
         .ok_or_else(|| AppError::BadRequest("There is no such demo persona.".into()))?;
     let (token, signed_in) = state.sessions.create(persona.session()).await?;
@@ -148,7 +151,7 @@ async fn demo_login(
             "auth.sign_in",
             &[],
             "ok",
-            None,
+            &request_id,
         )
         .await?;
     tracing::info!(user = %signed_in.user.email, role = signed_in.role.as_str(), "signed in (demo)");
@@ -164,7 +167,11 @@ async fn demo_login(
     Ok(response)
 }
 
-async fn logout(State(state): State<AppState>, session: Session) -> Result<Response, AppError> {
+async fn logout(
+    State(state): State<AppState>,
+    request_id: ReqId,
+    session: Session,
+) -> Result<Response, AppError> {
     state.sessions.end(&session).await?;
     state
         .audit
@@ -174,7 +181,7 @@ async fn logout(State(state): State<AppState>, session: Session) -> Result<Respo
             "auth.sign_out",
             &[],
             "ok",
-            None,
+            &request_id,
         )
         .await?;
     tracing::info!(user = %session.user.id, "signed out");

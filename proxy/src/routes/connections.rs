@@ -61,7 +61,7 @@ async fn save(
     org: &OrgId,
     connection_id: &str,
     input: &OrgConnectionInput,
-    request_id: Option<&str>,
+    request_id: &ReqId,
 ) -> Result<OrgConnection, AppError> {
     let catalogue = state.directory.list_connections().await?;
     let known = catalogue
@@ -124,7 +124,7 @@ async fn save(
 async fn enable(
     session: Session,
     State(state): State<AppState>,
-    ReqId(request_id): ReqId,
+    request_id: ReqId,
     ApiPath(raw): ApiPath<String>,
     ApiJson(input): ApiJson<OrgConnectionInput>,
 ) -> Result<(StatusCode, Json<OrgConnection>), AppError> {
@@ -136,22 +136,14 @@ async fn enable(
             message: "Name the connection to enable.".into(),
         })
     })?;
-    let saved = save(
-        &state,
-        &session,
-        &org,
-        &connection_id,
-        &input,
-        request_id.as_deref(),
-    )
-    .await?;
+    let saved = save(&state, &session, &org, &connection_id, &input, &request_id).await?;
     Ok((StatusCode::CREATED, Json(saved)))
 }
 
 async fn change(
     session: Session,
     State(state): State<AppState>,
-    ReqId(request_id): ReqId,
+    request_id: ReqId,
     ApiPath((raw, connection_id)): ApiPath<(String, String)>,
     ApiJson(input): ApiJson<OrgConnectionInput>,
 ) -> Result<Json<OrgConnection>, AppError> {
@@ -162,22 +154,14 @@ async fn change(
         return Err(AppError::NotFound);
     }
     Ok(Json(
-        save(
-            &state,
-            &session,
-            &org,
-            &connection_id,
-            &input,
-            request_id.as_deref(),
-        )
-        .await?,
+        save(&state, &session, &org, &connection_id, &input, &request_id).await?,
     ))
 }
 
 async fn disable(
     session: Session,
     State(state): State<AppState>,
-    ReqId(request_id): ReqId,
+    request_id: ReqId,
     ApiPath((raw, connection_id)): ApiPath<(String, String)>,
 ) -> Result<StatusCode, AppError> {
     let org = org_id(&raw)?;
@@ -200,7 +184,7 @@ async fn disable(
             "connections.disable",
             &flags_change(Some(&before), None),
             "ok",
-            request_id.as_deref(),
+            &request_id,
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -111,7 +111,7 @@ fn checked_ids(ids: &[String]) -> Result<Vec<String>, AppError> {
 async fn add_members(
     session: Session,
     State(state): State<AppState>,
-    ReqId(request_id): ReqId,
+    request_id: ReqId,
     ApiPath(raw_id): ApiPath<String>,
     ApiJson(body): ApiJson<MembersBody>,
 ) -> Result<StatusCode, AppError> {
@@ -131,7 +131,7 @@ async fn add_members(
             "members.add",
             &changes,
             "ok",
-            request_id.as_deref(),
+            &request_id,
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -140,7 +140,7 @@ async fn add_members(
 async fn remove_members(
     session: Session,
     State(state): State<AppState>,
-    ReqId(request_id): ReqId,
+    request_id: ReqId,
     ApiPath(raw_id): ApiPath<String>,
     ApiJson(body): ApiJson<MembersBody>,
 ) -> Result<StatusCode, AppError> {
@@ -160,7 +160,7 @@ async fn remove_members(
             "members.remove",
             &changes,
             "ok",
-            request_id.as_deref(),
+            &request_id,
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -216,7 +216,7 @@ async fn ensure_grantable(
 async fn change_roles(
     session: &Session,
     state: &AppState,
-    request_id: Option<&str>,
+    request_id: &ReqId,
     (raw_org, raw_user): (String, String),
     roles: &[String],
     add: bool,
@@ -267,37 +267,21 @@ async fn change_roles(
 async fn assign_roles(
     session: Session,
     State(state): State<AppState>,
-    ReqId(request_id): ReqId,
+    request_id: ReqId,
     ApiPath(path): ApiPath<(String, String)>,
     ApiJson(body): ApiJson<RolesBody>,
 ) -> Result<StatusCode, AppError> {
-    change_roles(
-        &session,
-        &state,
-        request_id.as_deref(),
-        path,
-        &body.roles,
-        true,
-    )
-    .await
+    change_roles(&session, &state, &request_id, path, &body.roles, true).await
 }
 
 async fn remove_roles(
     session: Session,
     State(state): State<AppState>,
-    ReqId(request_id): ReqId,
+    request_id: ReqId,
     ApiPath(path): ApiPath<(String, String)>,
     ApiJson(body): ApiJson<RolesBody>,
 ) -> Result<StatusCode, AppError> {
-    change_roles(
-        &session,
-        &state,
-        request_id.as_deref(),
-        path,
-        &body.roles,
-        false,
-    )
-    .await
+    change_roles(&session, &state, &request_id, path, &body.roles, false).await
 }
 
 async fn list_invitations(
@@ -313,7 +297,7 @@ async fn list_invitations(
 async fn invite(
     session: Session,
     State(state): State<AppState>,
-    ReqId(request_id): ReqId,
+    request_id: ReqId,
     ApiPath(raw_id): ApiPath<String>,
     ApiJson(input): ApiJson<NewInvitationInput>,
 ) -> Result<(StatusCode, Json<Invitation>), AppError> {
@@ -347,7 +331,7 @@ async fn invite(
             "invitations.create",
             &changes,
             "ok",
-            request_id.as_deref(),
+            &request_id,
         )
         .await?;
     Ok((StatusCode::CREATED, Json(created)))
@@ -356,7 +340,7 @@ async fn invite(
 async fn revoke(
     session: Session,
     State(state): State<AppState>,
-    ReqId(request_id): ReqId,
+    request_id: ReqId,
     ApiPath((raw_org, invitation)): ApiPath<(String, String)>,
 ) -> Result<StatusCode, AppError> {
     let org = org_id(&raw_org)?;
@@ -382,7 +366,7 @@ async fn revoke(
             "invitations.delete",
             &changes,
             "ok",
-            request_id.as_deref(),
+            &request_id,
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -94,7 +94,7 @@ async fn read(
 async fn create(
     session: Session,
     State(state): State<AppState>,
-    ReqId(request_id): ReqId,
+    request_id: ReqId,
     ApiJson(input): ApiJson<NewOrgInput>,
 ) -> Result<(StatusCode, Json<Organization>), AppError> {
     access::authorize_change(&state, &session, Action::CreateOrg, None).await?;
@@ -145,7 +145,7 @@ async fn create(
             "org.create",
             &changes,
             "ok",
-            request_id.as_deref(),
+            &request_id,
         )
         .await?;
     Ok((StatusCode::CREATED, Json(created)))
@@ -154,7 +154,7 @@ async fn create(
 async fn update(
     session: Session,
     State(state): State<AppState>,
-    ReqId(request_id): ReqId,
+    request_id: ReqId,
     ApiPath(raw_id): ApiPath<String>,
     ApiJson(input): ApiJson<OrgPatchInput>,
 ) -> Result<Json<Organization>, AppError> {
@@ -213,7 +213,7 @@ async fn update(
             "org.update",
             &changes,
             "ok",
-            request_id.as_deref(),
+            &request_id,
         )
         .await?;
     Ok(Json(saved))
@@ -222,7 +222,7 @@ async fn update(
 async fn remove(
     session: Session,
     State(state): State<AppState>,
-    ReqId(request_id): ReqId,
+    request_id: ReqId,
     ApiPath(raw_id): ApiPath<String>,
 ) -> Result<StatusCode, AppError> {
     let org_id = org_id(&raw_id)?;
@@ -254,7 +254,7 @@ async fn remove(
             "org.delete",
             &changes,
             "ok",
-            request_id.as_deref(),
+            &request_id,
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)

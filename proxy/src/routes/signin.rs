@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::directory::DirectoryError;
 use crate::error::AppError;
+use crate::extract::ReqId;
 use crate::session::oidc::{self, IdClaims, Oidc, SignInError};
 use crate::session::{self, NewSession};
 use crate::AppState;
@@ -251,7 +252,7 @@ pub async fn callback(
                             "auth.sign_in",
                             &[],
                             "ok",
-                            None,
+                            &ReqId::default(),
                         )
                         .await
                     {
@@ -327,7 +328,7 @@ pub async fn recheck_role(state: &AppState, session: &session::Session) -> Resul
             "auth.role_lost",
             &[],
             "session ended",
-            None,
+            &ReqId::default(),
         )
         .await?;
     state.sessions.end(session).await?;

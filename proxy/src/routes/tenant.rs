@@ -26,7 +26,7 @@ async fn read(
 async fn update(
     session: Session,
     State(state): State<AppState>,
-    ReqId(request_id): ReqId,
+    request_id: ReqId,
     ApiJson(input): ApiJson<TenantSettingsInput>,
 ) -> Result<Json<TenantSettings>, AppError> {
     access::authorize_change(&state, &session, Action::EditTenant, None).await?;
@@ -39,14 +39,7 @@ async fn update(
     let saved = state.directory.update_tenant_settings(&change).await?;
     state
         .audit
-        .record(
-            &session,
-            None,
-            "tenant.update",
-            &changes,
-            "ok",
-            request_id.as_deref(),
-        )
+        .record(&session, None, "tenant.update", &changes, "ok", &request_id)
         .await?;
     Ok(Json(saved))
 }

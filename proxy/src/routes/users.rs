@@ -46,7 +46,7 @@ async fn read(
 async fn create(
     session: Session,
     State(state): State<AppState>,
-    ReqId(request_id): ReqId,
+    request_id: ReqId,
     ApiJson(input): ApiJson<NewUserInput>,
 ) -> Result<(StatusCode, Json<User>), AppError> {
     access::authorize_change(&state, &session, Action::CreateUser, None).await?;
@@ -107,7 +107,7 @@ async fn create(
             "users.create",
             &changes,
             "ok",
-            request_id.as_deref(),
+            &request_id,
         )
         .await?;
     Ok((StatusCode::CREATED, Json(user)))

@@ -14,7 +14,9 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use base64::Engine as _;
 use orgdesk_model::{MeUser, OrgId, Role};
 use sha2::{Digest, Sha256};
-use sqlx::{Row, SqlitePool};
+use sqlx::Row;
+
+use crate::db::Db;
 
 use crate::db::now;
 use crate::error::AppError;
@@ -69,7 +71,7 @@ const RECENT_CAPACITY: usize = 10_000;
 /// and under load the round trip to SQLite's threads cost more than the rest of the request.
 #[derive(Debug, Clone)]
 pub struct SessionStore {
-    pool: SqlitePool,
+    db: Db,
     recent: Arc<Mutex<HashMap<String, (Session, Instant)>>>,
 }
 
@@ -92,11 +94,11 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 impl SessionStore {
-    /// Sessions kept in `pool`.
+    /// Sessions kept in `db`.
     #[must_use]
-    pub fn new(pool: SqlitePool) -> Self {
+    pub fn new(db: Db) -> Self {
         Self {
-            pool,
+            db,
             recent: Arc::default(),
         }
     }
@@ -151,7 +153,7 @@ impl SessionStore {
             .bind(&session.csrf_token)
             .bind(now)
             .bind(now + ABSOLUTE_LIFETIME_SECS)
-            .execute(&self.pool)
+            .execute(self.db.write())
             .await?;
         Ok((token, session))
     }
@@ -171,18 +173,24 @@ impl SessionStore {
             .bind(&id_hash)
             .bind(now)
             .bind(now - IDLE_LIFETIME_SECS)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.db.read())
             .await?;
         let Some(row) = row else {
             return Ok(None);
         };
         let last_seen: i64 = row.try_get("last_seen_at")?;
         if now - last_seen >= TOUCH_EVERY_SECS {
-            sqlx::query("UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1")
-                .bind(&id_hash)
-                .bind(now)
-                .execute(&self.pool)
-                .await?;
+            // Best effort: a busy writer must not fail the request the session is for; the timer
+            // is tried again on the next read.
+            if let Err(err) =
+                sqlx::query("UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1")
+                    .bind(&id_hash)
+                    .bind(now)
+                    .execute(self.db.write())
+                    .await
+            {
+                tracing::warn!(error = %err, "could not touch a session's idle timer");
+            }
         }
         let role: String = row.try_get("role")?;
         let org_id: Option<String> = row.try_get("org_id")?;
@@ -227,7 +235,7 @@ impl SessionStore {
         let now = now();
         sqlx::query("DELETE FROM login_transactions WHERE created_at <= ?1")
             .bind(now - oidc::LOGIN_TTL_SECS)
-            .execute(&self.pool)
+            .execute(self.db.write())
             .await?;
         sqlx::query("INSERT INTO login_transactions (id_hash, state, nonce, verifier, return_to, organization, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
             .bind(hash_token(&cookie))
@@ -237,7 +245,7 @@ impl SessionStore {
             .bind(&tx.return_to)
             .bind(&tx.organization)
             .bind(now)
-            .execute(&self.pool)
+            .execute(self.db.write())
             .await?;
         Ok((cookie, tx))
     }
@@ -252,7 +260,7 @@ impl SessionStore {
     ) -> Result<Option<oidc::LoginTransaction>, AppError> {
         let row = sqlx::query("DELETE FROM login_transactions WHERE id_hash = ?1 RETURNING state, nonce, verifier, return_to, organization, created_at")
             .bind(hash_token(cookie))
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.db.write())
             .await?;
         let Some(row) = row else {
             return Ok(None);
@@ -278,7 +286,7 @@ impl SessionStore {
         Ok(
             sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE expires_at > ?1")
                 .bind(now())
-                .fetch_one(&self.pool)
+                .fetch_one(self.db.read())
                 .await?,
         )
     }
@@ -292,7 +300,7 @@ impl SessionStore {
         sqlx::query("DELETE FROM sessions WHERE id_hash = ?1 OR expires_at <= ?2")
             .bind(&session.id_hash)
             .bind(now())
-            .execute(&self.pool)
+            .execute(self.db.write())
             .await?;
         Ok(())
     }
@@ -344,9 +352,12 @@ pub fn read_cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
 /// Refuses requests that a browser says came from another site, the first line of CSRF defence
 /// for every state-changing request (sign-in included).
 ///
+/// `https` is whether a trusted proxy said the client came over https; then an `http://`
+/// origin is another origin.
+///
 /// # Errors
 /// `Forbidden` when `Sec-Fetch-Site` names another site or `Origin` is not this host.
-pub fn ensure_same_origin(headers: &HeaderMap) -> Result<(), AppError> {
+pub fn ensure_same_origin(headers: &HeaderMap, https: bool) -> Result<(), AppError> {
     const REFUSED: AppError =
         AppError::Forbidden("This request did not come from orgdesk itself, so it was refused.");
     if let Some(site) = headers.get("sec-fetch-site") {
@@ -358,7 +369,7 @@ pub fn ensure_same_origin(headers: &HeaderMap) -> Result<(), AppError> {
         let host = headers.get(header::HOST).map(HeaderValue::as_bytes);
         let origin_host = origin.to_str().ok().and_then(|o| {
             o.strip_prefix("https://")
-                .or_else(|| o.strip_prefix("http://"))
+                .or_else(|| o.strip_prefix("http://").filter(|_| !https))
         });
         if origin_host.map(str::as_bytes) != host || host.is_none() {
             return Err(REFUSED);
@@ -379,7 +390,11 @@ impl FromRequestParts<AppState> for Session {
             .await?
             .ok_or(AppError::Unauthenticated)?;
         if !parts.method.is_safe() {
-            ensure_same_origin(&parts.headers)?;
+            let https = parts
+                .extensions
+                .get::<crate::server::ClientInfo>()
+                .is_some_and(|client| client.https);
+            ensure_same_origin(&parts.headers, https)?;
             let sent = parts
                 .headers
                 .get(CSRF_HEADER)
@@ -482,7 +497,7 @@ mod tests {
     async fn last_seen(store: &SessionStore, session: &Session) -> i64 {
         sqlx::query_scalar("SELECT last_seen_at FROM sessions WHERE id_hash = ?1")
             .bind(&session.id_hash)
-            .fetch_one(&store.pool)
+            .fetch_one(store.db.write())
             .await
             .expect("the session row")
     }
@@ -491,7 +506,7 @@ mod tests {
         sqlx::query("UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1")
             .bind(&session.id_hash)
             .bind(at)
-            .execute(&store.pool)
+            .execute(store.db.write())
             .await
             .expect("setting the idle timer");
     }
@@ -542,7 +557,7 @@ mod tests {
 
         // Gone from the database behind this store's back: still known for a few seconds.
         sqlx::query("DELETE FROM sessions")
-            .execute(&store.pool)
+            .execute(store.db.write())
             .await
             .expect("delete");
         assert_eq!(

@@ -19,6 +19,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::wire::{ErrorBody, OAuthError, TokenResponse};
+use crate::metrics::METRICS;
 
 /// A value that must never reach a log.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -438,6 +439,12 @@ impl Auth0Client {
         let limit = header_u64(headers, "x-ratelimit-limit");
         let remaining = header_u64(headers, "x-ratelimit-remaining");
         let reset = header_u64(headers, "x-ratelimit-reset");
+        if let Some(remaining) = remaining {
+            METRICS.set(
+                "orgdesk_auth0_budget_remaining",
+                i64::try_from(remaining).unwrap_or(i64::MAX),
+            );
+        }
         if limit.is_some() || remaining.is_some() || reset.is_some() {
             *self
                 .budget
@@ -450,6 +457,14 @@ impl Auth0Client {
         }
     }
 
+    /// Fetches a token unless a valid one is cached (for `/readyz`).
+    ///
+    /// # Errors
+    /// When no token can be had.
+    pub async fn ensure_token(&self) -> Result<(), TokenError> {
+        self.token().await.map(|_| ())
+    }
+
     /// A still-valid token, fetched once however many callers ask at the same time.
     async fn token(&self) -> Result<Arc<str>, TokenError> {
         let mut guard = self.token.lock().await;
@@ -457,7 +472,12 @@ impl Auth0Client {
         if let Some(token) = guard.as_ref().filter(|t| t.refresh_at > now) {
             return Ok(token.value.clone());
         }
-        match self.fetch_token().await {
+        let fetched = self.fetch_token().await;
+        METRICS.inc(
+            "orgdesk_auth0_token_fetches_total",
+            &[("outcome", if fetched.is_ok() { "ok" } else { "failed" })],
+        );
+        match fetched {
             Ok(fresh) => {
                 let value = fresh.value.clone();
                 *guard = Some(fresh);
@@ -556,6 +576,10 @@ impl Auth0Client {
                 slot
             };
             if slot > deadline {
+                METRICS.inc(
+                    "orgdesk_auth0_rate_limited_total",
+                    &[("outcome", "refused")],
+                );
                 return Err(CallError::RateLimited {
                     retry_after: reset - now,
                 });
@@ -565,10 +589,15 @@ impl Auth0Client {
         }
         let wait = Duration::from_secs(reset - now) + jitter();
         if Instant::now() + wait > deadline {
+            METRICS.inc(
+                "orgdesk_auth0_rate_limited_total",
+                &[("outcome", "refused")],
+            );
             return Err(CallError::RateLimited {
                 retry_after: reset - now,
             });
         }
+        METRICS.inc("orgdesk_auth0_rate_limited_total", &[("outcome", "waited")]);
         tokio::time::sleep(wait).await;
         Ok(())
     }
@@ -592,6 +621,7 @@ impl Auth0Client {
         if url.path() != call.path {
             return Err(CallError::NotAllowed(call.path.clone()));
         }
+        let operation = operation(&call.method, &call.path);
         let mut attempts = 0u32;
         let mut token_renewed = false;
         loop {
@@ -617,6 +647,10 @@ impl Auth0Client {
             let response = match request.send().await {
                 Ok(response) => response,
                 Err(err) => {
+                    METRICS.inc(
+                        "orgdesk_auth0_calls_total",
+                        &[("operation", &operation), ("status", "error")],
+                    );
                     let what = describe(&err);
                     self.note_health(false, Some(what.clone()));
                     if retry_ok {
@@ -632,6 +666,10 @@ impl Auth0Client {
             };
             self.note_budget(response.headers());
             let status = response.status();
+            METRICS.inc(
+                "orgdesk_auth0_calls_total",
+                &[("operation", &operation), ("status", status.as_str())],
+            );
             if status == reqwest::StatusCode::UNAUTHORIZED && !token_renewed {
                 token_renewed = true;
                 self.forget_token(&token).await;
@@ -646,9 +684,14 @@ impl Auth0Client {
                     .unwrap_or(now + 1);
                 let wait = Duration::from_secs(reset - now) + jitter();
                 if Instant::now() + wait <= deadline {
+                    METRICS.inc("orgdesk_auth0_rate_limited_total", &[("outcome", "waited")]);
                     tokio::time::sleep(wait).await;
                     continue;
                 }
+                METRICS.inc(
+                    "orgdesk_auth0_rate_limited_total",
+                    &[("outcome", "refused")],
+                );
                 return Err(CallError::RateLimited {
                     retry_after: (reset - now).max(1),
                 });
@@ -715,6 +758,32 @@ impl Auth0Client {
     }
 }
 
+/// A call's operation for the metrics: the method and the path with every id replaced, so
+/// that the label never carries a user's or an organization's id.
+fn operation(method: &Method, path: &str) -> String {
+    const WORDS: &[&str] = &[
+        "api",
+        "v2",
+        "organizations",
+        "members",
+        "roles",
+        "invitations",
+        "enabled_connections",
+        "users",
+        "connections",
+        "tenants",
+        "settings",
+        "permissions",
+        "name",
+    ];
+    let shape: Vec<&str> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| if WORDS.contains(&s) { s } else { "{id}" })
+        .collect();
+    format!("{method} /{}", shape.join("/"))
+}
+
 /// A transport error in words, without the URL (which may carry search text).
 fn describe(err: &reqwest::Error) -> String {
     let kind = if err.is_timeout() {
@@ -750,6 +819,17 @@ mod tests {
         assert_eq!(encode_segment(".."), "%2E%2E");
         let call = Call::get(&["users", "auth0|abc", "organizations"]);
         assert_eq!(call.path(), "/api/v2/users/auth0%7Cabc/organizations");
+    }
+
+    #[test]
+    fn metric_operations_carry_no_ids() {
+        assert_eq!(
+            operation(
+                &Method::DELETE,
+                "/api/v2/organizations/org_1/members/auth0%7C1/roles"
+            ),
+            "DELETE /api/v2/organizations/{id}/members/{id}/roles"
+        );
     }
 
     #[test]

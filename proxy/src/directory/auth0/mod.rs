@@ -934,6 +934,13 @@ impl Directory for Auth0Directory {
         Ok(to_tenant_settings(settings))
     }
 
+    async fn ready(&self) -> Result<(), String> {
+        self.client
+            .ensure_token()
+            .await
+            .map_err(|err| format!("no Management API token: {err}"))
+    }
+
     fn health(
         &self,
     ) -> (

@@ -199,7 +199,7 @@ pub async fn add_members(
     user_ids: &[String],
 ) -> Result<(), DirectoryError> {
     ensure_org(pool, org).await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     for user_id in user_ids {
         // On an unknown user nothing is written: the transaction is dropped.
         require_known(
@@ -229,7 +229,7 @@ pub async fn remove_members(
     user_ids: &[String],
 ) -> Result<(), DirectoryError> {
     ensure_org(pool, org).await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     for user_id in user_ids {
         sqlx::query("DELETE FROM org_members WHERE org_id = ?1 AND user_id = ?2")
             .bind(org.as_str())
@@ -248,7 +248,7 @@ pub async fn assign_member_roles(
     role_ids: &[String],
 ) -> Result<(), DirectoryError> {
     ensure_org(pool, org).await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     require_member(&mut tx, org, user_id).await?;
     for role_id in role_ids {
         require_known(
@@ -577,10 +577,12 @@ pub async fn create_user(
     input: &orgdesk_model::users::NewUserInput,
     app_metadata: &BTreeMap<String, String>,
 ) -> Result<orgdesk_model::users::User, DirectoryError> {
+    // Checks and insert in one write transaction: two creates of one address cannot both pass.
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let strategy: Option<String> =
         sqlx::query_scalar("SELECT strategy FROM connections WHERE name = ?1")
             .bind(&input.connection)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *tx)
             .await?;
     match strategy.as_deref() {
         Some("auth0") => {}
@@ -603,7 +605,7 @@ pub async fn create_user(
         sqlx::query_scalar("SELECT 1 FROM users WHERE connection = ?1 AND lower(email) = ?2")
             .bind(&input.connection)
             .bind(&email)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *tx)
             .await?;
     if taken.is_some() {
         return Err(DirectoryError::Conflict("The user already exists.".into()));
@@ -615,7 +617,6 @@ pub async fn create_user(
     } else {
         input.name.trim().to_owned()
     };
-    let mut tx = pool.begin().await?;
     sqlx::query("INSERT INTO users (user_id, email, email_verified, name, connection, user_metadata, app_metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
         .bind(&user_id)
         .bind(&email)
@@ -688,7 +689,7 @@ pub async fn put_org_connection(
     connection: &orgdesk_model::users::OrgConnection,
 ) -> Result<orgdesk_model::users::OrgConnection, DirectoryError> {
     ensure_org(pool, org).await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     sqlx::query("INSERT INTO org_connections (org_id, connection_id, assign_membership_on_login, show_as_button, is_signup_enabled) VALUES (?1, ?2, ?3, ?4, ?5) \
                  ON CONFLICT (org_id, connection_id) DO UPDATE SET assign_membership_on_login = ?3, show_as_button = ?4, is_signup_enabled = ?5")
         .bind(org.as_str())
@@ -796,44 +797,44 @@ mod tests {
         ];
         for q in queries {
             assert_eq!(
-                searched(&pool, q, 25).await,
-                scanned(&pool, q, 25).await,
+                searched(pool.read(), q, 25).await,
+                scanned(pool.read(), q, 25).await,
                 "{q}"
             );
         }
 
         // A user renamed and one removed are found, or not, under their new state.
         sqlx::query("UPDATE users SET name = 'Zebedee Quill' WHERE email = 'person000042@customers.example'")
-            .execute(&pool)
+            .execute(pool.write())
             .await
             .expect("rename");
         sqlx::query("DELETE FROM org_members WHERE user_id = (SELECT user_id FROM users WHERE email = 'person000043@customers.example')")
-            .execute(&pool)
+            .execute(pool.write())
             .await
             .expect("leave orgs");
         sqlx::query("DELETE FROM users WHERE email = 'person000043@customers.example'")
-            .execute(&pool)
+            .execute(pool.write())
             .await
             .expect("delete");
         assert_eq!(
-            searched(&pool, "zebedee", 25).await,
+            searched(pool.read(), "zebedee", 25).await,
             ["person000042@customers.example"]
         );
-        assert!(searched(&pool, "person000043", 25).await.is_empty());
+        assert!(searched(pool.read(), "person000043", 25).await.is_empty());
 
         // A store written before the index existed gets it built when opened.
         sqlx::raw_sql("INSERT INTO users_search (users_search) VALUES ('delete-all'); PRAGMA user_version = 0;")
-            .execute(&pool)
+            .execute(pool.write())
             .await
             .expect("forget the index");
         assert!(
-            searched(&pool, "zebedee", 25).await.is_empty(),
+            searched(pool.read(), "zebedee", 25).await.is_empty(),
             "index emptied"
         );
         pool.close().await;
         let pool = crate::db::open(dir.path()).await.expect("reopened");
         assert_eq!(
-            searched(&pool, "zebedee", 25).await,
+            searched(pool.read(), "zebedee", 25).await,
             ["person000042@customers.example"]
         );
     }

@@ -10,7 +10,9 @@ use async_trait::async_trait;
 use orgdesk_model::{
     Branding, Color, Colors, DisplayName, LogoUrl, Metadata, OrgId, OrgName, Organization, Page,
 };
-use sqlx::{Row, SqlitePool};
+use sqlx::Row;
+
+use crate::db::Db;
 
 use orgdesk_model::input::NewOrg;
 
@@ -27,14 +29,14 @@ pub use seed::seed_if_empty;
 /// The embedded store, sharing the proxy's database.
 #[derive(Debug, Clone)]
 pub struct LocalDirectory {
-    pool: SqlitePool,
+    db: Db,
 }
 
 impl LocalDirectory {
     /// A directory over an opened (and migrated) database.
     #[must_use]
-    pub fn new(pool: SqlitePool) -> Self {
-        Self { pool }
+    pub fn new(db: Db) -> Self {
+        Self { db }
     }
 }
 
@@ -155,7 +157,7 @@ impl Directory for LocalDirectory {
         let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM orgs {filter}"))
             .bind(&pattern)
             .bind(only)
-            .fetch_one(&self.pool)
+            .fetch_one(self.db.read())
             .await?;
         let rows = sqlx::query(&format!(
             "SELECT {ORG_COLUMNS} FROM orgs {filter} ORDER BY name LIMIT ?3 OFFSET ?4"
@@ -164,7 +166,7 @@ impl Directory for LocalDirectory {
         .bind(only)
         .bind(i64::from(query.per_page))
         .bind(i64::from(query.page) * i64::from(query.per_page))
-        .fetch_all(&self.pool)
+        .fetch_all(self.db.read())
         .await?;
         let items = rows.iter().map(org_from_row).collect::<Result<_, _>>()?;
         Ok(Page {
@@ -176,7 +178,7 @@ impl Directory for LocalDirectory {
     async fn get_org(&self, id: &OrgId) -> Result<Option<Organization>, DirectoryError> {
         let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id = ?1"))
             .bind(id.as_str())
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.db.read())
             .await?;
         row.as_ref().map(org_from_row).transpose()
     }
@@ -193,7 +195,7 @@ impl Directory for LocalDirectory {
             .bind(background)
             .bind(metadata_json(&org.metadata)?)
             .bind(now())
-            .execute(&self.pool)
+            .execute(self.db.write())
             .await;
         match result {
             Err(err) if is_unique_violation(&err) => {
@@ -215,7 +217,7 @@ impl Directory for LocalDirectory {
         expected_metadata: Option<&Metadata>,
     ) -> Result<Organization, DirectoryError> {
         // One transaction: the metadata comparison and the write cannot be interleaved.
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.db.begin_write().await?;
         let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id = ?1"))
             .bind(id.as_str())
             .fetch_optional(&mut *tx)
@@ -254,7 +256,7 @@ impl Directory for LocalDirectory {
     async fn delete_org(&self, id: &OrgId) -> Result<(), DirectoryError> {
         let deleted = sqlx::query("DELETE FROM orgs WHERE id = ?1")
             .bind(id.as_str())
-            .execute(&self.pool)
+            .execute(self.db.write())
             .await?;
         if deleted.rows_affected() == 0 {
             return Err(DirectoryError::NotFound);
@@ -268,7 +270,7 @@ impl Directory for LocalDirectory {
             "SELECT (SELECT COUNT(*) FROM org_members WHERE org_id = ?1), (SELECT COUNT(*) FROM invitations WHERE org_id = ?1) FROM orgs WHERE id = ?1",
         )
         .bind(id.as_str())
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.db.read())
         .await?
         .ok_or(DirectoryError::NotFound)?;
         Ok(OrgCounts {
@@ -282,15 +284,15 @@ impl Directory for LocalDirectory {
         org: &OrgId,
         query: &MemberQuery,
     ) -> Result<CursorPage<Member>, DirectoryError> {
-        members::list_members(&self.pool, org, query).await
+        members::list_members(self.db.read(), org, query).await
     }
 
     async fn add_members(&self, org: &OrgId, user_ids: &[String]) -> Result<(), DirectoryError> {
-        members::add_members(&self.pool, org, user_ids).await
+        members::add_members(self.db.write(), org, user_ids).await
     }
 
     async fn remove_members(&self, org: &OrgId, user_ids: &[String]) -> Result<(), DirectoryError> {
-        members::remove_members(&self.pool, org, user_ids).await
+        members::remove_members(self.db.write(), org, user_ids).await
     }
 
     async fn member_roles(
@@ -298,7 +300,7 @@ impl Directory for LocalDirectory {
         org: &OrgId,
         user_id: &str,
     ) -> Result<Vec<orgdesk_model::members::RoleRef>, DirectoryError> {
-        members::member_roles(&self.pool, org, user_id).await
+        members::member_roles(self.db.read(), org, user_id).await
     }
 
     async fn assign_member_roles(
@@ -307,7 +309,7 @@ impl Directory for LocalDirectory {
         user_id: &str,
         role_ids: &[String],
     ) -> Result<(), DirectoryError> {
-        members::assign_member_roles(&self.pool, org, user_id, role_ids).await
+        members::assign_member_roles(self.db.write(), org, user_id, role_ids).await
     }
 
     async fn remove_member_roles(
@@ -316,15 +318,15 @@ impl Directory for LocalDirectory {
         user_id: &str,
         role_ids: &[String],
     ) -> Result<(), DirectoryError> {
-        members::remove_member_roles(&self.pool, org, user_id, role_ids).await
+        members::remove_member_roles(self.db.write(), org, user_id, role_ids).await
     }
 
     async fn list_roles(&self) -> Result<Vec<RoleInfo>, DirectoryError> {
-        members::list_roles(&self.pool).await
+        members::list_roles(self.db.read()).await
     }
 
     async fn list_invitations(&self, org: &OrgId) -> Result<Vec<Invitation>, DirectoryError> {
-        members::list_invitations(&self.pool, org).await
+        members::list_invitations(self.db.read(), org).await
     }
 
     async fn create_invitation(
@@ -332,11 +334,11 @@ impl Directory for LocalDirectory {
         org: &OrgId,
         invitation: &NewInvitation,
     ) -> Result<Invitation, DirectoryError> {
-        members::create_invitation(&self.pool, org, invitation).await
+        members::create_invitation(self.db.write(), org, invitation).await
     }
 
     async fn delete_invitation(&self, org: &OrgId, id: &str) -> Result<(), DirectoryError> {
-        members::delete_invitation(&self.pool, org, id).await
+        members::delete_invitation(self.db.write(), org, id).await
     }
 
     async fn search_users(
@@ -345,21 +347,21 @@ impl Directory for LocalDirectory {
         limit: u32,
         scope: Option<&OrgId>,
     ) -> Result<Vec<UserSummary>, DirectoryError> {
-        members::search_users(&self.pool, q, limit, scope).await
+        members::search_users(self.db.read(), q, limit, scope).await
     }
 
     async fn get_user(
         &self,
         user_id: &str,
     ) -> Result<Option<orgdesk_model::users::User>, DirectoryError> {
-        members::get_user(&self.pool, user_id).await
+        members::get_user(self.db.read(), user_id).await
     }
 
     async fn user_orgs(
         &self,
         user_id: &str,
     ) -> Result<Vec<orgdesk_model::users::UserOrg>, DirectoryError> {
-        members::user_orgs(&self.pool, user_id).await
+        members::user_orgs(self.db.read(), user_id).await
     }
 
     async fn create_user(
@@ -367,20 +369,20 @@ impl Directory for LocalDirectory {
         input: &orgdesk_model::users::NewUserInput,
         app_metadata: &BTreeMap<String, String>,
     ) -> Result<orgdesk_model::users::User, DirectoryError> {
-        members::create_user(&self.pool, input, app_metadata).await
+        members::create_user(self.db.write(), input, app_metadata).await
     }
 
     async fn list_connections(
         &self,
     ) -> Result<Vec<orgdesk_model::users::Connection>, DirectoryError> {
-        members::list_connections(&self.pool).await
+        members::list_connections(self.db.read()).await
     }
 
     async fn org_connections(
         &self,
         org: &OrgId,
     ) -> Result<Vec<orgdesk_model::users::OrgConnection>, DirectoryError> {
-        members::org_connections(&self.pool, org).await
+        members::org_connections(self.db.read(), org).await
     }
 
     async fn put_org_connection(
@@ -388,7 +390,7 @@ impl Directory for LocalDirectory {
         org: &OrgId,
         connection: &orgdesk_model::users::OrgConnection,
     ) -> Result<orgdesk_model::users::OrgConnection, DirectoryError> {
-        members::put_org_connection(&self.pool, org, connection).await
+        members::put_org_connection(self.db.write(), org, connection).await
     }
 
     async fn delete_org_connection(
@@ -396,12 +398,12 @@ impl Directory for LocalDirectory {
         org: &OrgId,
         connection_id: &str,
     ) -> Result<(), DirectoryError> {
-        members::delete_org_connection(&self.pool, org, connection_id).await
+        members::delete_org_connection(self.db.write(), org, connection_id).await
     }
 
     async fn tenant_settings(&self) -> Result<TenantSettings, DirectoryError> {
         let text: String = sqlx::query_scalar("SELECT settings FROM tenant_settings WHERE id = 1")
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.db.read())
             .await?
             .unwrap_or_else(|| "{}".into());
         serde_json::from_str(&text)
@@ -413,7 +415,7 @@ impl Directory for LocalDirectory {
         change: &TenantSettingsInput,
     ) -> Result<TenantSettings, DirectoryError> {
         // Read, change and write in one transaction: two saves cannot interleave.
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.db.begin_write().await?;
         let text: Option<String> =
             sqlx::query_scalar("SELECT settings FROM tenant_settings WHERE id = 1")
                 .fetch_optional(&mut *tx)

@@ -1,8 +1,8 @@
 //! The demo tenant: the scenario orgdesk began with, plus enough around it that every screen
 //! has something real to show.
 
+use crate::db::Db;
 use serde_json::json;
-use sqlx::SqlitePool;
 
 use crate::db::now;
 
@@ -214,8 +214,9 @@ const USERS: &[UserSeed] = &[
 ///
 /// # Errors
 /// When the database refuses a write; nothing is written then.
-pub async fn seed_if_empty(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+pub async fn seed_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
+    // IMMEDIATE: two processes starting at once on one new database seed it once.
+    let mut tx = db.begin_write().await?;
     let seeded: Option<String> =
         sqlx::query_scalar("SELECT value FROM meta WHERE key = 'seeded_at'")
             .fetch_optional(&mut *tx)

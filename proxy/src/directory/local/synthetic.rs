@@ -2,7 +2,7 @@
 //! organization with tens of thousands of members, written into the embedded store in one
 //! transaction on top of the demo tenant.
 
-use sqlx::SqlitePool;
+use crate::db::Db;
 
 use crate::db::now;
 
@@ -55,8 +55,8 @@ const WORDS: &[&str] = &[
 ///
 /// # Errors
 /// When the database refuses a write.
-pub async fn generate(pool: &SqlitePool, size: Size) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+pub async fn generate(db: &Db, size: Size) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
     let now = now();
     for n in 0..size.orgs {
         let word = WORDS[(n as usize) % WORDS.len()];
