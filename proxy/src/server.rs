@@ -381,21 +381,15 @@ pub async fn run(
             },
             () = &mut shutdown => break,
         };
-        let _ = stream.set_nodelay(true);
-        let app = app.clone();
-        let service =
-            hyper::service::service_fn(move |mut request: Request<hyper::body::Incoming>| {
-                request.extensions_mut().insert(ConnectInfo(peer));
-                app.clone().oneshot(request.map(axum::body::Body::new))
-            });
-        let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
-        tokio::spawn(async move {
-            if let Err(err) = connection.await {
-                tracing::debug!(error = %err, "connection ended");
-            }
-        });
+        serve_one(&builder, &graceful, &app, stream, peer);
     }
     ready.store(false, Ordering::SeqCst);
+    // Connections the kernel already accepted into the backlog are requests in flight too:
+    // serve them rather than reset them when the socket closes.
+    while let Ok(Ok((stream, peer))) = tokio::time::timeout(Duration::ZERO, listener.accept()).await
+    {
+        serve_one(&builder, &graceful, &app, stream, peer);
+    }
     drop(listener);
     let drain = Duration::from_secs(config.shutdown_drain_secs);
     tracing::info!(
@@ -411,6 +405,28 @@ pub async fn run(
         tracing::info!("every request in flight was answered");
     }
     Ok(())
+}
+
+/// Serves one connection on its own task, watched for graceful shutdown.
+fn serve_one(
+    builder: &hyper::server::conn::http1::Builder,
+    graceful: &hyper_util::server::graceful::GracefulShutdown,
+    app: &Router,
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+) {
+    let _ = stream.set_nodelay(true);
+    let app = app.clone();
+    let service = hyper::service::service_fn(move |mut request: Request<hyper::body::Incoming>| {
+        request.extensions_mut().insert(ConnectInfo(peer));
+        app.clone().oneshot(request.map(axum::body::Body::new))
+    });
+    let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+    tokio::spawn(async move {
+        if let Err(err) = connection.await {
+            tracing::debug!(error = %err, "connection ended");
+        }
+    });
 }
 
 /// Serves the metrics in Prometheus' text format on their own address (never the public one).
