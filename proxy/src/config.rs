@@ -549,6 +549,31 @@ claim = "tier"
         assert_eq!(example.claims_namespace(), DEFAULT_CLAIMS_NAMESPACE);
     }
 
+    /// The commented-out section `header` of the example file, uncommented.
+    fn example_section(header: &str) -> String {
+        let example = include_str!("../../orgdesk.example.toml");
+        let start = example.find(header).expect("the section is in the example");
+        example[start..]
+            .lines()
+            .take_while(|line| line.starts_with("# "))
+            .map(|line| line.trim_start_matches("# "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_examples_server_audit_and_proxy_settings_parse_and_show_the_defaults() {
+        let server = FileConfig::parse(&example_section("# [server]")).expect("valid");
+        assert_eq!(server.server, Some(crate::server::ServerConfig::default()));
+        let audit = FileConfig::parse(&example_section("# [audit]")).expect("valid");
+        assert_eq!(audit.audit.and_then(|a| a.retention_days), Some(400));
+        let proxies = FileConfig::parse(&example_section("# trusted_proxies")).expect("valid");
+        assert_eq!(proxies.trusted_proxies.map(|p| p.len()), Some(2));
+        let bad = FileConfig::parse("trusted_proxies = [\"10.0.0.0/40\"]").expect_err("refused");
+        assert!(bad.contains("10.0.0.0/40"), "{bad}");
+        assert!(FileConfig::parse("[audit]\nretention_days = 0").is_err());
+    }
+
     #[test]
     fn the_real_sign_in_link_is_built_from_the_configured_tenant() {
         let config = FileConfig::parse(
