@@ -406,6 +406,19 @@ async fn forwarding_headers_count_only_from_trusted_proxies() {
     assert_eq!(allowed, 30, "forged addresses changed nothing");
     server.stop().await;
 
+    // A forged X-Forwarded-Proto from an untrusted peer does not turn an http origin foreign.
+    let server = Running::demo(&FileConfig::default()).await;
+    let demo_login = |server: &Running| {
+        http.post(server.url("/auth/demo-login"))
+            .header("origin", server.origin())
+            .header("x-forwarded-proto", "https")
+            .header("x-forwarded-for", "198.51.100.20")
+            .form(&[("persona", "member")])
+            .send()
+    };
+    assert_eq!(demo_login(&server).await.unwrap().status(), 303);
+    server.stop().await;
+
     // The loopback peer is a trusted proxy: its header names the client, and limits split.
     let config = FileConfig::parse("trusted_proxies = [\"127.0.0.1/32\", \"::1\"]\n").unwrap();
     let server = Running::demo(&config).await;
@@ -423,6 +436,8 @@ async fn forwarding_headers_count_only_from_trusted_proxies() {
         .await
         .unwrap();
     assert_eq!(response.status(), 429, "the nearest hop is the client");
+    // The trusted proxy says the client came over https: an http origin is another origin.
+    assert_eq!(demo_login(&server).await.unwrap().status(), 403);
     server.stop().await;
 }
 
@@ -475,26 +490,8 @@ async fn an_audit_row_that_cannot_be_written_is_applied_but_not_recorded_and_log
         }
     })
     .await;
-    let config = FileConfig::parse(&format!(
-        "[auth0]\ndomain = \"tenant.example.com\"\napp_client_id = \"app123\"\napp_redirect_uri = \"https://ai.example.com/callback\"\nclient_id = \"m2m123\"\nmanagement_url = \"{}\"\nlogin_client_id = \"login123\"\n",
-        upstream.base_url
-    ))
-    .unwrap();
-    let env = |name: &str| match name {
-        "ORGDESK_AUTH0_CLIENT_SECRET" => Some("s3cret".to_owned()),
-        "ORGDESK_LOGIN_CLIENT_SECRET" => Some("login-s3cret".to_owned()),
-        _ => None,
-    };
     let dir = tempfile::tempdir().unwrap();
-    let state = orgdesk_proxy::real_state(
-        &dir.path().join("data"),
-        &dir.path().join("no-assets"),
-        "http://orgdesk.test",
-        &config,
-        &env,
-    )
-    .await
-    .unwrap();
+    let state = real_state(&upstream, dir.path()).await;
     let admin = PERSONAS.iter().find(|p| p.key == "platform-admin").unwrap();
     let (token, session) = state.sessions.create(admin.session()).await.unwrap();
     // The database turns read-only under orgdesk (a full disk or a remount behaves alike for
@@ -578,6 +575,137 @@ async fn an_audit_row_that_cannot_be_written_is_applied_but_not_recorded_and_log
     assert_eq!(audit["request_id"], id.as_str());
     assert_eq!(audit["changes"][0]["after"], "Renamed");
     assert_eq!(audit["actor_id"], session.user.id.as_str());
+    assert_eq!(
+        entry["span"]["request_id"],
+        id.as_str(),
+        "the error line carries the request id"
+    );
+}
+
+/// Real mode against `upstream`, with the secrets in place.
+async fn real_state(upstream: &upstream::Upstream, dir: &std::path::Path) -> AppState {
+    let config = FileConfig::parse(&format!(
+        "[auth0]\ndomain = \"tenant.example.com\"\napp_client_id = \"app123\"\napp_redirect_uri = \"https://ai.example.com/callback\"\nclient_id = \"m2m123\"\nmanagement_url = \"{}\"\nlogin_client_id = \"login123\"\n",
+        upstream.base_url
+    ))
+    .unwrap();
+    let env = |name: &str| match name {
+        "ORGDESK_AUTH0_CLIENT_SECRET" => Some("s3cret".to_owned()),
+        "ORGDESK_LOGIN_CLIENT_SECRET" => Some("login-s3cret".to_owned()),
+        _ => None,
+    };
+    orgdesk_proxy::real_state(
+        &dir.join("data"),
+        &dir.join("no-assets"),
+        "http://orgdesk.test",
+        &config,
+        &env,
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn in_real_mode_readiness_needs_a_management_api_token() {
+    let upstream = upstream::Upstream::start(|_| upstream::Reply::json(503, "{}")).await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = orgdesk_proxy::app(real_state(&upstream, dir.path()).await);
+    let readyz = || {
+        axum::http::Request::get("/readyz")
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let status = |app: axum::Router| async move {
+        tower::ServiceExt::oneshot(app, readyz())
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(status(app.clone()).await, 503, "no token can be had");
+    upstream.set_handler(|seen| {
+        assert_eq!(seen.path, "/oauth/token", "readiness asks for nothing else");
+        upstream::token_reply(86_400)
+    });
+    assert_eq!(status(app.clone()).await, 200);
+    assert_eq!(status(app).await, 200, "the cached token counts");
+    assert_eq!(
+        upstream.token_requests(),
+        2,
+        "one failed fetch, one good one"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_writer_busy_past_the_deadline_is_a_503_and_reads_go_on() {
+    let server = Running::demo(&FileConfig::default()).await;
+    let http = client();
+    let admin = sign_in(&http, &server, None).await;
+    let save = |name: &'static str| {
+        mutation(&http, &server, &admin, reqwest::Method::POST, "/api/orgs")
+            .json(&json!({ "name": name }))
+            .send()
+    };
+
+    // Another process holds SQLite's write lock past orgdesk's busy timeout.
+    let other = sqlx::SqlitePool::connect_with(
+        sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(server._dir.path().join("data/orgdesk.db")),
+    )
+    .await
+    .unwrap();
+    let mut held = other.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    sqlx::query("INSERT INTO meta (key, value) VALUES ('held', 'by another process')")
+        .execute(&mut *held)
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let list = http
+        .get(server.url("/api/orgs"))
+        .header("cookie", &admin.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        list.status(),
+        200,
+        "reads do not wait behind the write lock"
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let refused = save("blocked-by-another-process").await.unwrap();
+    assert_eq!(refused.status(), 503);
+    assert_eq!(refused.headers()["retry-after"], "2");
+    let body: Value = refused.json().await.unwrap();
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("Nothing was saved"));
+    held.rollback().await.unwrap();
+    other.close().await;
+
+    // Within orgdesk: the one writer connection is taken for longer than the 10 s deadline.
+    let writer = server.state.db.write().acquire().await.unwrap();
+    let refused = save("blocked-by-a-long-write").await.unwrap();
+    assert_eq!(
+        refused.status(),
+        503,
+        "the queue's deadline ends in 503, never 500"
+    );
+    drop(writer);
+    let saved = save("after-the-wait").await.unwrap();
+    assert_eq!(
+        saved.status(),
+        201,
+        "and once the writer is free, saves land again"
+    );
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM orgs WHERE name LIKE 'blocked-%' OR name = 'after-the-wait'",
+    )
+    .fetch_all(server.state.db.read())
+    .await
+    .unwrap();
+    assert_eq!(names, ["after-the-wait"], "a refused save changed nothing");
+    server.stop().await;
 }
 
 /// Log lines collected for a test.
