@@ -584,8 +584,17 @@ async fn an_audit_row_that_cannot_be_written_is_applied_but_not_recorded_and_log
 
 /// Real mode against `upstream`, with the secrets in place.
 async fn real_state(upstream: &upstream::Upstream, dir: &std::path::Path) -> AppState {
+    real_state_with(upstream, dir, "").await
+}
+
+/// Real mode against `upstream`, with more configuration before the `[auth0]` section.
+async fn real_state_with(
+    upstream: &upstream::Upstream,
+    dir: &std::path::Path,
+    before: &str,
+) -> AppState {
     let config = FileConfig::parse(&format!(
-        "[auth0]\ndomain = \"tenant.example.com\"\napp_client_id = \"app123\"\napp_redirect_uri = \"https://ai.example.com/callback\"\nclient_id = \"m2m123\"\nmanagement_url = \"{}\"\nlogin_client_id = \"login123\"\n",
+        "{before}[auth0]\ndomain = \"tenant.example.com\"\napp_client_id = \"app123\"\napp_redirect_uri = \"https://ai.example.com/callback\"\nclient_id = \"m2m123\"\nmanagement_url = \"{}\"\nlogin_client_id = \"login123\"\n",
         upstream.base_url
     ))
     .unwrap();
@@ -603,6 +612,56 @@ async fn real_state(upstream: &upstream::Upstream, dir: &std::path::Path) -> App
     )
     .await
     .unwrap()
+}
+
+#[tokio::test]
+async fn a_request_past_its_deadline_is_answered_503() {
+    let upstream = upstream::Upstream::with_token(|_| {
+        upstream::Reply::After(
+            Duration::from_secs(3),
+            Box::new(upstream::Reply::json(
+                200,
+                r#"{"organizations":[],"start":0,"limit":50,"total":0}"#,
+            )),
+        )
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let state = real_state_with(
+        &upstream,
+        dir.path(),
+        "[server]\nrequest_timeout_secs = 1\n",
+    )
+    .await;
+    let admin = PERSONAS.iter().find(|p| p.key == "platform-admin").unwrap();
+    let (token, _) = state.sessions.create(admin.session()).await.unwrap();
+    let app = orgdesk_proxy::app(state);
+    let started = Instant::now();
+    let request = axum::http::Request::get("/api/orgs")
+        .header(
+            "cookie",
+            format!("{}={token}", orgdesk_proxy::session::cookie_name(false)),
+        )
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(app, request).await.unwrap();
+    assert_eq!(response.status(), 503);
+    assert!(response.headers().contains_key("retry-after"));
+    assert!(
+        started.elapsed() < Duration::from_millis(2500),
+        "answered at the deadline"
+    );
+    let body: Value = serde_json::from_slice(
+        &http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .unwrap()
+            .to_bytes(),
+    )
+    .unwrap();
+    assert!(
+        body["message"].as_str().unwrap().contains("within 1 s"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
