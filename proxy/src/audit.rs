@@ -1,15 +1,14 @@
 //! The audit log: every change made through orgdesk, who made it and what it changed, written
 //! before the response returns.
 
+use crate::db::{now, Store};
+use crate::error::AppError;
+use crate::extract::ReqId;
+use crate::on_store;
+use crate::session::Session;
 pub use orgdesk_model::api::AuditEntry;
 use orgdesk_model::diff::Change;
 use orgdesk_model::OrgId;
-use sqlx::Row;
-
-use crate::db::{now, Db};
-use crate::error::AppError;
-use crate::extract::ReqId;
-use crate::session::Session;
 
 /// Which records to list.
 #[derive(Debug, Clone, Default)]
@@ -61,14 +60,16 @@ fn redact(change: &Change) -> Change {
 /// The log in the database.
 #[derive(Debug, Clone)]
 pub struct AuditLog {
-    db: Db,
+    store: Store,
 }
 
 impl AuditLog {
-    /// The log kept in `db`.
+    /// The log kept in `store`.
     #[must_use]
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    pub fn new(store: impl Into<Store>) -> Self {
+        Self {
+            store: store.into(),
+        }
     }
 
     /// Appends a record.
@@ -114,7 +115,7 @@ impl AuditLog {
         let changes = serde_json::to_string(&redacted)
             .map_err(|err| AppError::Internal(format!("audit: {err}")))?;
         let at = now();
-        let written = sqlx::query("INSERT INTO audit_log (at, actor_id, actor_email, actor_role, org_id, action, changes, outcome, request_id, client_request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
+        let written = on_store!(write &self.store, ex => sqlx::query("INSERT INTO audit_log (at, actor_id, actor_email, actor_role, org_id, action, changes, outcome, request_id, client_request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
             .bind(at)
             .bind(actor.id)
             .bind(actor.email)
@@ -125,8 +126,9 @@ impl AuditLog {
             .bind(outcome)
             .bind(request_id.id.as_deref())
             .bind(request_id.client.as_deref())
-            .execute(self.db.write())
-            .await;
+            .execute(ex)
+            .await
+            .map(|done| done.rows_affected()));
         if let Err(err) = written {
             crate::metrics::METRICS.inc("orgdesk_audit_write_failures_total", &[]);
             let entry = serde_json::json!({
@@ -162,18 +164,8 @@ impl AuditLog {
     /// When the database refuses; then nothing is deleted.
     pub async fn purge(&self, days: u32) -> Result<u64, sqlx::Error> {
         let cutoff = now() - i64::from(days) * 86_400;
-        let mut tx = self.db.begin_write().await?;
-        sqlx::query("UPDATE audit_retention SET days = ?1 WHERE id = 1")
-            .bind(i64::from(days))
-            .execute(&mut *tx)
-            .await?;
-        let deleted = sqlx::query("DELETE FROM audit_log WHERE at < ?1")
-            .bind(cutoff)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if deleted > 0 {
-            let changes = serde_json::to_string(&[
+        let changes = |deleted: u64| {
+            serde_json::to_string(&[
                 Change {
                     field: "rows".into(),
                     label: "Rows deleted".into(),
@@ -189,15 +181,30 @@ impl AuditLog {
                     after: Some(days.to_string()),
                 },
             ])
-            .unwrap_or_else(|_| "[]".into());
-            sqlx::query("INSERT INTO audit_log (at, actor_id, actor_email, actor_role, org_id, action, changes, outcome) VALUES (?1, 'orgdesk', '', 'system', NULL, 'audit.purge', ?2, 'ok')")
-                .bind(now())
-                .bind(changes)
+            .unwrap_or_else(|_| "[]".into())
+        };
+        on_store!(tx &self.store, tx => {
+            // The retention is written first: the schema's guard refuses to delete any row
+            // younger than it, whatever the statement says.
+            sqlx::query("UPDATE audit_retention SET days = $1 WHERE id = 1")
+                .bind(i32::try_from(days).unwrap_or(i32::MAX))
                 .execute(&mut *tx)
                 .await?;
-        }
-        tx.commit().await?;
-        Ok(deleted)
+            let deleted = sqlx::query("DELETE FROM audit_log WHERE at < $1")
+                .bind(cutoff)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if deleted > 0 {
+                sqlx::query("INSERT INTO audit_log (at, actor_id, actor_email, actor_role, org_id, action, changes, outcome) VALUES ($1, 'orgdesk', '', 'system', NULL, 'audit.purge', $2, 'ok')")
+                    .bind(now())
+                    .bind(changes(deleted))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(deleted)
+        })
     }
 
     /// The newest records matching `filter`, newest first.
@@ -205,11 +212,24 @@ impl AuditLog {
     /// # Errors
     /// When the database cannot be read.
     pub async fn list(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, AppError> {
-        let rows = sqlx::query(
+        type Row = (
+            i64,
+            i64,
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = on_store!(read &self.store, ex => sqlx::query_as(
             "SELECT id, at, actor_id, actor_email, actor_role, org_id, action, changes, outcome, request_id, client_request_id FROM audit_log \
-             WHERE (?1 IS NULL OR org_id = ?1) AND (?2 IS NULL OR actor_email = ?2 OR actor_id = ?2) \
-             AND (?3 IS NULL OR action = ?3) AND (?4 IS NULL OR id < ?4) \
-             AND (?6 IS NULL OR at >= ?6) AND (?7 IS NULL OR at < ?7) ORDER BY id DESC LIMIT ?5",
+             WHERE ($1 IS NULL OR org_id = $1) AND ($2 IS NULL OR actor_email = $2 OR actor_id = $2) \
+             AND ($3 IS NULL OR action = $3) AND ($4 IS NULL OR id < $4) \
+             AND ($6 IS NULL OR at >= $6) AND ($7 IS NULL OR at < $7) ORDER BY id DESC LIMIT $5",
         )
         .bind(filter.org_id.as_ref().map(OrgId::as_str))
         .bind(filter.actor.as_deref())
@@ -218,26 +238,38 @@ impl AuditLog {
         .bind(i64::from(filter.limit))
         .bind(filter.since)
         .bind(filter.until)
-        .fetch_all(self.db.read())
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let changes: String = row.try_get("changes")?;
-                Ok(AuditEntry {
-                    id: row.try_get("id")?,
-                    at: row.try_get("at")?,
-                    actor_id: row.try_get("actor_id")?,
-                    actor_email: row.try_get("actor_email")?,
-                    actor_role: row.try_get("actor_role")?,
-                    org_id: row.try_get("org_id")?,
-                    action: row.try_get("action")?,
+        .fetch_all(ex)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(
+                    id,
+                    at,
+                    actor_id,
+                    actor_email,
+                    actor_role,
+                    org_id,
+                    action,
+                    changes,
+                    outcome,
+                    request_id,
+                    client_request_id,
+                )| AuditEntry {
+                    id,
+                    at,
+                    actor_id,
+                    actor_email,
+                    actor_role,
+                    org_id,
+                    action,
                     changes: serde_json::from_str(&changes).unwrap_or_default(),
-                    outcome: row.try_get("outcome")?,
-                    request_id: row.try_get("request_id")?,
-                    client_request_id: row.try_get("client_request_id")?,
-                })
-            })
-            .collect()
+                    outcome,
+                    request_id,
+                    client_request_id,
+                },
+            )
+            .collect())
     }
 }
 

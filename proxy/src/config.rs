@@ -32,6 +32,11 @@ pub struct Cli {
     #[arg(long, env = "ORGDESK_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
 
+    /// PostgreSQL for orgdesk's own state instead of SQLite under --data-dir:
+    /// `postgres://user@host/db`. Real mode only for now. Never logged (it may hold a password).
+    #[arg(long, env = "ORGDESK_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
     /// Folder with the built browser app (`trunk build` output).
     #[arg(long, env = "ORGDESK_ASSETS", default_value = "dist")]
     pub assets: PathBuf,

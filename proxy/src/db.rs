@@ -1,12 +1,13 @@
-//! orgdesk's SQLite database: one writer connection that every change queues for, and a pool of
-//! read-only connections that never wait behind it (WAL).
+//! orgdesk's database: SQLite under `--data-dir` (one writer connection that every change
+//! queues for, and read-only connections that never wait behind it), or PostgreSQL.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Executor as _, Sqlite, SqlitePool, Transaction};
 
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +28,13 @@ pub enum OpenError {
         /// What SQLite said.
         source: sqlx::Error,
     },
+    /// PostgreSQL cannot be reached or refused the schema. The URL is not repeated: it may
+    /// hold a password.
+    #[error("cannot use the PostgreSQL database of --database-url: {0}")]
+    Postgres(sqlx::Error),
+    /// The database URL names no engine orgdesk knows.
+    #[error("--database-url must start with postgres:// or postgresql://")]
+    UnknownEngine,
 }
 
 const SCHEMA: &str = include_str!("schema.sql");
@@ -37,6 +45,10 @@ const CLIENT_REQUEST_ID_VERSION: i64 = 2;
 
 /// How long a change waits for the writer before the person is told to try again (503).
 pub const WRITE_DEADLINE: Duration = Duration::from_secs(10);
+
+/// What a person is told when the database does not answer (503).
+pub const DOWN_MESSAGE: &str =
+    "orgdesk cannot reach its database right now. Nothing was saved; try again in a moment.";
 
 /// What a person is told when a change could not get the writer in time (503).
 pub const BUSY_MESSAGE: &str =
@@ -102,19 +114,220 @@ impl Db {
     }
 }
 
-/// Whether a database error means "busy, try again" rather than a fault: the writer was not
-/// free within the deadline, or another process held SQLite's lock longer than `busy_timeout`.
+/// Whether a database error means "try again shortly" rather than a fault, and what to tell
+/// the person: the writer was not free within the deadline, another process held SQLite's lock
+/// longer than `busy_timeout`, or PostgreSQL is not answering (down, restarting, unreachable).
+#[must_use]
+pub fn unavailable(err: &sqlx::Error) -> Option<&'static str> {
+    match err {
+        sqlx::Error::PoolTimedOut => Some(BUSY_MESSAGE),
+        sqlx::Error::Io(_) | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => {
+            Some(DOWN_MESSAGE)
+        }
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            if let Ok(sqlite) = code.parse::<i64>() {
+                // SQLITE_BUSY (5), SQLITE_LOCKED (6) and their extended codes (517 BUSY_SNAPSHOT…).
+                return matches!(sqlite & 0xff, 5 | 6).then_some(BUSY_MESSAGE);
+            }
+            // PostgreSQL: connection exceptions, shutting down or starting up, out of
+            // resources, and serialization failures or deadlocks (safe to try again).
+            let retry = code.starts_with("08")
+                || code.starts_with("57P")
+                || code.starts_with("53")
+                || code == "40001"
+                || code == "40P01";
+            retry.then_some(DOWN_MESSAGE)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a database error means "busy, try again" (see [`unavailable`]).
 #[must_use]
 pub fn is_busy(err: &sqlx::Error) -> bool {
-    match err {
-        sqlx::Error::PoolTimedOut => true,
-        sqlx::Error::Database(db) => {
-            // SQLITE_BUSY (5), SQLITE_LOCKED (6) and their extended codes (517 BUSY_SNAPSHOT…).
-            let code = db.code().and_then(|c| c.parse::<i64>().ok()).unwrap_or(0);
-            matches!(code & 0xff, 5 | 6)
-        }
-        _ => false,
+    unavailable(err).is_some()
+}
+
+/// orgdesk's database on PostgreSQL (`--database-url`): one pool; PostgreSQL itself keeps
+/// concurrent writers apart.
+#[derive(Debug, Clone)]
+pub struct PgDb {
+    pool: PgPool,
+}
+
+/// The versioned migrations for PostgreSQL, applied in order, each once.
+const PG_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_state.sql"))];
+
+/// The advisory lock that makes replicas starting together migrate one at a time.
+const MIGRATION_LOCK: i64 = 0x006f_7267_6465_736b; // "orgdesk"
+
+impl PgDb {
+    /// The pool.
+    #[must_use]
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
     }
+}
+
+/// Connects to PostgreSQL and applies the migrations it lacks. Several replicas starting at
+/// once take turns (an advisory lock): each migration runs once.
+///
+/// # Errors
+/// When the server cannot be reached or a migration fails (nothing of it is applied then).
+pub async fn open_postgres(url: &str) -> Result<PgDb, OpenError> {
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(OpenError::UnknownEngine);
+    }
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        // A stopped server is answered 503 within this, not after a long hang.
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(url)
+        .await
+        .map_err(OpenError::Postgres)?;
+    migrate_postgres(&pool).await.map_err(OpenError::Postgres)?;
+    Ok(PgDb { pool })
+}
+
+async fn migrate_postgres(pool: &PgPool) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *tx)
+        .await?;
+    // Statements without arguments go as one simple query, several statements at once (a
+    // `raw_sql` future here would not be `Send`).
+    (&mut *tx)
+        .execute(
+            "CREATE TABLE IF NOT EXISTS orgdesk_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+        )
+        .await?;
+    let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM orgdesk_migrations")
+        .fetch_all(&mut *tx)
+        .await?;
+    for (version, sql) in PG_MIGRATIONS {
+        if applied.contains(version) {
+            continue;
+        }
+        (&mut *tx).execute(*sql).await?;
+        sqlx::query("INSERT INTO orgdesk_migrations (version, applied_at) VALUES ($1, $2)")
+            .bind(version)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+        tracing::info!(version, "applied a PostgreSQL migration");
+    }
+    tx.commit().await
+}
+
+/// Where orgdesk keeps its own state: SQLite under `--data-dir`, or PostgreSQL.
+#[derive(Debug, Clone)]
+pub enum Store {
+    /// The embedded database file.
+    Sqlite(Db),
+    /// A PostgreSQL server (`--database-url`).
+    Postgres(PgDb),
+}
+
+impl From<Db> for Store {
+    fn from(db: Db) -> Self {
+        Self::Sqlite(db)
+    }
+}
+
+impl From<PgDb> for Store {
+    fn from(db: PgDb) -> Self {
+        Self::Postgres(db)
+    }
+}
+
+impl Store {
+    /// The SQLite database, when that is the engine.
+    #[must_use]
+    pub fn sqlite(&self) -> Option<&Db> {
+        match self {
+            Self::Sqlite(db) => Some(db),
+            Self::Postgres(_) => None,
+        }
+    }
+
+    /// Whether the database answers and is migrated, for `/readyz`.
+    ///
+    /// # Errors
+    /// What the database or the pool said.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        match self {
+            Self::Sqlite(db) => db.ping().await,
+            Self::Postgres(pg) => {
+                let latest = PG_MIGRATIONS.last().map_or(0, |(v, _)| *v);
+                let version: Option<i64> =
+                    sqlx::query_scalar("SELECT MAX(version) FROM orgdesk_migrations")
+                        .fetch_one(&pg.pool)
+                        .await?;
+                if version.unwrap_or(0) < latest {
+                    return Err(sqlx::Error::Protocol(format!(
+                        "schema version {version:?}, expected {latest}"
+                    )));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        match self {
+            Self::Sqlite(db) => db.close().await,
+            Self::Postgres(pg) => pg.pool.close().await,
+        }
+    }
+}
+
+/// Runs `$body` with `$ex` bound to the engine's executor, so that one SQL text (written with
+/// `$1, $2, …` placeholders, numbered in the order they first appear, which both engines read
+/// alike) serves SQLite and PostgreSQL. `read` uses SQLite's read-only connections, `write`
+/// its one writer, `tx` a write transaction (`BEGIN IMMEDIATE` on SQLite) that `$body` commits.
+#[macro_export]
+macro_rules! on_store {
+    (read $store:expr, $ex:ident => $body:expr) => {
+        match $store {
+            $crate::db::Store::Sqlite(db) => {
+                let $ex = db.read();
+                $body
+            }
+            $crate::db::Store::Postgres(pg) => {
+                let $ex = pg.pool();
+                $body
+            }
+        }
+    };
+    (write $store:expr, $ex:ident => $body:expr) => {
+        match $store {
+            $crate::db::Store::Sqlite(db) => {
+                let $ex = db.write();
+                $body
+            }
+            $crate::db::Store::Postgres(pg) => {
+                let $ex = pg.pool();
+                $body
+            }
+        }
+    };
+    (tx $store:expr, $tx:ident => $body:expr) => {
+        match $store {
+            $crate::db::Store::Sqlite(db) => {
+                #[allow(unused_mut)]
+                let mut $tx = db.begin_write().await?;
+                $body
+            }
+            $crate::db::Store::Postgres(pg) => {
+                #[allow(unused_mut)]
+                let mut $tx = pg.pool().begin().await?;
+                $body
+            }
+        }
+    };
 }
 
 /// Opens (creating when missing) `orgdesk.db` in `data_dir` and brings its schema up to date.

@@ -159,10 +159,11 @@ impl From<DirectoryError> for AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
-        if crate::db::is_busy(&err) {
+        if let Some(message) = crate::db::unavailable(&err) {
             crate::metrics::METRICS.inc("orgdesk_db_busy_refusals_total", &[]);
+            tracing::warn!(error = %err, "database unavailable; answered 503");
             return Self::Unavailable {
-                message: crate::db::BUSY_MESSAGE.into(),
+                message: message.into(),
                 retry_after: Some(crate::db::BUSY_RETRY_AFTER_SECS),
             };
         }

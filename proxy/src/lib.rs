@@ -34,7 +34,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::assets::Assets;
 use crate::audit::AuditLog;
 use crate::config::{Cli, FileConfig, LogFormat};
-use crate::db::Db;
+use crate::db::Store;
 use crate::directory::local::{seed_if_empty, LocalDirectory};
 use crate::directory::Directory;
 use crate::session::demo::PERSONAS;
@@ -44,7 +44,7 @@ use crate::session::SessionStore;
 #[derive(Clone)]
 pub struct AppState {
     /// orgdesk's own database (sessions, audit, and in demo mode the directory).
-    pub db: Db,
+    pub db: Store,
     /// False once shutdown has begun: `/readyz` then tells the load balancer to stop sending.
     pub ready: Arc<AtomicBool>,
     /// Auth0 or the embedded store.
@@ -127,7 +127,8 @@ impl Settings {
 impl AppState {
     /// The state over an opened database, a directory and the settings.
     #[must_use]
-    pub fn new(db: Db, directory: Arc<dyn Directory>, settings: Settings) -> Self {
+    pub fn new(db: impl Into<Store>, directory: Arc<dyn Directory>, settings: Settings) -> Self {
+        let db = db.into();
         Self {
             sessions: SessionStore::new(db.clone()),
             audit: AuditLog::new(db.clone()),
@@ -207,13 +208,47 @@ pub async fn demo_state(
     ))
 }
 
+/// Where orgdesk keeps its own state.
+#[derive(Debug, Clone)]
+pub enum Storage {
+    /// SQLite, `orgdesk.db` in this folder.
+    Dir(PathBuf),
+    /// PostgreSQL at this URL (`--database-url`).
+    Url(String),
+}
+
+impl From<&Path> for Storage {
+    fn from(dir: &Path) -> Self {
+        Self::Dir(dir.to_path_buf())
+    }
+}
+
+impl From<&PathBuf> for Storage {
+    fn from(dir: &PathBuf) -> Self {
+        Self::Dir(dir.clone())
+    }
+}
+
+impl Storage {
+    /// Opens (and migrates) the database.
+    ///
+    /// # Errors
+    /// When it cannot be opened.
+    pub async fn open(&self) -> Result<Store, db::OpenError> {
+        Ok(match self {
+            Self::Dir(dir) => Store::Sqlite(db::open(dir).await?),
+            Self::Url(url) => Store::Postgres(db::open_postgres(url).await?),
+        })
+    }
+}
+
 /// The state of a real-mode proxy: the Auth0 tenant as the directory, sessions and the audit
-/// log in the database in `data_dir`.
+/// log in orgdesk's database (SQLite in a folder, or PostgreSQL).
 ///
 /// # Errors
 /// When the configuration is incomplete or the database cannot be used.
 pub async fn real_state(
-    data_dir: &Path,
+    storage: impl Into<Storage>,
     assets_dir: &Path,
     public_url: &str,
     config: &FileConfig,
@@ -224,7 +259,7 @@ pub async fn real_state(
     let secure_cookies = public_url.to_ascii_lowercase().starts_with("https://");
     let oidc = session::oidc::Oidc::new(sign_in)
         .map_err(|err| config::RealModeError(format!("cannot build the HTTP client: {err}")))?;
-    let db = db::open(data_dir).await?;
+    let db = storage.into().open().await?;
     let client = crate::directory::auth0::Auth0Client::new(real.client)
         .map_err(|err| config::RealModeError(format!("cannot build the HTTP client: {err}")))?;
     let directory = crate::directory::auth0::Auth0Directory::new(
@@ -380,14 +415,23 @@ pub fn init_tracing(format: LogFormat) {
 /// When it cannot start (see [`StartError`]) or the server fails.
 pub async fn serve(cli: Cli) -> Result<(), StartError> {
     let config = FileConfig::load(cli.config.as_deref())?;
+    let storage = match &cli.database_url {
+        Some(url) => Storage::Url(url.clone()),
+        None => Storage::Dir(cli.data_dir.clone()),
+    };
     let state = if cli.demo {
+        if matches!(storage, Storage::Url(_)) {
+            return Err(StartError::Config(config::ConfigError::Setting(
+                "--demo keeps its embedded directory in SQLite under --data-dir; --database-url is for real mode".into(),
+            )));
+        }
         demo_state(&cli.data_dir, &cli.assets, cli.is_https(), &config).await?
     } else {
         let public_url = cli
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{}", cli.listen));
-        real_state(&cli.data_dir, &cli.assets, &public_url, &config, &env_var).await?
+        real_state(storage, &cli.assets, &public_url, &config, &env_var).await?
     };
     let listener = tokio::net::TcpListener::bind(cli.listen)
         .await

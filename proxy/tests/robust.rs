@@ -234,7 +234,7 @@ async fn concurrent_saves_and_creates_give_no_5xx_and_each_success_is_audited_on
     let rows: Vec<(String, Option<String>)> = sqlx::query_as(
         "SELECT request_id, client_request_id FROM audit_log WHERE action IN ('org.update', 'org.create')",
     )
-    .fetch_all(server.state.db.read())
+    .fetch_all(server.state.db.sqlite().unwrap().read())
     .await
     .unwrap();
     let mut counts: HashMap<&str, usize> = HashMap::new();
@@ -497,7 +497,7 @@ async fn an_audit_row_that_cannot_be_written_is_applied_but_not_recorded_and_log
     // The database turns read-only under orgdesk (a full disk or a remount behaves alike for
     // SQLite): the writer connection refuses every write from now on.
     sqlx::query("PRAGMA query_only = ON")
-        .execute(state.db.write())
+        .execute(state.db.sqlite().unwrap().write())
         .await
         .unwrap();
 
@@ -743,7 +743,15 @@ async fn a_writer_busy_past_the_deadline_is_a_503_and_reads_go_on() {
     other.close().await;
 
     // Within orgdesk: the one writer connection is taken for longer than the 10 s deadline.
-    let writer = server.state.db.write().acquire().await.unwrap();
+    let writer = server
+        .state
+        .db
+        .sqlite()
+        .unwrap()
+        .write()
+        .acquire()
+        .await
+        .unwrap();
     let refused = save("blocked-by-a-long-write").await.unwrap();
     assert_eq!(
         refused.status(),
@@ -760,7 +768,7 @@ async fn a_writer_busy_past_the_deadline_is_a_503_and_reads_go_on() {
     let names: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM orgs WHERE name LIKE 'blocked-%' OR name = 'after-the-wait'",
     )
-    .fetch_all(server.state.db.read())
+    .fetch_all(server.state.db.sqlite().unwrap().read())
     .await
     .unwrap();
     assert_eq!(names, ["after-the-wait"], "a refused save changed nothing");

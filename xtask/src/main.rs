@@ -247,10 +247,11 @@ fn demo(root: &Path, args: &[String]) -> Result<()> {
 }
 
 fn test(root: &Path) -> Result<()> {
-    let mut steps = Steps::new(19);
+    let mut steps = Steps::new(22);
     tools::ensure_build_tools(root, &mut steps)?;
     tools::ensure_test_tools(root, &mut steps)?;
     tools::ensure_bench_tools(&mut steps)?;
+    tools::ensure_postgres(&mut steps)?;
     steps.run("check formatting", cargo(&["fmt", "--all", "--check"]))?;
     steps.run(
         "lint the native crates (clippy)",
@@ -282,18 +283,22 @@ fn test(root: &Path) -> Result<()> {
             "warnings",
         ]),
     )?;
+    // Stopped and removed when `test` returns, whichever way.
+    let postgres = tools::PgCluster::start(&mut steps)?;
+    // --show-output: the replay test lists the recorded interactions orgdesk does not use.
+    let mut unit = cargo(&[
+        "test",
+        "-p",
+        "orgdesk-model",
+        "-p",
+        "orgdesk-proxy",
+        "--",
+        "--show-output",
+    ]);
+    unit.env("ORGDESK_TEST_DATABASE_URL", &postgres.url);
     steps.run(
-        "test the model and the proxy (with Auth0's recorded traffic)",
-        // --show-output: the replay test lists the recorded interactions orgdesk does not use.
-        cargo(&[
-            "test",
-            "-p",
-            "orgdesk-model",
-            "-p",
-            "orgdesk-proxy",
-            "--",
-            "--show-output",
-        ]),
+        "test the model and the proxy (SQLite and PostgreSQL, with Auth0's recorded traffic)",
+        unit,
     )?;
     let mut components = cargo(&[
         "test",

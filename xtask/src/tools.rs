@@ -221,3 +221,110 @@ fn ensure_npm(steps: &mut Steps) -> Result<()> {
     }
     apt_install(steps, "node and npm", &["nodejs", "npm"])
 }
+
+/// Debian's PostgreSQL server programs.
+pub const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
+
+/// Debian's PostgreSQL 15 (with `pg_trgm`), for the tests on PostgreSQL.
+pub fn ensure_postgres(steps: &mut Steps) -> Result<()> {
+    if Path::new(PG_BIN).join("initdb").exists() {
+        steps.skip("PostgreSQL 15", "installed");
+        return Ok(());
+    }
+    if !is_root() {
+        bail!(
+            "the tests need Debian's PostgreSQL 15; install it with\n  \
+             sudo apt-get install postgresql-15\nthen run again"
+        );
+    }
+    apt_update(steps)?;
+    apt_install(steps, "PostgreSQL 15", &["postgresql-15"])
+}
+
+/// A throwaway PostgreSQL cluster on loopback, in a temporary folder, stopped and removed when
+/// dropped. `initdb` refuses root, so as root it runs as Debian's `postgres` user.
+pub struct PgCluster {
+    dir: PathBuf,
+    as_postgres: bool,
+    /// `postgres://orgdesk@127.0.0.1:PORT/postgres`: a superuser, trusted on loopback only.
+    pub url: String,
+}
+
+impl PgCluster {
+    fn pg(&self, program: &str) -> Command {
+        let path = Path::new(PG_BIN).join(program);
+        if self.as_postgres {
+            let mut command = Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(path);
+            command
+        } else {
+            Command::new(path)
+        }
+    }
+
+    /// Creates and starts a cluster.
+    pub fn start(steps: &mut Steps) -> Result<Self> {
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_micros());
+        let dir = std::env::temp_dir().join(format!("orgdesk-pg-{}-{stamp}", std::process::id()));
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        let as_postgres = is_root();
+        if as_postgres {
+            let status = Command::new("chown")
+                .args(["postgres:postgres"])
+                .arg(&dir)
+                .status()?;
+            if !status.success() {
+                bail!("cannot hand {} to the postgres user", dir.display());
+            }
+        }
+        // A free loopback port: bound, read, released.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let cluster = Self {
+            url: format!("postgres://orgdesk@127.0.0.1:{port}/postgres"),
+            dir,
+            as_postgres,
+        };
+        let data = cluster.dir.join("data");
+        let mut initdb = cluster.pg("initdb");
+        initdb
+            .arg("-D")
+            .arg(&data)
+            .args(["-A", "trust", "-U", "orgdesk", "--no-sync", "-E", "UTF8"])
+            .stdout(std::process::Stdio::null());
+        steps.run("create a throwaway PostgreSQL cluster", initdb)?;
+        let mut start = cluster.pg("pg_ctl");
+        start
+            .arg("-D")
+            .arg(&data)
+            .arg("-l")
+            .arg(cluster.dir.join("server.log"))
+            .arg("-o")
+            .arg(format!(
+                "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300",
+                cluster.dir.display()
+            ))
+            .args(["-w", "start"])
+            .stdout(std::process::Stdio::null());
+        steps.run(&format!("start PostgreSQL on 127.0.0.1:{port}"), start)?;
+        Ok(cluster)
+    }
+}
+
+impl Drop for PgCluster {
+    fn drop(&mut self) {
+        let _ = self
+            .pg("pg_ctl")
+            .arg("-D")
+            .arg(self.dir.join("data"))
+            .args(["-m", "immediate", "stop"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

@@ -8,15 +8,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::db::Store;
+use crate::on_store;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
 use base64::Engine as _;
 use orgdesk_model::{MeUser, OrgId, Role};
 use sha2::{Digest, Sha256};
-use sqlx::Row;
-
-use crate::db::Db;
 
 use crate::db::now;
 use crate::error::AppError;
@@ -71,7 +70,7 @@ const RECENT_CAPACITY: usize = 10_000;
 /// and under load the round trip to SQLite's threads cost more than the rest of the request.
 #[derive(Debug, Clone)]
 pub struct SessionStore {
-    db: Db,
+    store: Store,
     recent: Arc<Mutex<HashMap<String, (Session, Instant)>>>,
 }
 
@@ -94,11 +93,11 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 impl SessionStore {
-    /// Sessions kept in `db`.
+    /// Sessions kept in `store`.
     #[must_use]
-    pub fn new(db: Db) -> Self {
+    pub fn new(store: impl Into<Store>) -> Self {
         Self {
-            db,
+            store: store.into(),
             recent: Arc::default(),
         }
     }
@@ -142,7 +141,7 @@ impl SessionStore {
             csrf_token: random_token()?,
         };
         let now = now();
-        sqlx::query("INSERT INTO sessions (id_hash, user_id, email, name, picture, role, org_id, csrf_token, created_at, last_seen_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)")
+        on_store!(write &self.store, ex => sqlx::query("INSERT INTO sessions (id_hash, user_id, email, name, picture, role, org_id, csrf_token, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)")
             .bind(&session.id_hash)
             .bind(&session.user.id)
             .bind(&session.user.email)
@@ -153,8 +152,9 @@ impl SessionStore {
             .bind(&session.csrf_token)
             .bind(now)
             .bind(now + ABSOLUTE_LIFETIME_SECS)
-            .execute(self.db.write())
-            .await?;
+            .execute(ex)
+            .await
+            .map(|done| done.rows_affected()))?;
         Ok((token, session))
     }
 
@@ -169,38 +169,45 @@ impl SessionStore {
             return Ok(Some(session));
         }
         let now = now();
-        let row = sqlx::query("SELECT user_id, email, name, picture, role, org_id, csrf_token, last_seen_at FROM sessions WHERE id_hash = ?1 AND expires_at > ?2 AND last_seen_at > ?3")
+        type Row = (
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+            Option<String>,
+            String,
+            i64,
+        );
+        let row: Option<Row> = on_store!(read &self.store, ex => sqlx::query_as("SELECT user_id, email, name, picture, role, org_id, csrf_token, last_seen_at FROM sessions WHERE id_hash = $1 AND expires_at > $2 AND last_seen_at > $3")
             .bind(&id_hash)
             .bind(now)
             .bind(now - IDLE_LIFETIME_SECS)
-            .fetch_optional(self.db.read())
-            .await?;
-        let Some(row) = row else {
+            .fetch_optional(ex)
+            .await)?;
+        let Some((user_id, email, name, picture, role, org_id, csrf_token, last_seen)) = row else {
             return Ok(None);
         };
-        let last_seen: i64 = row.try_get("last_seen_at")?;
         if now - last_seen >= TOUCH_EVERY_SECS {
             // Best effort: a busy writer must not fail the request the session is for; the timer
             // is tried again on the next read.
-            if let Err(err) =
-                sqlx::query("UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1")
-                    .bind(&id_hash)
-                    .bind(now)
-                    .execute(self.db.write())
-                    .await
-            {
+            let touched = on_store!(write &self.store, ex => sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1")
+                .bind(&id_hash)
+                .bind(now)
+                .execute(ex)
+                .await
+                .map(|done| done.rows_affected()));
+            if let Err(err) = touched {
                 tracing::warn!(error = %err, "could not touch a session's idle timer");
             }
         }
-        let role: String = row.try_get("role")?;
-        let org_id: Option<String> = row.try_get("org_id")?;
         let session = Session {
             id_hash,
             user: MeUser {
-                id: row.try_get("user_id")?,
-                email: row.try_get("email")?,
-                name: row.try_get("name")?,
-                picture: row.try_get("picture")?,
+                id: user_id,
+                email,
+                name,
+                picture,
             },
             role: Role::parse(&role)
                 .ok_or_else(|| AppError::Internal(format!("stored session has role {role}")))?,
@@ -208,7 +215,7 @@ impl SessionStore {
                 .map(|id| OrgId::parse(&id))
                 .transpose()
                 .map_err(|err| AppError::Internal(format!("stored session org: {err}")))?,
-            csrf_token: row.try_get("csrf_token")?,
+            csrf_token,
         };
         self.remember(&session);
         Ok(Some(session))
@@ -233,11 +240,12 @@ impl SessionStore {
             organization,
         };
         let now = now();
-        sqlx::query("DELETE FROM login_transactions WHERE created_at <= ?1")
+        on_store!(write &self.store, ex => sqlx::query("DELETE FROM login_transactions WHERE created_at <= $1")
             .bind(now - oidc::LOGIN_TTL_SECS)
-            .execute(self.db.write())
-            .await?;
-        sqlx::query("INSERT INTO login_transactions (id_hash, state, nonce, verifier, return_to, organization, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+            .execute(ex)
+            .await
+            .map(|done| done.rows_affected()))?;
+        on_store!(write &self.store, ex => sqlx::query("INSERT INTO login_transactions (id_hash, state, nonce, verifier, return_to, organization, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(hash_token(&cookie))
             .bind(&tx.state)
             .bind(&tx.nonce)
@@ -245,8 +253,9 @@ impl SessionStore {
             .bind(&tx.return_to)
             .bind(&tx.organization)
             .bind(now)
-            .execute(self.db.write())
-            .await?;
+            .execute(ex)
+            .await
+            .map(|done| done.rows_affected()))?;
         Ok((cookie, tx))
     }
 
@@ -258,23 +267,23 @@ impl SessionStore {
         &self,
         cookie: &str,
     ) -> Result<Option<oidc::LoginTransaction>, AppError> {
-        let row = sqlx::query("DELETE FROM login_transactions WHERE id_hash = ?1 RETURNING state, nonce, verifier, return_to, organization, created_at")
+        type Row = (String, String, String, String, Option<String>, i64);
+        let row: Option<Row> = on_store!(write &self.store, ex => sqlx::query_as("DELETE FROM login_transactions WHERE id_hash = $1 RETURNING state, nonce, verifier, return_to, organization, created_at")
             .bind(hash_token(cookie))
-            .fetch_optional(self.db.write())
-            .await?;
-        let Some(row) = row else {
+            .fetch_optional(ex)
+            .await)?;
+        let Some((state, nonce, verifier, return_to, organization, created_at)) = row else {
             return Ok(None);
         };
-        let created_at: i64 = row.try_get("created_at")?;
         if created_at <= now() - oidc::LOGIN_TTL_SECS {
             return Ok(None);
         }
         Ok(Some(oidc::LoginTransaction {
-            state: row.try_get("state")?,
-            nonce: row.try_get("nonce")?,
-            verifier: row.try_get("verifier")?,
-            return_to: row.try_get("return_to")?,
-            organization: row.try_get("organization")?,
+            state,
+            nonce,
+            verifier,
+            return_to,
+            organization,
         }))
     }
 
@@ -284,10 +293,10 @@ impl SessionStore {
     /// When the database cannot be read.
     pub async fn count_live(&self) -> Result<i64, AppError> {
         Ok(
-            sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE expires_at > ?1")
+            on_store!(read &self.store, ex => sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE expires_at > $1")
                 .bind(now())
-                .fetch_one(self.db.read())
-                .await?,
+                .fetch_one(ex)
+                .await)?,
         )
     }
 
@@ -297,11 +306,12 @@ impl SessionStore {
     /// When the database refuses the write.
     pub async fn end(&self, session: &Session) -> Result<(), AppError> {
         self.forget(&session.id_hash);
-        sqlx::query("DELETE FROM sessions WHERE id_hash = ?1 OR expires_at <= ?2")
+        on_store!(write &self.store, ex => sqlx::query("DELETE FROM sessions WHERE id_hash = $1 OR expires_at <= $2")
             .bind(&session.id_hash)
             .bind(now())
-            .execute(self.db.write())
-            .await?;
+            .execute(ex)
+            .await
+            .map(|done| done.rows_affected()))?;
         Ok(())
     }
 }
@@ -497,7 +507,7 @@ mod tests {
     async fn last_seen(store: &SessionStore, session: &Session) -> i64 {
         sqlx::query_scalar("SELECT last_seen_at FROM sessions WHERE id_hash = ?1")
             .bind(&session.id_hash)
-            .fetch_one(store.db.write())
+            .fetch_one(store.store.sqlite().expect("sqlite").write())
             .await
             .expect("the session row")
     }
@@ -506,7 +516,7 @@ mod tests {
         sqlx::query("UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1")
             .bind(&session.id_hash)
             .bind(at)
-            .execute(store.db.write())
+            .execute(store.store.sqlite().expect("sqlite").write())
             .await
             .expect("setting the idle timer");
     }
@@ -557,7 +567,7 @@ mod tests {
 
         // Gone from the database behind this store's back: still known for a few seconds.
         sqlx::query("DELETE FROM sessions")
-            .execute(store.db.write())
+            .execute(store.store.sqlite().expect("sqlite").write())
             .await
             .expect("delete");
         assert_eq!(

@@ -1,0 +1,266 @@
+//! orgdesk's own state on PostgreSQL (`--database-url`): sessions, sign-ins under way and the
+//! audit log behave as on SQLite, migrations run once however many replicas start together,
+//! and real mode audits every change under contention.
+
+#![allow(clippy::unwrap_used)]
+
+mod pg;
+mod upstream;
+
+use std::collections::HashMap;
+
+use orgdesk_proxy::audit::{AuditFilter, AuditLog};
+use orgdesk_proxy::config::FileConfig;
+use orgdesk_proxy::db::{open_postgres, Store};
+use orgdesk_proxy::session::demo::PERSONAS;
+use orgdesk_proxy::session::SessionStore;
+use orgdesk_proxy::Storage;
+use serde_json::Value;
+
+#[tokio::test]
+async fn sessions_and_sign_ins_behave_as_on_sqlite() {
+    let db = open_postgres(&pg::fresh_database().await).await.unwrap();
+    let sessions = SessionStore::new(db.clone());
+    let admin = PERSONAS.iter().find(|p| p.key == "platform-admin").unwrap();
+    let (token, made) = sessions.create(admin.session()).await.unwrap();
+    let found = sessions
+        .find(&token)
+        .await
+        .unwrap()
+        .expect("the session is found");
+    assert_eq!(found.user.email, made.user.email);
+    assert_eq!(found.csrf_token, made.csrf_token);
+    assert_eq!(sessions.count_live().await.unwrap(), 1);
+    // A store that never saw it (another replica) finds it too.
+    let other = SessionStore::new(db.clone());
+    assert!(other.find(&token).await.unwrap().is_some());
+    sessions.end(&found).await.unwrap();
+    assert!(SessionStore::new(db.clone())
+        .find(&token)
+        .await
+        .unwrap()
+        .is_none());
+
+    let (cookie, begun) = sessions
+        .begin_login("/orgs".into(), Some("org_1".into()))
+        .await
+        .unwrap();
+    let taken = other
+        .take_login(&cookie)
+        .await
+        .unwrap()
+        .expect("taken on another replica");
+    assert_eq!(taken.state, begun.state);
+    assert_eq!(taken.organization.as_deref(), Some("org_1"));
+    assert!(
+        sessions.take_login(&cookie).await.unwrap().is_none(),
+        "single use"
+    );
+}
+
+#[tokio::test]
+async fn the_audit_log_is_append_only_and_purged_only_past_retention() {
+    let db = open_postgres(&pg::fresh_database().await).await.unwrap();
+    let now = orgdesk_proxy::db::now();
+    for (age_days, action) in [(400, "old.one"), (200, "old.two"), (1, "recent")] {
+        sqlx::query("INSERT INTO audit_log (at, actor_id, actor_email, actor_role, action, outcome) VALUES ($1, 'u', 'e', 'platform_admin', $2, 'ok')")
+            .bind(now - age_days * 86_400)
+            .bind(action)
+            .execute(db.pool())
+            .await
+            .unwrap();
+    }
+    for (statement, refusal) in [
+        ("UPDATE audit_log SET outcome = 'forged'", "append-only"),
+        ("DELETE FROM audit_log", "retention"),
+        ("TRUNCATE audit_log", "retention"),
+    ] {
+        let err = sqlx::query(statement).execute(db.pool()).await.unwrap_err();
+        assert!(err.to_string().contains(refusal), "{statement}: {err}");
+    }
+    let audit = AuditLog::new(db.clone());
+    assert_eq!(audit.purge(365).await.unwrap(), 1);
+    let err = sqlx::query("DELETE FROM audit_log WHERE action = 'recent'")
+        .execute(db.pool())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("retention"), "{err}");
+    let entries = audit
+        .list(&AuditFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["audit.purge", "recent", "old.two"],
+        "newest first"
+    );
+    assert_eq!(entries[0].changes[0].before.as_deref(), Some("1"));
+    let only: Vec<_> = audit
+        .list(&AuditFilter {
+            action: Some("recent".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(only.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_starting_together_migrate_once() {
+    let url = pg::fresh_database().await;
+    let starts: Vec<_> = (0..4)
+        .map(|_| {
+            let url = url.clone();
+            tokio::spawn(async move { open_postgres(&url).await })
+        })
+        .collect();
+    let mut opened = Vec::new();
+    for start in starts {
+        opened.push(start.await.unwrap().expect("every replica starts"));
+    }
+    let versions: Vec<i64> = sqlx::query_scalar("SELECT version FROM orgdesk_migrations")
+        .fetch_all(opened[0].pool())
+        .await
+        .unwrap();
+    assert_eq!(versions, [1]);
+    for db in opened {
+        Store::from(db).ping().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_url_that_is_not_postgres_or_does_not_answer_is_named() {
+    let err = open_postgres("mysql://localhost/x").await.unwrap_err();
+    assert!(err.to_string().contains("postgres://"), "{err}");
+    let err = open_postgres("postgres://orgdesk:hunter2@127.0.0.1:9/none")
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("--database-url"), "{text}");
+    assert!(
+        !text.contains("hunter2"),
+        "the password is never repeated: {text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn real_mode_on_postgres_audits_every_concurrent_change_once() {
+    let org = r#"{"id":"org_3hbVAMF8F3wVIcEJ","name":"test-organization298","display_name":"Test Organization"}"#;
+    let upstream = upstream::Upstream::with_token(move |seen| {
+        match (seen.method.as_str(), seen.path.as_str()) {
+            ("GET", path) if path.ends_with("/roles") => upstream::Reply::json(
+                200,
+                r#"{"roles":[{"id":"rol_1","name":"orgdesk-platform-admin"}],"start":0,"limit":100,"total":1}"#,
+            ),
+            ("PATCH", _) => {
+                let body: Value = serde_json::from_slice(&seen.body).unwrap();
+                let name = body["display_name"].as_str().unwrap_or("Test Organization");
+                upstream::Reply::json(
+                    200,
+                    &format!(
+                        r#"{{"id":"org_3hbVAMF8F3wVIcEJ","name":"test-organization298","display_name":"{name}"}}"#
+                    ),
+                )
+            }
+            _ => upstream::Reply::json(200, org),
+        }
+    })
+    .await;
+    let config = FileConfig::parse(&format!(
+        "[auth0]\ndomain = \"tenant.example.com\"\napp_client_id = \"app123\"\napp_redirect_uri = \"https://ai.example.com/callback\"\nclient_id = \"m2m123\"\nmanagement_url = \"{}\"\nlogin_client_id = \"login123\"\n",
+        upstream.base_url
+    ))
+    .unwrap();
+    let env = |name: &str| match name {
+        "ORGDESK_AUTH0_CLIENT_SECRET" => Some("s3cret".to_owned()),
+        "ORGDESK_LOGIN_CLIENT_SECRET" => Some("login-s3cret".to_owned()),
+        _ => None,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let state = orgdesk_proxy::real_state(
+        Storage::Url(pg::fresh_database().await),
+        &dir.path().join("no-assets"),
+        "http://orgdesk.test",
+        &config,
+        &env,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(state.db, Store::Postgres(_)));
+    let admin = PERSONAS.iter().find(|p| p.key == "platform-admin").unwrap();
+    let (token, session) = state.sessions.create(admin.session()).await.unwrap();
+    let app = orgdesk_proxy::app(state.clone());
+    let cookie = format!("{}={token}", orgdesk_proxy::session::cookie_name(false));
+
+    let ready = tower::ServiceExt::oneshot(
+        app.clone(),
+        axum::http::Request::get("/readyz")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(ready.status(), 200);
+
+    let tasks: Vec<_> = (0..100)
+        .map(|i| {
+            let request = axum::http::Request::patch("/api/orgs/org_3hbVAMF8F3wVIcEJ")
+                .header("host", "orgdesk.test")
+                .header("origin", "http://orgdesk.test")
+                .header("cookie", &cookie)
+                .header("x-csrf-token", &session.csrf_token)
+                .header("x-request-id", format!("client-{i}"))
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(format!(
+                    r#"{{"display_name":"Saved by request {i}"}}"#
+                )))
+                .unwrap();
+            let app = app.clone();
+            tokio::spawn(async move {
+                let response = tower::ServiceExt::oneshot(app, request).await.unwrap();
+                (
+                    response.status().as_u16(),
+                    response.headers()["x-request-id"]
+                        .to_str()
+                        .unwrap()
+                        .to_owned(),
+                )
+            })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        outcomes.push(task.await.unwrap());
+    }
+    assert!(
+        outcomes.iter().all(|(status, _)| *status == 200),
+        "{outcomes:?}"
+    );
+    let entries = state
+        .audit
+        .list(&AuditFilter {
+            action: Some("org.update".into()),
+            limit: 500,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for entry in &entries {
+        *seen.entry(entry.request_id.clone().unwrap()).or_default() += 1;
+        assert!(entry
+            .client_request_id
+            .as_deref()
+            .unwrap()
+            .starts_with("client-"));
+    }
+    for (_, id) in &outcomes {
+        assert_eq!(seen.get(id), Some(&1), "{id} audited once");
+    }
+    assert_eq!(entries.len(), 100);
+}
