@@ -157,7 +157,13 @@ pub struct PgDb {
 }
 
 /// The versioned migrations for PostgreSQL, applied in order, each once.
-const PG_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_state.sql"))];
+const PG_MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_state.sql")),
+    (
+        2,
+        include_str!("../migrations/postgres/0002_shared_counters.sql"),
+    ),
+];
 
 /// The advisory lock that makes replicas starting together migrate one at a time.
 const MIGRATION_LOCK: i64 = 0x006f_7267_6465_736b; // "orgdesk"

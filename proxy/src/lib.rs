@@ -19,7 +19,6 @@ pub mod session;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::middleware;
@@ -57,8 +56,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Rate-limit counters.
     pub limiter: Arc<limits::RateLimiter>,
-    /// When each session's role was last confirmed by the tenant (real mode; a cache).
-    pub role_checks: Arc<std::sync::Mutex<std::collections::HashMap<String, Instant>>>,
+    /// When each session's role was last confirmed by the tenant (real mode).
+    pub role_checks: Arc<session::role_checks::RoleChecks>,
 }
 
 /// Settings fixed at start.
@@ -129,6 +128,17 @@ impl AppState {
     #[must_use]
     pub fn new(db: impl Into<Store>, directory: Arc<dyn Directory>, settings: Settings) -> Self {
         let db = db.into();
+        // On PostgreSQL, limits and role checks are shared by every replica on the database.
+        let (limiter, role_checks) = match &db {
+            Store::Sqlite(_) => (
+                limits::RateLimiter::default(),
+                session::role_checks::RoleChecks::in_memory(),
+            ),
+            Store::Postgres(pg) => (
+                limits::RateLimiter::shared(pg.clone()),
+                session::role_checks::RoleChecks::shared(pg.clone()),
+            ),
+        };
         Self {
             sessions: SessionStore::new(db.clone()),
             audit: AuditLog::new(db.clone()),
@@ -136,8 +146,8 @@ impl AppState {
             ready: Arc::new(AtomicBool::new(true)),
             directory,
             settings: Arc::new(settings),
-            limiter: Arc::default(),
-            role_checks: Arc::default(),
+            limiter: Arc::new(limiter),
+            role_checks: Arc::new(role_checks),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Rate limits on sign-in and on mutations, per client address and per session: a fixed
-//! window counter in memory (a cache: losing it on restart only resets the windows).
+//! window counter, in memory for a single orgdesk (losing it on restart only resets the
+//! windows), or in PostgreSQL, where every replica counts against the same windows.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -43,9 +44,79 @@ const WINDOW: Duration = Duration::from_secs(60);
 #[derive(Debug, Default)]
 pub struct RateLimiter {
     windows: Mutex<HashMap<String, (Instant, u32)>>,
+    shared: Option<crate::db::PgDb>,
+    /// When this process last dropped old shared windows (Unix seconds).
+    last_sweep: std::sync::atomic::AtomicI64,
 }
 
 impl RateLimiter {
+    /// Counters every replica on `db` shares.
+    #[must_use]
+    pub fn shared(db: crate::db::PgDb) -> Self {
+        Self {
+            windows: Mutex::default(),
+            shared: Some(db),
+            last_sweep: std::sync::atomic::AtomicI64::new(0),
+        }
+    }
+
+    /// Counts one request under `key`, in the shared windows when there are any.
+    ///
+    /// # Errors
+    /// The seconds until the window ends, when over `limit`.
+    pub async fn count(&self, key: &str, limit: u32) -> Result<(), u64> {
+        let Some(db) = &self.shared else {
+            return self.hit(key, limit);
+        };
+        let now = crate::db::now();
+        let window = i64::try_from(WINDOW.as_secs()).unwrap_or(60);
+        // One statement: start a window, or count in the current one.
+        let counted: Result<(i64, i64), sqlx::Error> = sqlx::query_as(
+            "INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1) \
+             ON CONFLICT (key) DO UPDATE SET \
+               count = CASE WHEN rate_limits.window_start <= $2 - $3 THEN 1 ELSE rate_limits.count + 1 END, \
+               window_start = CASE WHEN rate_limits.window_start <= $2 - $3 THEN $2 ELSE rate_limits.window_start END \
+             RETURNING window_start, count",
+        )
+        .bind(key)
+        .bind(now)
+        .bind(window)
+        .fetch_one(db.pool())
+        .await;
+        match counted {
+            Ok((start, count)) if count > i64::from(limit) => {
+                Err(u64::try_from(start + window - now).unwrap_or(1).max(1))
+            }
+            Ok(_) => {
+                let swept = self.last_sweep.load(std::sync::atomic::Ordering::Relaxed);
+                if now - swept >= 2 * window
+                    && self
+                        .last_sweep
+                        .compare_exchange(
+                            swept,
+                            now,
+                            std::sync::atomic::Ordering::Relaxed,
+                            std::sync::atomic::Ordering::Relaxed,
+                        )
+                        .is_ok()
+                {
+                    // Now and then, windows long past are dropped.
+                    let _ = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
+                        .bind(now - 2 * window)
+                        .execute(db.pool())
+                        .await;
+                }
+                Ok(())
+            }
+            Err(err) => {
+                // A database that does not answer fails the request itself; the limit is not
+                // what should refuse it.
+                tracing::warn!(error = %err, "could not count a request against its limit");
+                Ok(())
+            }
+        }
+    }
+
     /// Counts one request under `key`; `Err(seconds)` when over `limit` in this window.
     ///
     /// # Errors
@@ -112,7 +183,7 @@ pub async fn limit_requests(
         }
     }
     for (key, limit) in checks {
-        if let Err(retry_after) = state.limiter.hit(&key, limit) {
+        if let Err(retry_after) = state.limiter.count(&key, limit).await {
             tracing::warn!(path, "rate limit reached");
             return AppError::TooManyRequests { retry_after }.into_response();
         }

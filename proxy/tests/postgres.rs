@@ -127,7 +127,7 @@ async fn replicas_starting_together_migrate_once() {
         .fetch_all(opened[0].pool())
         .await
         .unwrap();
-    assert_eq!(versions, [1]);
+    assert_eq!(versions, [1, 2]);
     for db in opened {
         Store::from(db).ping().await.unwrap();
     }
@@ -263,4 +263,157 @@ async fn real_mode_on_postgres_audits_every_concurrent_change_once() {
         assert_eq!(seen.get(id), Some(&1), "{id} audited once");
     }
     assert_eq!(entries.len(), 100);
+}
+
+/// A stand-in tenant with one organization and a platform admin, counting role look-ups.
+async fn tenant() -> upstream::Upstream {
+    upstream::Upstream::with_token(move |seen| match (seen.method.as_str(), seen.path.as_str()) {
+        ("GET", path) if path.ends_with("/roles") => upstream::Reply::json(
+            200,
+            r#"{"roles":[{"id":"rol_1","name":"orgdesk-platform-admin"}],"start":0,"limit":100,"total":1}"#,
+        ),
+        ("PATCH", _) => {
+            let body: Value = serde_json::from_slice(&seen.body).unwrap();
+            let name = body["display_name"].as_str().unwrap_or("Test Organization");
+            upstream::Reply::json(
+                200,
+                &format!(r#"{{"id":"org_3hbVAMF8F3wVIcEJ","name":"test-organization298","display_name":"{name}"}}"#),
+            )
+        }
+        _ => upstream::Reply::json(
+            200,
+            r#"{"id":"org_3hbVAMF8F3wVIcEJ","name":"test-organization298","display_name":"Test Organization"}"#,
+        ),
+    })
+    .await
+}
+
+/// A replica in real mode on `database`.
+async fn replica(
+    upstream: &upstream::Upstream,
+    database: &str,
+    extra: &str,
+) -> orgdesk_proxy::AppState {
+    let config = FileConfig::parse(&format!(
+        "{extra}[auth0]\ndomain = \"tenant.example.com\"\napp_client_id = \"app123\"\napp_redirect_uri = \"https://ai.example.com/callback\"\nclient_id = \"m2m123\"\nmanagement_url = \"{}\"\nlogin_client_id = \"login123\"\n",
+        upstream.base_url
+    ))
+    .unwrap();
+    let env = |name: &str| match name {
+        "ORGDESK_AUTH0_CLIENT_SECRET" => Some("s3cret".to_owned()),
+        "ORGDESK_LOGIN_CLIENT_SECRET" => Some("login-s3cret".to_owned()),
+        _ => None,
+    };
+    orgdesk_proxy::real_state(
+        Storage::Url(database.to_owned()),
+        std::path::Path::new("no-assets"),
+        "http://orgdesk.test",
+        &config,
+        &env,
+    )
+    .await
+    .unwrap()
+}
+
+async fn call(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    cookie: &str,
+    csrf: &str,
+    body: &str,
+) -> u16 {
+    let request = axum::http::Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("host", "orgdesk.test")
+        .header("origin", "http://orgdesk.test")
+        .header("cookie", cookie)
+        .header("x-csrf-token", csrf)
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(body.to_owned()))
+        .unwrap();
+    tower::ServiceExt::oneshot(app.clone(), request)
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_on_one_database_share_sessions_limits_role_checks_and_the_audit_trail() {
+    let upstream = tenant().await;
+    let database = pg::fresh_database().await;
+    let limits = "[limits]\nmutations_per_minute_per_session = 4\n";
+    let a = replica(&upstream, &database, limits).await;
+    let b = replica(&upstream, &database, limits).await;
+    let admin = PERSONAS.iter().find(|p| p.key == "platform-admin").unwrap();
+    let (token, session) = a.sessions.create(admin.session()).await.unwrap();
+    let cookie = format!("{}={token}", orgdesk_proxy::session::cookie_name(false));
+    let csrf = session.csrf_token.clone();
+    let (app_a, app_b) = (orgdesk_proxy::app(a.clone()), orgdesk_proxy::app(b.clone()));
+
+    // A session made on A works on B.
+    assert_eq!(call(&app_b, "GET", "/api/me", &cookie, "", "").await, 200);
+
+    // Changes alternate between replicas; the tenant is asked for the role once for both.
+    let patch = |n: u32| format!(r#"{{"display_name":"Renamed {n}"}}"#);
+    let org = "/api/orgs/org_3hbVAMF8F3wVIcEJ";
+    assert_eq!(
+        call(&app_a, "PATCH", org, &cookie, &csrf, &patch(1)).await,
+        200
+    );
+    assert_eq!(
+        call(&app_b, "PATCH", org, &cookie, &csrf, &patch(2)).await,
+        200
+    );
+    assert_eq!(
+        call(&app_a, "PATCH", org, &cookie, &csrf, &patch(3)).await,
+        200
+    );
+    let role_lookups = upstream
+        .seen()
+        .iter()
+        .filter(|s| s.path.ends_with("/roles"))
+        .count();
+    assert_eq!(role_lookups, 1, "a role check on A counts on B");
+
+    // The limit of 4 changes a minute is counted once across both replicas.
+    assert_eq!(
+        call(&app_b, "PATCH", org, &cookie, &csrf, &patch(4)).await,
+        200
+    );
+    assert_eq!(
+        call(&app_a, "PATCH", org, &cookie, &csrf, &patch(5)).await,
+        429
+    );
+    assert_eq!(
+        call(&app_b, "PATCH", org, &cookie, &csrf, &patch(6)).await,
+        429
+    );
+
+    // One audit trail, in order, whichever replica wrote it and whichever reads it.
+    let trail = b
+        .audit
+        .list(&AuditFilter {
+            action: Some("org.update".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let names: Vec<&str> = trail
+        .iter()
+        .map(|e| e.changes[0].after.as_deref().unwrap())
+        .collect();
+    assert_eq!(names, ["Renamed 4", "Renamed 3", "Renamed 2", "Renamed 1"]);
+
+    // Signing out on A ends the session on B within a second.
+    assert_eq!(call(&app_b, "GET", "/api/me", &cookie, "", "").await, 200);
+    assert_eq!(
+        call(&app_a, "POST", "/auth/logout", &cookie, &csrf, "").await,
+        200
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(call(&app_b, "GET", "/api/me", &cookie, "", "").await, 401);
 }

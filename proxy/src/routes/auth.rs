@@ -173,6 +173,7 @@ async fn logout(
     session: Session,
 ) -> Result<Response, AppError> {
     state.sessions.end(&session).await?;
+    state.role_checks.forget(&session.id_hash).await;
     state
         .audit
         .record(

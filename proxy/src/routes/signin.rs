@@ -243,7 +243,7 @@ pub async fn callback(
                 Ok((token, signed_in)) => {
                     tracing::info!(user = %signed_in.user.id, role = signed_in.role.as_str(), "signed in");
                     // The role was just resolved: that counts as the first check.
-                    note_check(&state, &signed_in.id_hash, true);
+                    state.role_checks.note(&signed_in.id_hash, true).await;
                     if let Err(err) = state
                         .audit
                         .record(
@@ -296,7 +296,11 @@ pub async fn recheck_role(state: &AppState, session: &session::Session) -> Resul
         // Demo personas do not change.
         return Ok(());
     };
-    if recently_checked(state, &session.id_hash) {
+    if state
+        .role_checks
+        .recently_checked(&session.id_hash, state.settings.role_recheck)
+        .await
+    {
         return Ok(());
     }
     let holds = match (session.role, &session.org_id) {
@@ -315,7 +319,7 @@ pub async fn recheck_role(state: &AppState, session: &session::Session) -> Resul
         }
         _ => false,
     };
-    note_check(state, &session.id_hash, holds);
+    state.role_checks.note(&session.id_hash, holds).await;
     if holds {
         return Ok(());
     }
@@ -333,26 +337,4 @@ pub async fn recheck_role(state: &AppState, session: &session::Session) -> Resul
         .await?;
     state.sessions.end(session).await?;
     Err(AppError::Unauthenticated)
-}
-
-fn recently_checked(state: &AppState, id_hash: &str) -> bool {
-    state
-        .role_checks
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .get(id_hash)
-        .is_some_and(|at| at.elapsed() < state.settings.role_recheck)
-}
-
-/// Remembers a confirmed role, or forgets the session's checks when the role is gone.
-fn note_check(state: &AppState, id_hash: &str, holds: bool) {
-    let mut checks = state
-        .role_checks
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if holds {
-        checks.insert(id_hash.to_owned(), std::time::Instant::now());
-    } else {
-        checks.remove(id_hash);
-    }
 }

@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod oidc;
+pub mod role_checks;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -71,6 +72,10 @@ const RECENT_CAPACITY: usize = 10_000;
 #[derive(Debug, Clone)]
 pub struct SessionStore {
     store: Store,
+    /// How long a session read from the database is used without reading it again: a few
+    /// seconds for a single orgdesk (a sign-out here takes effect at once), one second on
+    /// PostgreSQL, where a sign-out on another replica must end it here within a second.
+    recent_for: Duration,
     recent: Arc<Mutex<HashMap<String, (Session, Instant)>>>,
 }
 
@@ -96,8 +101,14 @@ impl SessionStore {
     /// Sessions kept in `store`.
     #[must_use]
     pub fn new(store: impl Into<Store>) -> Self {
+        let store = store.into();
+        let recent_for = match store {
+            Store::Sqlite(_) => Duration::from_secs(RECENT_SECS),
+            Store::Postgres(_) => Duration::from_secs(1),
+        };
         Self {
-            store: store.into(),
+            store,
+            recent_for,
             recent: Arc::default(),
         }
     }
@@ -105,13 +116,13 @@ impl SessionStore {
     fn recent(&self, id_hash: &str) -> Option<Session> {
         let recent = self.recent.lock().ok()?;
         let (session, read_at) = recent.get(id_hash)?;
-        (read_at.elapsed() < Duration::from_secs(RECENT_SECS)).then(|| session.clone())
+        (read_at.elapsed() < self.recent_for).then(|| session.clone())
     }
 
     fn remember(&self, session: &Session) {
         if let Ok(mut recent) = self.recent.lock() {
             if recent.len() >= RECENT_CAPACITY {
-                let horizon = Duration::from_secs(RECENT_SECS);
+                let horizon = self.recent_for;
                 recent.retain(|_, (_, read_at)| read_at.elapsed() < horizon);
                 if recent.len() >= RECENT_CAPACITY {
                     recent.clear();
