@@ -52,7 +52,7 @@ pub const DOWN_MESSAGE: &str =
 
 /// What a person is told when a change could not get the writer in time (503).
 pub const BUSY_MESSAGE: &str =
-    "orgdesk is busy saving other changes. Nothing was saved; try again in a moment.";
+    "orgdesk's database is busy and did not answer in time. Nothing was saved; try again in a moment.";
 /// The `Retry-After` of that answer.
 pub const BUSY_RETRY_AFTER_SECS: u64 = 2;
 
@@ -120,6 +120,7 @@ impl Db {
 #[must_use]
 pub fn unavailable(err: &sqlx::Error) -> Option<&'static str> {
     match err {
+        // The writer queue (SQLite) or a connection (PostgreSQL) was not had in time.
         sqlx::Error::PoolTimedOut => Some(BUSY_MESSAGE),
         sqlx::Error::Io(_) | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => {
             Some(DOWN_MESSAGE)
@@ -188,7 +189,7 @@ pub async fn open_postgres(url: &str) -> Result<PgDb, OpenError> {
     let pool = PgPoolOptions::new()
         .max_connections(16)
         // A stopped server is answered 503 within this, not after a long hang.
-        .acquire_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(3))
         .connect(url)
         .await
         .map_err(OpenError::Postgres)?;
@@ -225,6 +226,62 @@ async fn migrate_postgres(pool: &PgPool) -> Result<(), sqlx::Error> {
         tracing::info!(version, "applied a PostgreSQL migration");
     }
     tx.commit().await
+}
+
+/// The channel on which replicas tell each other that an organization changed.
+pub const ORGS_CHANGED: &str = "orgdesk_orgs_changed";
+
+impl PgDb {
+    /// Tells every replica listening on `channel` (this one too).
+    ///
+    /// # Errors
+    /// When PostgreSQL does not answer.
+    pub async fn notify(&self, channel: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT pg_notify($1, '')")
+            .bind(channel)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    /// Calls `heard` for every notification on `channel`, for as long as the process runs,
+    /// and also whenever the listening connection was lost and made again (a notification
+    /// may have been missed then).
+    pub fn listen(&self, channel: &'static str, heard: impl Fn() + Send + Sync + 'static) {
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            loop {
+                let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
+                    Ok(listener) => listener,
+                    Err(err) => {
+                        tracing::warn!(error = %err, channel, "cannot listen; trying again");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        continue;
+                    }
+                };
+                if let Err(err) = listener.listen(channel).await {
+                    tracing::warn!(error = %err, channel, "cannot listen; trying again");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+                // Whatever happened before this connection listened was not heard.
+                heard();
+                loop {
+                    match listener.try_recv().await {
+                        Ok(Some(_)) => heard(),
+                        // The connection was lost and is made again: assume a change was missed.
+                        Ok(None) => heard(),
+                        Err(err) => {
+                            tracing::warn!(error = %err, channel, "listening stopped; starting again");
+                            heard();
+                            tokio::time::sleep(Duration::from_secs(1)).await;
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+    }
 }
 
 /// Where orgdesk keeps its own state: SQLite under `--data-dir`, or PostgreSQL.

@@ -152,6 +152,18 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Tells every replica that an organization changed, so that none keeps a stale index.
+    pub async fn orgs_changed(&self) {
+        self.directory.forget_cached();
+        if let Store::Postgres(pg) = &self.db {
+            if let Err(err) = pg.notify(db::ORGS_CHANGED).await {
+                tracing::warn!(error = %err, "could not tell the other replicas an organization changed");
+            }
+        }
+    }
+}
+
 /// Why orgdesk could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -284,7 +296,13 @@ pub async fn real_state(
     )?;
     settings.try_sign_in = Some(real.app.authorize_base());
     settings.oidc = Some(Arc::new(oidc));
-    Ok(AppState::new(db, Arc::new(directory), settings))
+    let state = AppState::new(db, Arc::new(directory), settings);
+    if let Store::Postgres(pg) = &state.db {
+        // Another replica changed an organization: Auth0's org index kept here is stale.
+        let directory = state.directory.clone();
+        pg.listen(db::ORGS_CHANGED, move || directory.forget_cached());
+    }
+    Ok(state)
 }
 
 /// Reads one environment variable (empty counts as unset).

@@ -417,3 +417,162 @@ async fn two_replicas_on_one_database_share_sessions_limits_role_checks_and_the_
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert_eq!(call(&app_b, "GET", "/api/me", &cookie, "", "").await, 401);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_on_one_replica_drops_the_org_index_kept_by_the_other() {
+    let name = std::sync::Arc::new(std::sync::Mutex::new("Test Organization".to_owned()));
+    let current = name.clone();
+    let upstream = upstream::Upstream::with_token(move |seen| {
+        let org = |display: &str| {
+            format!(r#"{{"id":"org_3hbVAMF8F3wVIcEJ","name":"test-organization298","display_name":"{display}"}}"#)
+        };
+        match (seen.method.as_str(), seen.path.as_str()) {
+            ("GET", path) if path.ends_with("/roles") => upstream::Reply::json(
+                200,
+                r#"{"roles":[{"id":"rol_1","name":"orgdesk-platform-admin"}],"start":0,"limit":100,"total":1}"#,
+            ),
+            ("GET", "/api/v2/organizations") => {
+                let display = current.lock().unwrap().clone();
+                upstream::Reply::json(200, &format!(r#"{{"organizations":[{}]}}"#, org(&display)))
+            }
+            ("PATCH", _) => {
+                let body: Value = serde_json::from_slice(&seen.body).unwrap();
+                let display = body["display_name"].as_str().unwrap().to_owned();
+                *current.lock().unwrap() = display.clone();
+                upstream::Reply::json(200, &org(&display))
+            }
+            _ => upstream::Reply::json(200, &org(&current.lock().unwrap().clone())),
+        }
+    })
+    .await;
+    let database = pg::fresh_database().await;
+    let a = replica(&upstream, &database, "").await;
+    let b = replica(&upstream, &database, "").await;
+    let admin = PERSONAS.iter().find(|p| p.key == "platform-admin").unwrap();
+    let (token, session) = a.sessions.create(admin.session()).await.unwrap();
+    let cookie = format!("{}={token}", orgdesk_proxy::session::cookie_name(false));
+    let (app_a, app_b) = (orgdesk_proxy::app(a), orgdesk_proxy::app(b));
+    let search = |app: axum::Router| {
+        let cookie = cookie.clone();
+        async move {
+            let request = axum::http::Request::get("/api/orgs?q=organization")
+                .header("cookie", &cookie)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let response = tower::ServiceExt::oneshot(app, request).await.unwrap();
+            let bytes = http_body_util::BodyExt::collect(response.into_body())
+                .await
+                .unwrap()
+                .to_bytes();
+            let page: Value = serde_json::from_slice(&bytes).unwrap();
+            page["items"][0]["display_name"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    // B searches: Auth0 cannot, so B reads every organization once and keeps the index.
+    assert_eq!(search(app_b.clone()).await, "Test Organization");
+    let lists = || {
+        upstream
+            .seen()
+            .iter()
+            .filter(|s| s.method == "GET" && s.path == "/api/v2/organizations")
+            .count()
+    };
+    assert_eq!(search(app_b.clone()).await, "Test Organization");
+    assert_eq!(lists(), 1, "the second search used B's index");
+
+    // A renames the organization; B hears of it and reads the index again.
+    let status = call(
+        &app_a,
+        "PATCH",
+        "/api/orgs/org_3hbVAMF8F3wVIcEJ",
+        &cookie,
+        &session.csrf_token,
+        r#"{"display_name":"Renamed on A"}"#,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let started = std::time::Instant::now();
+    loop {
+        if search(app_b.clone()).await == "Renamed on A" {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "B still shows the old name"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    eprintln!("B saw A's change after {:?}", started.elapsed());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_postgres_is_a_clear_503_and_orgdesk_recovers_without_a_restart() {
+    let cluster = pg::PrivateCluster::start();
+    let upstream = tenant().await;
+    let state = replica(&upstream, &cluster.url(), "").await;
+    let admin = PERSONAS.iter().find(|p| p.key == "platform-admin").unwrap();
+    let (token, _) = state.sessions.create(admin.session()).await.unwrap();
+    let cookie = format!("{}={token}", orgdesk_proxy::session::cookie_name(false));
+    let app = orgdesk_proxy::app(state);
+    let get = |uri: &'static str| {
+        let app = app.clone();
+        let cookie = cookie.clone();
+        async move {
+            let request = axum::http::Request::get(uri)
+                .header("cookie", &cookie)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let response = tower::ServiceExt::oneshot(app, request).await.unwrap();
+            let status = response.status().as_u16();
+            let retry = response.headers().contains_key("retry-after");
+            let bytes = http_body_util::BodyExt::collect(response.into_body())
+                .await
+                .unwrap()
+                .to_bytes();
+            (status, retry, String::from_utf8_lossy(&bytes).into_owned())
+        }
+    };
+    assert_eq!(get("/readyz").await.0, 200);
+    // A session read moments ago is reused for a second; wait past it.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+
+    cluster.stop();
+    let down = std::time::Instant::now();
+    let (status, retry, body) = get("/api/me").await;
+    assert_eq!(status, 503, "{body}");
+    assert!(retry, "with Retry-After");
+    assert!(
+        body.contains("Nothing was saved; try again in a moment"),
+        "{body}"
+    );
+    assert_eq!(
+        get("/readyz").await.0,
+        503,
+        "not ready while the database is down"
+    );
+    assert_eq!(get("/healthz").await.0, 200, "but alive");
+    // Down for 10 s in all.
+    tokio::time::sleep(std::time::Duration::from_secs(10).saturating_sub(down.elapsed())).await;
+
+    cluster.resume();
+    let back = std::time::Instant::now();
+    loop {
+        let (status, _, body) = get("/api/me").await;
+        if status == 200 {
+            break;
+        }
+        assert!(
+            back.elapsed() < std::time::Duration::from_secs(10),
+            "recovered: {status} {body}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    eprintln!(
+        "answering again {:?} after PostgreSQL came back",
+        back.elapsed()
+    );
+    assert_eq!(get("/readyz").await.0, 200);
+}

@@ -251,6 +251,10 @@ pub trait Directory: Send + Sync {
         Ok(())
     }
 
+    /// Drops what the backend keeps in memory about organizations (Auth0's org index), because
+    /// another replica changed one.
+    fn forget_cached(&self) {}
+
     /// How the backend is doing: `(upstream, message, rate limit)`. Costs no upstream call.
     fn health(
         &self,

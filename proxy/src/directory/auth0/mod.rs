@@ -934,6 +934,10 @@ impl Directory for Auth0Directory {
         Ok(to_tenant_settings(settings))
     }
 
+    fn forget_cached(&self) {
+        self.forget_orgs();
+    }
+
     async fn ready(&self) -> Result<(), String> {
         self.client
             .ensure_token()
