@@ -316,6 +316,7 @@ fn test(root: &Path) -> Result<()> {
     bench::report(root, &root.join("target/debug"), true, &mut steps)?;
     let mut e2e = Command::new("node");
     e2e.args(["--test", "--test-concurrency=1", "tests/e2e/"])
+        .env("ORGDESK_TEST_DATABASE_URL", &postgres.url)
         .env("ORGDESK_BIN", root.join("target/debug/orgdesk"))
         .env("ORGDESK_DIST", root.join("dist"))
         .env("CHROMIUM", tools::CHROMIUM)
