@@ -164,7 +164,14 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
         2,
         include_str!("../migrations/postgres/0002_shared_counters.sql"),
     ),
+    (
+        3,
+        include_str!("../migrations/postgres/0003_purge_function.sql"),
+    ),
 ];
+
+/// The grants orgdesk's runtime role needs (README "Running in production").
+pub const PG_GRANTS: &str = include_str!("../migrations/postgres/grants.sql");
 
 /// The advisory lock that makes replicas starting together migrate one at a time.
 const MIGRATION_LOCK: i64 = 0x006f_7267_6465_736b; // "orgdesk"
@@ -198,6 +205,20 @@ pub async fn open_postgres(url: &str) -> Result<PgDb, OpenError> {
 }
 
 async fn migrate_postgres(pool: &PgPool) -> Result<(), sqlx::Error> {
+    // Up to date already: a runtime role without CREATE starts without touching the schema.
+    let latest = PG_MIGRATIONS.last().map_or(0, |(v, _)| *v);
+    let known: bool = sqlx::query_scalar("SELECT to_regclass('orgdesk_migrations') IS NOT NULL")
+        .fetch_one(pool)
+        .await?;
+    if known {
+        let current: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM orgdesk_migrations")
+                .fetch_one(pool)
+                .await?;
+        if current.is_some_and(|v| v >= latest) {
+            return Ok(());
+        }
+    }
     let mut tx = pool.begin().await?;
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
         .bind(MIGRATION_LOCK)

@@ -127,7 +127,7 @@ async fn replicas_starting_together_migrate_once() {
         .fetch_all(opened[0].pool())
         .await
         .unwrap();
-    assert_eq!(versions, [1, 2]);
+    assert_eq!(versions, [1, 2, 3]);
     for db in opened {
         Store::from(db).ping().await.unwrap();
     }
@@ -575,4 +575,90 @@ async fn a_stopped_postgres_is_a_clear_503_and_orgdesk_recovers_without_a_restar
         back.elapsed()
     );
     assert_eq!(get("/readyz").await.0, 200);
+}
+
+#[tokio::test]
+async fn the_runtime_role_works_with_only_the_documented_grants_and_cannot_alter_the_audit() {
+    let database = pg::fresh_database().await;
+    let name = database.rsplit('/').next().unwrap().to_owned();
+    let (owner, app) = (format!("{name}_owner"), format!("{name}_app"));
+    let admin = sqlx::PgPool::connect(&database).await.unwrap();
+    sqlx::raw_sql(&format!(
+        "CREATE ROLE {owner} LOGIN; CREATE ROLE {app} LOGIN; ALTER DATABASE {name} OWNER TO {owner}; ALTER SCHEMA public OWNER TO {owner};"
+    ))
+    .execute(&admin)
+    .await
+    .unwrap();
+    admin.close().await;
+    let as_role = |role: &str| database.replacen("orgdesk@", &format!("{role}@"), 1);
+
+    // The owner starts orgdesk once (the migrations), then grants what README says.
+    let owned = open_postgres(&as_role(&owner)).await.unwrap();
+    sqlx::raw_sql(&orgdesk_proxy::db::PG_GRANTS.replace("orgdesk_app", &app))
+        .execute(owned.pool())
+        .await
+        .unwrap();
+    // Some audit history, old enough to purge.
+    sqlx::query("INSERT INTO audit_log (at, actor_id, actor_email, actor_role, action, outcome) VALUES ($1, 'u', 'e', 'platform_admin', 'org.update', 'ok')")
+        .bind(orgdesk_proxy::db::now() - 400 * 86_400)
+        .execute(owned.pool())
+        .await
+        .unwrap();
+
+    // The runtime role starts without touching the schema and does all orgdesk does.
+    let db = open_postgres(&as_role(&app)).await.unwrap();
+    let sessions = SessionStore::new(db.clone());
+    let person = PERSONAS.iter().find(|p| p.key == "platform-admin").unwrap();
+    let (token, session) = sessions.create(person.session()).await.unwrap();
+    assert!(sessions.find(&token).await.unwrap().is_some());
+    let (cookie, _) = sessions.begin_login("/".into(), None).await.unwrap();
+    assert!(sessions.take_login(&cookie).await.unwrap().is_some());
+    let limiter = orgdesk_proxy::limits::RateLimiter::shared(db.clone());
+    assert!(limiter.count("k", 5).await.is_ok());
+    let checks = orgdesk_proxy::session::role_checks::RoleChecks::shared(db.clone());
+    checks.note(&session.id_hash, true).await;
+    assert!(
+        checks
+            .recently_checked(&session.id_hash, std::time::Duration::from_secs(60))
+            .await
+    );
+    let audit = AuditLog::new(db.clone());
+    audit
+        .record(
+            &session,
+            None,
+            "org.update",
+            &[],
+            "ok",
+            &orgdesk_proxy::extract::ReqId::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(audit.purge(365).await.unwrap(), 1, "the purge, by its rule");
+    let actions: Vec<String> = audit
+        .list(&AuditFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(actions, ["audit.purge", "org.update"]);
+    sessions.end(&session).await.unwrap();
+
+    // But the audit log is append-only for it, whatever a bug or an intruder would try.
+    for statement in [
+        "UPDATE audit_log SET outcome = 'forged'",
+        "DELETE FROM audit_log",
+        "TRUNCATE audit_log",
+        "UPDATE audit_retention SET days = 1",
+    ] {
+        let err = sqlx::query(statement).execute(db.pool()).await.unwrap_err();
+        assert!(
+            err.to_string().contains("permission denied"),
+            "{statement}: {err}"
+        );
+    }
 }
