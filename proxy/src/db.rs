@@ -168,6 +168,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
         3,
         include_str!("../migrations/postgres/0003_purge_function.sql"),
     ),
+    (
+        4,
+        include_str!("../migrations/postgres/0004_auth0_pacing.sql"),
+    ),
 ];
 
 /// The grants orgdesk's runtime role needs (README "Running in production").
@@ -302,6 +306,58 @@ impl PgDb {
                 }
             }
         });
+    }
+}
+
+/// Auth0's rate-limit budget as any replica last read it: `(limit, remaining, reset)`.
+pub type SharedBudget = (Option<i64>, Option<i64>, Option<i64>);
+
+impl PgDb {
+    /// Shares what Auth0 just said of the budget with every replica.
+    ///
+    /// # Errors
+    /// When PostgreSQL does not answer.
+    pub async fn publish_budget(&self, budget: SharedBudget) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE auth0_budget SET rate_limit = COALESCE($1, rate_limit), \
+             remaining = COALESCE($2, remaining), reset = COALESCE($3, reset) WHERE id = 1",
+        )
+        .bind(budget.0)
+        .bind(budget.1)
+        .bind(budget.2)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+    }
+
+    /// The budget as any replica last read it.
+    ///
+    /// # Errors
+    /// When PostgreSQL does not answer.
+    pub async fn shared_budget(&self) -> Result<SharedBudget, sqlx::Error> {
+        sqlx::query_as("SELECT rate_limit, remaining, reset FROM auth0_budget WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    /// Takes the next free slot (Unix milliseconds) for a call, `interval_ms` after the last
+    /// one any replica took: spread calls are spread across all replicas together.
+    ///
+    /// # Errors
+    /// When PostgreSQL does not answer.
+    pub async fn take_pacing_slot(
+        &self,
+        now_ms: i64,
+        interval_ms: i64,
+    ) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar(
+            "UPDATE auth0_budget SET next_slot_ms = GREATEST(next_slot_ms, $1) + $2 WHERE id = 1 \
+             RETURNING next_slot_ms - $2",
+        )
+        .bind(now_ms)
+        .bind(interval_ms)
+        .fetch_one(&self.pool)
+        .await
     }
 }
 

@@ -284,6 +284,10 @@ pub async fn real_state(
     let db = storage.into().open().await?;
     let client = crate::directory::auth0::Auth0Client::new(real.client)
         .map_err(|err| config::RealModeError(format!("cannot build the HTTP client: {err}")))?;
+    if let Store::Postgres(pg) = &db {
+        // The tenant's rate limit is one budget for every replica.
+        client.share_pacing(pg.clone());
+    }
     let directory = crate::directory::auth0::Auth0Directory::new(
         Arc::new(client),
         Some(real.app.app_client_id.clone()),

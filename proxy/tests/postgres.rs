@@ -127,7 +127,7 @@ async fn replicas_starting_together_migrate_once() {
         .fetch_all(opened[0].pool())
         .await
         .unwrap();
-    assert_eq!(versions, [1, 2, 3]);
+    assert_eq!(versions, [1, 2, 3, 4]);
     for db in opened {
         Store::from(db).ping().await.unwrap();
     }
@@ -661,4 +661,51 @@ async fn the_runtime_role_works_with_only_the_documented_grants_and_cannot_alter
             "{statement}: {err}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_pace_auth0_as_one_client_of_the_tenants_budget() {
+    // Every answer says 9 of 100 requests are left (under a fifth), resetting in 4 s: calls are
+    // spread one slot each until the reset, across both replicas together.
+    let upstream = upstream::Upstream::with_token(|_| {
+        let reset = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            + 4;
+        upstream::Reply::json(
+            200,
+            r#"{"id":"org_3hbVAMF8F3wVIcEJ","name":"test-organization298","display_name":"Test Organization"}"#,
+        )
+        .with_header("x-ratelimit-limit", "100")
+        .with_header("x-ratelimit-remaining", "9")
+        .with_header("x-ratelimit-reset", &reset.to_string())
+    })
+    .await;
+    let database = pg::fresh_database().await;
+    let a = replica(&upstream, &database, "").await;
+    let b = replica(&upstream, &database, "").await;
+    let org = orgdesk_model::OrgId::parse("org_3hbVAMF8F3wVIcEJ").unwrap();
+    // A learns the budget; B has never heard from Auth0 itself.
+    a.directory.get_org(&org).await.unwrap();
+    let started = std::time::Instant::now();
+    let calls: Vec<_> = (0..6)
+        .map(|i| {
+            let directory = if i % 2 == 0 {
+                a.directory.clone()
+            } else {
+                b.directory.clone()
+            };
+            let org = org.clone();
+            tokio::spawn(async move { directory.get_org(&org).await.unwrap() })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap();
+    }
+    let took = started.elapsed();
+    eprintln!("6 calls from two replicas under a low budget took {took:?}");
+    // One slot every 300–400 ms for both together (alone, each would need about half this).
+    assert!(took >= std::time::Duration::from_millis(1_400), "{took:?}");
+    assert_eq!(upstream.api_requests(), 7);
 }

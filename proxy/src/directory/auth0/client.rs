@@ -328,6 +328,8 @@ pub struct Auth0Client {
     health: Mutex<Health>,
     calls: AtomicU64,
     token_requests: AtomicU64,
+    /// With replicas on PostgreSQL: the budget and the pacing slots every replica shares.
+    shared: std::sync::OnceLock<crate::db::PgDb>,
 }
 
 impl std::fmt::Debug for Auth0Client {
@@ -376,7 +378,14 @@ impl Auth0Client {
             health: Mutex::new(Health::default()),
             calls: AtomicU64::new(0),
             token_requests: AtomicU64::new(0),
+            shared: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Paces calls together with every other replica on `db`: the budget any of them last read
+    /// from Auth0 holds for all, and spread calls take turns across all of them.
+    pub fn share_pacing(&self, db: crate::db::PgDb) {
+        let _ = self.shared.set(db);
     }
 
     /// Management API requests sent so far (token requests not included).
@@ -435,7 +444,7 @@ impl Auth0Client {
         }
     }
 
-    fn note_budget(&self, headers: &HeaderMap) {
+    async fn note_budget(&self, headers: &HeaderMap) {
         let limit = header_u64(headers, "x-ratelimit-limit");
         let remaining = header_u64(headers, "x-ratelimit-remaining");
         let reset = header_u64(headers, "x-ratelimit-reset");
@@ -454,7 +463,31 @@ impl Auth0Client {
                 remaining,
                 reset,
             };
+            if let Some(db) = self.shared.get() {
+                let wide = |v: Option<u64>| v.and_then(|v| i64::try_from(v).ok());
+                if let Err(err) = db
+                    .publish_budget((wide(limit), wide(remaining), wide(reset)))
+                    .await
+                {
+                    tracing::warn!(error = %err, "could not share Auth0's budget with the other replicas");
+                }
+            }
         }
+    }
+
+    /// The budget this replica paces by: the shared one on PostgreSQL, else its own.
+    async fn pacing_budget(&self) -> Budget {
+        if let Some(db) = self.shared.get() {
+            if let Ok((limit, remaining, reset)) = db.shared_budget().await {
+                let narrow = |v: Option<i64>| v.and_then(|v| u64::try_from(v).ok());
+                return Budget {
+                    limit: narrow(limit),
+                    remaining: narrow(remaining),
+                    reset: narrow(reset),
+                };
+            }
+        }
+        self.budget()
     }
 
     /// Fetches a token unless a valid one is cached (for `/readyz`).
@@ -550,7 +583,7 @@ impl Auth0Client {
     /// Holds a call back while the budget is spent, or refuses it when the reset is past the
     /// deadline (no request is wasted on a certain 429).
     async fn pace(&self, deadline: Instant) -> Result<(), CallError> {
-        let budget = self.budget();
+        let budget = self.pacing_budget().await;
         let (Some(remaining), Some(reset)) = (budget.remaining, budget.reset) else {
             return Ok(());
         };
@@ -566,7 +599,23 @@ impl Auth0Client {
                 return Ok(());
             }
             let interval = Duration::from_millis((reset - now) * 1000 / (remaining + 1));
-            let slot = {
+            let slot = if let Some(db) = self.shared.get() {
+                // Slots in Unix milliseconds, shared by every replica.
+                let now_ms = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+                let interval_ms = i64::try_from(interval.as_millis()).unwrap_or(i64::MAX);
+                match db.take_pacing_slot(now_ms, interval_ms).await {
+                    Ok(slot_ms) => {
+                        Instant::now()
+                            + Duration::from_millis(u64::try_from(slot_ms - now_ms).unwrap_or(0))
+                    }
+                    Err(err) => {
+                        tracing::warn!(error = %err, "no shared pacing slot; pacing alone");
+                        Instant::now() + interval
+                    }
+                }
+            } else {
                 let mut next = self
                     .next_slot
                     .lock()
@@ -664,7 +713,7 @@ impl Auth0Client {
                     });
                 }
             };
-            self.note_budget(response.headers());
+            self.note_budget(response.headers()).await;
             let status = response.status();
             METRICS.inc(
                 "orgdesk_auth0_calls_total",
