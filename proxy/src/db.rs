@@ -376,6 +376,24 @@ impl From<Db> for Store {
     }
 }
 
+impl From<&Db> for Store {
+    fn from(db: &Db) -> Self {
+        Self::Sqlite(db.clone())
+    }
+}
+
+impl From<&PgDb> for Store {
+    fn from(db: &PgDb) -> Self {
+        Self::Postgres(db.clone())
+    }
+}
+
+impl From<&Store> for Store {
+    fn from(store: &Store) -> Self {
+        store.clone()
+    }
+}
+
 impl From<PgDb> for Store {
     fn from(db: PgDb) -> Self {
         Self::Postgres(db)

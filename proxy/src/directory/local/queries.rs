@@ -1,0 +1,1234 @@
+// The embedded directory's queries, written once: `engine.rs` compiles this file for SQLite
+// and for PostgreSQL (`Pool`, `Conn`, `DbRow` and `SQLITE` differ), so one text serves both.
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+use orgdesk_model::input::NewOrg;
+use orgdesk_model::members::{
+    Invitation, Member, NewInvitation, RoleInfo, RoleRef, MAX_ROLES_PER_MEMBER,
+};
+use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
+use orgdesk_model::{
+    Branding, Color, Colors, DisplayName, LogoUrl, Metadata, OrgId, OrgName, Organization, Page,
+};
+use serde_json::json;
+use sqlx::Row as _;
+
+use crate::db::now;
+use crate::directory::local::new_id;
+use crate::directory::local::seed::*;
+use crate::directory::{
+    CursorPage, DirectoryError, MemberQuery, OrgCounts, OrgQuery, OrgUpdate, UserSummary,
+};
+
+/// A write transaction: on SQLite it takes the write lock up front (`BEGIN IMMEDIATE`).
+async fn begin(pool: &Pool) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
+    if SQLITE {
+        pool.begin_with("BEGIN IMMEDIATE").await
+    } else {
+        pool.begin().await
+    }
+}
+
+/// Case-insensitive `LIKE`: SQLite's `LIKE` already is (for ASCII), PostgreSQL's is `ILIKE`.
+const LIKE: &str = if SQLITE { "LIKE" } else { "ILIKE" };
+
+fn encode_cursor(email: &str, user_id: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{email}\n{user_id}"))
+}
+
+fn decode_cursor(cursor: &str) -> Result<(String, String), DirectoryError> {
+    let bad = || {
+        DirectoryError::Invalid(orgdesk_model::ValidationError {
+            field: "from".into(),
+            message: "The paging cursor is not valid; start from the first page.".into(),
+        })
+    };
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let (email, user_id) = text.split_once('\n').ok_or_else(bad)?;
+    Ok((email.to_owned(), user_id.to_owned()))
+}
+
+/// Escapes `%`, `_` and `\` so that user text matches literally inside `LIKE`, and wraps it
+/// in `%…%`.
+pub(crate) fn like(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+async fn ensure_org(pool: &Pool, org: &OrgId) -> Result<(), DirectoryError> {
+    let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM orgs WHERE id = $1")
+        .bind(org.as_str())
+        .fetch_optional(pool)
+        .await?;
+    exists.map(|_| ()).ok_or(DirectoryError::NotFound)
+}
+
+/// Fails with `Invalid` on `field` ("There is no {what} {id}.") when `sql`, a one-placeholder
+/// `SELECT 1 …`, finds no row for `id`.
+async fn require_known(
+    conn: &mut Conn,
+    sql: &str,
+    id: &str,
+    field: &str,
+    what: &str,
+) -> Result<(), DirectoryError> {
+    let known: Option<i32> = sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    known.map(|_| ()).ok_or_else(|| {
+        DirectoryError::Invalid(orgdesk_model::ValidationError {
+            field: field.into(),
+            message: format!("There is no {what} {id}."),
+        })
+    })
+}
+
+/// Fails with `NotFound` when `user_id` is not a member of `org`.
+async fn require_member(
+    conn: &mut Conn,
+    org: &OrgId,
+    user_id: &str,
+) -> Result<(), DirectoryError> {
+    let member: Option<i32> =
+        sqlx::query_scalar("SELECT 1 FROM org_members WHERE org_id = $1 AND user_id = $2")
+            .bind(org.as_str())
+            .bind(user_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    member.map(|_| ()).ok_or(DirectoryError::NotFound)
+}
+
+async fn roles_of(
+    pool: &Pool,
+    org: &OrgId,
+    user_ids: &[String],
+) -> Result<BTreeMap<String, Vec<RoleRef>>, DirectoryError> {
+    let mut roles: BTreeMap<String, Vec<RoleRef>> = BTreeMap::new();
+    if user_ids.is_empty() {
+        return Ok(roles);
+    }
+    let placeholders = (0..user_ids.len())
+        .map(|i| format!("${}", i + 2))
+        .collect::<Vec<_>>()
+        .join(",");
+    let sql = format!(
+        "SELECT mr.user_id, r.id, r.name FROM member_roles mr JOIN roles r ON r.id = mr.role_id \
+         WHERE mr.org_id = $1 AND mr.user_id IN ({placeholders}) ORDER BY r.name"
+    );
+    let mut query = sqlx::query(&sql).bind(org.as_str());
+    for id in user_ids {
+        query = query.bind(id);
+    }
+    for row in query.fetch_all(pool).await? {
+        roles
+            .entry(row.try_get("user_id")?)
+            .or_default()
+            .push(RoleRef {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+            });
+    }
+    Ok(roles)
+}
+
+/// Above this many members an organization's pages are read in email order from the users.
+pub const LARGE_ORG_MEMBERS: i64 = 2_000;
+
+pub async fn list_members(
+    pool: &Pool,
+    org: &OrgId,
+    query: &MemberQuery,
+) -> Result<CursorPage<Member>, DirectoryError> {
+    ensure_org(pool, org).await?;
+    let after = query.from.as_deref().map(decode_cursor).transpose()?;
+    let pattern = query
+        .q
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(like);
+    // A large organization is read in email order straight from the users' email index,
+    // checking membership row by row (a page of a 20,000-member org then costs a few hundred
+    // index steps instead of sorting all its members); a small one is joined and sorted.
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_members WHERE org_id = $1")
+        .bind(org.as_str())
+        .fetch_one(pool)
+        .await?;
+    let source = if count > LARGE_ORG_MEMBERS {
+        if SQLITE {
+            "FROM users u INDEXED BY users_email \
+             WHERE EXISTS (SELECT 1 FROM org_members m WHERE m.org_id = $1 AND m.user_id = u.user_id)"
+        } else {
+            "FROM users u \
+             WHERE EXISTS (SELECT 1 FROM org_members m WHERE m.org_id = $1 AND m.user_id = u.user_id)"
+        }
+    } else {
+        "FROM org_members m JOIN users u ON u.user_id = m.user_id WHERE m.org_id = $1"
+    };
+    let sql = format!(
+        "SELECT u.user_id, u.email, u.name, u.picture {source} \
+         AND ($2 IS NULL OR u.email {LIKE} $2 ESCAPE '\\' OR u.name {LIKE} $2 ESCAPE '\\') \
+         AND ($3 IS NULL OR (u.email, u.user_id) > ($3, $4)) ORDER BY u.email, u.user_id LIMIT $5"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(org.as_str())
+        .bind(&pattern)
+        .bind(after.as_ref().map(|(email, _)| email.as_str()))
+        .bind(after.as_ref().map(|(_, id)| id.as_str()))
+        .bind(i64::from(query.take) + 1)
+        .fetch_all(pool)
+        .await?;
+    let mut members = rows
+        .iter()
+        .map(|row| {
+            Ok(Member {
+                user_id: row.try_get("user_id")?,
+                email: row.try_get("email")?,
+                name: row.try_get("name")?,
+                picture: row.try_get("picture")?,
+                roles: Vec::new(),
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let next = if members.len() > query.take as usize {
+        members.truncate(query.take as usize);
+        members.last().map(|m| encode_cursor(&m.email, &m.user_id))
+    } else {
+        None
+    };
+    let ids: Vec<String> = members.iter().map(|m| m.user_id.clone()).collect();
+    let mut roles = roles_of(pool, org, &ids).await?;
+    for member in &mut members {
+        member.roles = roles.remove(&member.user_id).unwrap_or_default();
+    }
+    Ok(CursorPage {
+        items: members,
+        next,
+    })
+}
+
+pub async fn add_members(
+    pool: &Pool,
+    org: &OrgId,
+    user_ids: &[String],
+) -> Result<(), DirectoryError> {
+    ensure_org(pool, org).await?;
+    let mut tx = begin(pool).await?;
+    for user_id in user_ids {
+        // On an unknown user nothing is written: the transaction is dropped.
+        require_known(
+            &mut tx,
+            "SELECT 1 FROM users WHERE user_id = $1",
+            user_id,
+            "members",
+            "user",
+        )
+        .await?;
+        sqlx::query(
+            "INSERT INTO org_members (org_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(org.as_str())
+        .bind(user_id)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn remove_members(
+    pool: &Pool,
+    org: &OrgId,
+    user_ids: &[String],
+) -> Result<(), DirectoryError> {
+    ensure_org(pool, org).await?;
+    let mut tx = begin(pool).await?;
+    for user_id in user_ids {
+        sqlx::query("DELETE FROM org_members WHERE org_id = $1 AND user_id = $2")
+            .bind(org.as_str())
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn assign_member_roles(
+    pool: &Pool,
+    org: &OrgId,
+    user_id: &str,
+    role_ids: &[String],
+) -> Result<(), DirectoryError> {
+    ensure_org(pool, org).await?;
+    let mut tx = begin(pool).await?;
+    require_member(&mut tx, org, user_id).await?;
+    for role_id in role_ids {
+        require_known(
+            &mut tx,
+            "SELECT 1 FROM roles WHERE id = $1",
+            role_id,
+            "roles",
+            "role",
+        )
+        .await?;
+        sqlx::query(
+            "INSERT INTO member_roles (org_id, user_id, role_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(org.as_str())
+        .bind(user_id)
+        .bind(role_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM member_roles WHERE org_id = $1 AND user_id = $2")
+            .bind(org.as_str())
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if usize::try_from(count).unwrap_or(usize::MAX) > MAX_ROLES_PER_MEMBER {
+        return Err(DirectoryError::Invalid(orgdesk_model::ValidationError {
+            field: "roles".into(),
+            message: format!(
+                "A member can hold at most {MAX_ROLES_PER_MEMBER} roles in an organization."
+            ),
+        }));
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn remove_member_roles(
+    pool: &Pool,
+    org: &OrgId,
+    user_id: &str,
+    role_ids: &[String],
+) -> Result<(), DirectoryError> {
+    ensure_org(pool, org).await?;
+    for role_id in role_ids {
+        sqlx::query("DELETE FROM member_roles WHERE org_id = $1 AND user_id = $2 AND role_id = $3")
+            .bind(org.as_str())
+            .bind(user_id)
+            .bind(role_id)
+            .execute(pool)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn list_roles(pool: &Pool) -> Result<Vec<RoleInfo>, DirectoryError> {
+    let rows = sqlx::query("SELECT id, name, description FROM roles ORDER BY name")
+        .fetch_all(pool)
+        .await?;
+    let mut roles = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: String = row.try_get("id")?;
+        let permissions: Vec<String> =
+            sqlx::query_scalar("SELECT permission_name FROM role_permissions WHERE role_id = $1 ORDER BY permission_name")
+                .bind(&id)
+                .fetch_all(pool)
+                .await?;
+        roles.push(RoleInfo {
+            id,
+            name: row.try_get("name")?,
+            description: row.try_get("description")?,
+            permissions,
+        });
+    }
+    Ok(roles)
+}
+
+fn invitation_from_row(
+    row: &DbRow,
+    catalogue: &[RoleInfo],
+) -> Result<Invitation, DirectoryError> {
+    let roles: String = row.try_get("roles")?;
+    let ids: Vec<String> = serde_json::from_str(&roles).unwrap_or_default();
+    Ok(Invitation {
+        id: row.try_get("id")?,
+        invitee_email: row.try_get("invitee_email")?,
+        inviter_name: row.try_get("inviter_name")?,
+        roles: crate::directory::role_refs(catalogue, &ids),
+        connection_id: row.try_get("connection_id")?,
+        created_at: row.try_get("created_at")?,
+        expires_at: row.try_get("expires_at")?,
+        invitation_url: row.try_get("invitation_url")?,
+    })
+}
+
+pub async fn list_invitations(
+    pool: &Pool,
+    org: &OrgId,
+) -> Result<Vec<Invitation>, DirectoryError> {
+    ensure_org(pool, org).await?;
+    let catalogue = list_roles(pool).await?;
+    let rows =
+        sqlx::query("SELECT * FROM invitations WHERE org_id = $1 ORDER BY created_at DESC, id")
+            .bind(org.as_str())
+            .fetch_all(pool)
+            .await?;
+    rows.iter()
+        .map(|row| invitation_from_row(row, &catalogue))
+        .collect()
+}
+
+pub async fn create_invitation(
+    pool: &Pool,
+    org: &OrgId,
+    invitation: &NewInvitation,
+) -> Result<Invitation, DirectoryError> {
+    ensure_org(pool, org).await?;
+    let catalogue = list_roles(pool).await?;
+    if let Some(unknown) = invitation
+        .roles
+        .iter()
+        .find(|id| !catalogue.iter().any(|r| &r.id == *id))
+    {
+        return Err(DirectoryError::Invalid(orgdesk_model::ValidationError {
+            field: "roles".into(),
+            message: format!("There is no role {unknown}."),
+        }));
+    }
+    if let Some(connection) = &invitation.connection_id {
+        let mut conn = pool.acquire().await?;
+        require_known(
+            &mut conn,
+            "SELECT 1 FROM connections WHERE id = $1",
+            connection,
+            "connection_id",
+            "connection",
+        )
+        .await?;
+    }
+    let id = new_id("uinv_")?;
+    let ticket = new_id("")?;
+    let created = now();
+    let expires = created + i64::from(invitation.ttl_days) * 86_400;
+    sqlx::query("INSERT INTO invitations (id, org_id, inviter_name, invitee_email, connection_id, roles, created_at, expires_at, ticket_id, invitation_url) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+        .bind(&id)
+        .bind(org.as_str())
+        .bind(&invitation.inviter_name)
+        .bind(invitation.invitee_email.as_str())
+        .bind(&invitation.connection_id)
+        .bind(serde_json::to_string(&invitation.roles).unwrap_or_else(|_| "[]".into()))
+        .bind(created)
+        .bind(expires)
+        .bind(&ticket)
+        .bind(format!("https://login.ai-application.example/login?invitation={ticket}&organization={org}"))
+        .execute(pool)
+        .await?;
+    let row = sqlx::query("SELECT * FROM invitations WHERE id = $1")
+        .bind(&id)
+        .fetch_one(pool)
+        .await?;
+    invitation_from_row(&row, &catalogue)
+}
+
+pub async fn delete_invitation(
+    pool: &Pool,
+    org: &OrgId,
+    id: &str,
+) -> Result<(), DirectoryError> {
+    let deleted = sqlx::query("DELETE FROM invitations WHERE org_id = $1 AND id = $2")
+        .bind(org.as_str())
+        .bind(id)
+        .execute(pool)
+        .await?;
+    if deleted.rows_affected() == 0 {
+        return Err(DirectoryError::NotFound);
+    }
+    Ok(())
+}
+
+/// Above this many users matching, a search walks the users in email order instead (they are
+/// dense enough that the first page is found quickly).
+const SEARCH_INDEX_MAX_MATCHES: i64 = 1000;
+
+pub async fn search_users(
+    pool: &Pool,
+    q: &str,
+    limit: u32,
+    scope: Option<&OrgId>,
+) -> Result<Vec<UserSummary>, DirectoryError> {
+    let q = q.trim();
+    // The trigram index answers text of three characters or more; when few users match, it
+    // finds them without reading the others.
+    // (PostgreSQL's trigram index serves the ILIKE below directly.)
+    if SQLITE && q.chars().count() >= 3 {
+        let phrase = format!("\"{}\"", q.replace('"', "\"\""));
+        let matches: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM (SELECT rowid FROM users_search WHERE users_search MATCH $1 LIMIT $2)",
+        )
+        .bind(&phrase)
+        .bind(SEARCH_INDEX_MAX_MATCHES + 1)
+        .fetch_one(pool)
+        .await?;
+        if matches <= SEARCH_INDEX_MAX_MATCHES {
+            let rows = sqlx::query(
+                "SELECT user_id, email, name FROM users u \
+                 WHERE u.rowid IN (SELECT rowid FROM users_search WHERE users_search MATCH $1) \
+                 AND ($3 IS NULL OR lower(u.email) = lower($2) \
+                      OR EXISTS (SELECT 1 FROM org_members m WHERE m.user_id = u.user_id AND m.org_id = $3)) \
+                 ORDER BY u.email LIMIT $4",
+            )
+            .bind(&phrase)
+            .bind(q)
+            .bind(scope.map(OrgId::as_str))
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?;
+            return user_summaries(&rows);
+        }
+    }
+    let sql = format!(
+        "SELECT user_id, email, name FROM users u WHERE \
+         ($3 IS NULL AND (u.email {LIKE} $1 ESCAPE '\\' OR u.name {LIKE} $1 ESCAPE '\\')) \
+         OR ($3 IS NOT NULL AND (lower(u.email) = lower($2) OR ((u.email {LIKE} $1 ESCAPE '\\' OR u.name {LIKE} $1 ESCAPE '\\') \
+             AND EXISTS (SELECT 1 FROM org_members m WHERE m.user_id = u.user_id AND m.org_id = $3)))) \
+         ORDER BY u.email LIMIT $4"
+    );
+    let rows = sqlx::query(&sql)
+    .bind(like(q))
+    .bind(q)
+    .bind(scope.map(OrgId::as_str))
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await?;
+    user_summaries(&rows)
+}
+
+fn user_summaries(rows: &[DbRow]) -> Result<Vec<UserSummary>, DirectoryError> {
+    rows.iter()
+        .map(|row| {
+            Ok(UserSummary {
+                user_id: row.try_get("user_id")?,
+                email: row.try_get("email")?,
+                name: row.try_get("name")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+pub async fn member_roles(
+    pool: &Pool,
+    org: &OrgId,
+    user_id: &str,
+) -> Result<Vec<RoleRef>, DirectoryError> {
+    ensure_org(pool, org).await?;
+    require_member(&mut *pool.acquire().await?, org, user_id).await?;
+    Ok(roles_of(pool, org, &[user_id.to_owned()])
+        .await?
+        .remove(user_id)
+        .unwrap_or_default())
+}
+
+fn user_from_row(
+    row: &DbRow,
+) -> Result<orgdesk_model::users::User, DirectoryError> {
+    let user_metadata: String = row.try_get("user_metadata")?;
+    let app_metadata: String = row.try_get("app_metadata")?;
+    // Auth0 metadata may hold any JSON; orgdesk shows scalar values as text.
+    let text_map = |json: &str| -> BTreeMap<String, String> {
+        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(json)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+            .collect()
+    };
+    let verified: i64 = row.try_get("email_verified")?;
+    Ok(orgdesk_model::users::User {
+        user_id: row.try_get("user_id")?,
+        email: row.try_get("email")?,
+        email_verified: verified != 0,
+        name: row.try_get("name")?,
+        connection: row.try_get("connection")?,
+        user_metadata: text_map(&user_metadata),
+        app_metadata: text_map(&app_metadata),
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+pub async fn get_user(
+    pool: &Pool,
+    user_id: &str,
+) -> Result<Option<orgdesk_model::users::User>, DirectoryError> {
+    let row = sqlx::query("SELECT * FROM users WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+pub async fn user_orgs(
+    pool: &Pool,
+    user_id: &str,
+) -> Result<Vec<orgdesk_model::users::UserOrg>, DirectoryError> {
+    let rows = sqlx::query("SELECT o.id, o.name, o.display_name FROM org_members m JOIN orgs o ON o.id = m.org_id WHERE m.user_id = $1 ORDER BY o.name")
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?;
+    let mut orgs = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: String = row.try_get("id")?;
+        let org = OrgId::parse(&id).map_err(|e| DirectoryError::Internal(e.to_string()))?;
+        let roles = roles_of(pool, &org, &[user_id.to_owned()])
+            .await?
+            .remove(user_id)
+            .unwrap_or_default();
+        orgs.push(orgdesk_model::users::UserOrg {
+            id,
+            name: row.try_get("name")?,
+            display_name: row.try_get("display_name")?,
+            roles,
+        });
+    }
+    Ok(orgs)
+}
+
+pub async fn create_user(
+    pool: &Pool,
+    input: &orgdesk_model::users::NewUserInput,
+    app_metadata: &BTreeMap<String, String>,
+) -> Result<orgdesk_model::users::User, DirectoryError> {
+    // Checks and insert in one write transaction: two creates of one address cannot both pass.
+    let mut tx = begin(pool).await?;
+    let strategy: Option<String> =
+        sqlx::query_scalar("SELECT strategy FROM connections WHERE name = $1")
+            .bind(&input.connection)
+            .fetch_optional(&mut *tx)
+            .await?;
+    match strategy.as_deref() {
+        Some("auth0") => {}
+        Some(_) => {
+            return Err(DirectoryError::Invalid(orgdesk_model::ValidationError {
+                field: "connection".into(),
+                message: "Users with a password can only be created on a database connection."
+                    .into(),
+            }))
+        }
+        None => {
+            return Err(DirectoryError::Invalid(orgdesk_model::ValidationError {
+                field: "connection".into(),
+                message: format!("There is no connection {}.", input.connection),
+            }))
+        }
+    }
+    let email = input.email.trim().to_lowercase();
+    let taken: Option<i32> =
+        sqlx::query_scalar("SELECT 1 FROM users WHERE connection = $1 AND lower(email) = $2")
+            .bind(&input.connection)
+            .bind(&email)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if taken.is_some() {
+        return Err(DirectoryError::Conflict("The user already exists.".into()));
+    }
+    // The embedded store keeps no password at all: demo sign-in is by persona.
+    let user_id = format!("auth0|{}", new_id("")?.to_lowercase());
+    let name = if input.name.trim().is_empty() {
+        email.clone()
+    } else {
+        input.name.trim().to_owned()
+    };
+    sqlx::query("INSERT INTO users (user_id, email, email_verified, name, connection, user_metadata, app_metadata, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(&user_id)
+        .bind(&email)
+        .bind(i64::from(input.email_verified))
+        .bind(&name)
+        .bind(&input.connection)
+        .bind(serde_json::to_string(&input.user_metadata).unwrap_or_else(|_| "{}".into()))
+        .bind(serde_json::to_string(app_metadata).unwrap_or_else(|_| "{}".into()))
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    get_user(pool, &user_id)
+        .await?
+        .ok_or(DirectoryError::NotFound)
+}
+
+pub async fn list_connections(
+    pool: &Pool,
+) -> Result<Vec<orgdesk_model::users::Connection>, DirectoryError> {
+    let rows = sqlx::query("SELECT id, name, strategy FROM connections ORDER BY name")
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(orgdesk_model::users::Connection {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                strategy: row.try_get("strategy")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+pub async fn org_connections(
+    pool: &Pool,
+    org: &OrgId,
+) -> Result<Vec<orgdesk_model::users::OrgConnection>, DirectoryError> {
+    ensure_org(pool, org).await?;
+    let rows = sqlx::query(
+        "SELECT c.id, c.name, c.strategy, oc.assign_membership_on_login, oc.show_as_button, oc.is_signup_enabled \
+         FROM org_connections oc JOIN connections c ON c.id = oc.connection_id WHERE oc.org_id = $1 ORDER BY c.name",
+    )
+    .bind(org.as_str())
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let flag =
+                |name: &str| -> Result<bool, sqlx::Error> { Ok(row.try_get::<i64, _>(name)? != 0) };
+            Ok(orgdesk_model::users::OrgConnection {
+                connection_id: row.try_get("id")?,
+                assign_membership_on_login: flag("assign_membership_on_login")?,
+                show_as_button: flag("show_as_button")?,
+                is_signup_enabled: flag("is_signup_enabled")?,
+                connection: orgdesk_model::users::ConnectionRef {
+                    name: row.try_get("name")?,
+                    strategy: row.try_get("strategy")?,
+                },
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+pub async fn put_org_connection(
+    pool: &Pool,
+    org: &OrgId,
+    connection: &orgdesk_model::users::OrgConnection,
+) -> Result<orgdesk_model::users::OrgConnection, DirectoryError> {
+    ensure_org(pool, org).await?;
+    let mut tx = begin(pool).await?;
+    sqlx::query("INSERT INTO org_connections (org_id, connection_id, assign_membership_on_login, show_as_button, is_signup_enabled) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (org_id, connection_id) DO UPDATE SET assign_membership_on_login = $3, show_as_button = $4, is_signup_enabled = $5")
+        .bind(org.as_str())
+        .bind(&connection.connection_id)
+        .bind(i64::from(connection.assign_membership_on_login))
+        .bind(i64::from(connection.show_as_button))
+        .bind(i64::from(connection.is_signup_enabled))
+        .execute(&mut *tx)
+        .await?;
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_connections WHERE org_id = $1")
+        .bind(org.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+    if usize::try_from(count).unwrap_or(usize::MAX) > orgdesk_model::users::MAX_ORG_CONNECTIONS {
+        return Err(DirectoryError::Invalid(orgdesk_model::ValidationError {
+            field: "connection_id".into(),
+            message: format!(
+                "An organization can enable at most {} connections.",
+                orgdesk_model::users::MAX_ORG_CONNECTIONS
+            ),
+        }));
+    }
+    tx.commit().await?;
+    org_connections(pool, org)
+        .await?
+        .into_iter()
+        .find(|c| c.connection_id == connection.connection_id)
+        .ok_or(DirectoryError::NotFound)
+}
+
+pub async fn delete_org_connection(
+    pool: &Pool,
+    org: &OrgId,
+    connection_id: &str,
+) -> Result<(), DirectoryError> {
+    ensure_org(pool, org).await?;
+    let deleted =
+        sqlx::query("DELETE FROM org_connections WHERE org_id = $1 AND connection_id = $2")
+            .bind(org.as_str())
+            .bind(connection_id)
+            .execute(pool)
+            .await?;
+    if deleted.rows_affected() == 0 {
+        return Err(DirectoryError::NotFound);
+    }
+    Ok(())
+}
+
+
+fn org_from_row(row: &DbRow) -> Result<Organization, DirectoryError> {
+    let corrupt = |err: orgdesk_model::ValidationError| {
+        DirectoryError::Internal(format!("stored organization breaks a rule: {err}"))
+    };
+    let logo_url: Option<String> = row.try_get("logo_url")?;
+    let primary: Option<String> = row.try_get("primary_color")?;
+    let background: Option<String> = row.try_get("page_background")?;
+    let colors = match (primary, background) {
+        (None, None) => None,
+        (primary, background) => Some(Colors {
+            primary: primary
+                .map(|c| Color::parse(&c))
+                .transpose()
+                .map_err(corrupt)?,
+            page_background: background
+                .map(|c| Color::parse(&c))
+                .transpose()
+                .map_err(corrupt)?,
+        }),
+    };
+    let logo_url = logo_url
+        .map(|url| LogoUrl::parse(&url))
+        .transpose()
+        .map_err(corrupt)?;
+    let branding =
+        (logo_url.is_some() || colors.is_some()).then_some(Branding { logo_url, colors });
+    let metadata: String = row.try_get("metadata")?;
+    let metadata: BTreeMap<String, String> = serde_json::from_str(&metadata)
+        .map_err(|err| DirectoryError::Internal(format!("stored metadata: {err}")))?;
+    let display_name: Option<String> = row.try_get("display_name")?;
+    Ok(Organization {
+        id: OrgId::parse(row.try_get("id")?).map_err(corrupt)?,
+        name: OrgName::parse(row.try_get("name")?).map_err(corrupt)?,
+        display_name: display_name
+            .map(|name| DisplayName::parse(&name))
+            .transpose()
+            .map_err(corrupt)?,
+        branding,
+        metadata: Metadata::parse(metadata).map_err(corrupt)?,
+    })
+}
+
+
+fn branding_columns(
+    branding: Option<&Branding>,
+) -> (Option<String>, Option<String>, Option<String>) {
+    let colors = branding.and_then(|b| b.colors.as_ref());
+    (
+        branding
+            .and_then(|b| b.logo_url.as_ref())
+            .map(ToString::to_string),
+        colors
+            .and_then(|c| c.primary.as_ref())
+            .map(ToString::to_string),
+        colors
+            .and_then(|c| c.page_background.as_ref())
+            .map(ToString::to_string),
+    )
+}
+
+fn metadata_json(metadata: &Metadata) -> Result<String, DirectoryError> {
+    serde_json::to_string(metadata.entries())
+        .map_err(|err| DirectoryError::Internal(format!("metadata: {err}")))
+}
+
+fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+const ORG_COLUMNS: &str =
+    "id, name, display_name, logo_url, primary_color, page_background, metadata";
+
+
+pub async fn list_orgs(pool: &Pool, query: &OrgQuery) -> Result<Page<Organization>, DirectoryError> {
+    let pattern = query
+        .q
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(like);
+    let only = query.only.as_ref().map(OrgId::as_str);
+    let filter = format!(
+        "WHERE ($1 IS NULL OR name {LIKE} $1 ESCAPE '\\' OR display_name {LIKE} $1 ESCAPE '\\') \
+                  AND ($2 IS NULL OR id = $2)"
+    );
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM orgs {filter}"))
+        .bind(&pattern)
+        .bind(only)
+        .fetch_one(pool)
+        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {ORG_COLUMNS} FROM orgs {filter} ORDER BY name LIMIT $3 OFFSET $4"
+    ))
+    .bind(&pattern)
+    .bind(only)
+    .bind(i64::from(query.per_page))
+    .bind(i64::from(query.page) * i64::from(query.per_page))
+    .fetch_all(pool)
+    .await?;
+    let items = rows.iter().map(org_from_row).collect::<Result<_, _>>()?;
+    Ok(Page {
+        items,
+        total: u64::try_from(total).unwrap_or(0),
+    })
+}
+
+pub async fn get_org(pool: &Pool, id: &OrgId) -> Result<Option<Organization>, DirectoryError> {
+    let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id = $1"))
+        .bind(id.as_str())
+        .fetch_optional(pool)
+        .await?;
+    row.as_ref().map(org_from_row).transpose()
+}
+
+pub async fn create_org(pool: &Pool, org: &NewOrg) -> Result<Organization, DirectoryError> {
+    let id = new_id("org_")?;
+    let (logo, primary, background) = branding_columns(org.branding.as_ref());
+    let result = sqlx::query("INSERT INTO orgs (id, name, display_name, logo_url, primary_color, page_background, metadata, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(&id)
+        .bind(org.name.as_str())
+        .bind(org.display_name.as_ref().map(DisplayName::as_str))
+        .bind(logo)
+        .bind(primary)
+        .bind(background)
+        .bind(metadata_json(&org.metadata)?)
+        .bind(now())
+        .execute(pool)
+        .await;
+    match result {
+        Err(err) if is_unique_violation(&err) => {
+            return Err(DirectoryError::Conflict(format!(
+                "An organization named “{}” already exists.",
+                org.name
+            )))
+        }
+        other => other?,
+    };
+    let id = OrgId::parse(&id).map_err(|err| DirectoryError::Internal(err.to_string()))?;
+    get_org(pool, &id).await?.ok_or(DirectoryError::NotFound)
+}
+
+pub async fn update_org(pool: &Pool,
+    id: &OrgId,
+    update: &OrgUpdate,
+    expected_metadata: Option<&Metadata>,
+) -> Result<Organization, DirectoryError> {
+    // One transaction: the metadata comparison and the write cannot be interleaved.
+    let mut tx = begin(pool).await?;
+    let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id = $1"))
+        .bind(id.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+    let current = row
+        .as_ref()
+        .map(org_from_row)
+        .transpose()?
+        .ok_or(DirectoryError::NotFound)?;
+    if expected_metadata.is_some_and(|expected| *expected != current.metadata) {
+        return Err(DirectoryError::Stale(Box::new(current)));
+    }
+    let display_name = update
+        .display_name
+        .as_ref()
+        .or(current.display_name.as_ref());
+    let branding = match &update.branding {
+        Some(branding) => branding.as_ref(),
+        None => current.branding.as_ref(),
+    };
+    let (logo, primary, background) = branding_columns(branding);
+    let metadata = update.metadata.as_ref().unwrap_or(&current.metadata);
+    sqlx::query("UPDATE orgs SET display_name = $2, logo_url = $3, primary_color = $4, page_background = $5, metadata = $6 WHERE id = $1")
+        .bind(id.as_str())
+        .bind(display_name.map(DisplayName::as_str))
+        .bind(logo)
+        .bind(primary)
+        .bind(background)
+        .bind(metadata_json(metadata)?)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    get_org(pool, id).await?.ok_or(DirectoryError::NotFound)
+}
+
+pub async fn delete_org(pool: &Pool, id: &OrgId) -> Result<(), DirectoryError> {
+    let deleted = sqlx::query("DELETE FROM orgs WHERE id = $1")
+        .bind(id.as_str())
+        .execute(pool)
+        .await?;
+    if deleted.rows_affected() == 0 {
+        return Err(DirectoryError::NotFound);
+    }
+    Ok(())
+}
+
+pub async fn org_counts(pool: &Pool, id: &OrgId) -> Result<OrgCounts, DirectoryError> {
+    // Like Auth0, an organization that does not exist has no counts: it is not found.
+    let (members, invitations): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM org_members WHERE org_id = $1), (SELECT COUNT(*) FROM invitations WHERE org_id = $1) FROM orgs WHERE id = $1",
+    )
+    .bind(id.as_str())
+    .fetch_optional(pool)
+    .await?
+    .ok_or(DirectoryError::NotFound)?;
+    Ok(OrgCounts {
+        members: u64::try_from(members).unwrap_or(0),
+        invitations: u64::try_from(invitations).unwrap_or(0),
+    })
+}
+
+
+pub async fn tenant_settings(pool: &Pool,) -> Result<TenantSettings, DirectoryError> {
+    let text: String = sqlx::query_scalar("SELECT settings FROM tenant_settings WHERE id = 1")
+        .fetch_optional(pool)
+        .await?
+        .unwrap_or_else(|| "{}".into());
+    serde_json::from_str(&text)
+        .map_err(|err| DirectoryError::Internal(format!("stored tenant settings: {err}")))
+}
+
+pub async fn update_tenant_settings(pool: &Pool,
+    change: &TenantSettingsInput,
+) -> Result<TenantSettings, DirectoryError> {
+    // Read, change and write in one transaction: two saves cannot interleave.
+    let mut tx = begin(pool).await?;
+    let text: Option<String> =
+        sqlx::query_scalar("SELECT settings FROM tenant_settings WHERE id = 1")
+            .fetch_optional(&mut *tx)
+            .await?;
+    let current: TenantSettings = serde_json::from_str(text.as_deref().unwrap_or("{}"))
+        .map_err(|err| DirectoryError::Internal(format!("stored tenant settings: {err}")))?;
+    let next = current.apply(change);
+    let json = serde_json::to_string(&next)
+        .map_err(|err| DirectoryError::Internal(format!("tenant settings: {err}")))?;
+    sqlx::query(
+        "INSERT INTO tenant_settings (id, settings) VALUES (1, $1) \
+         ON CONFLICT (id) DO UPDATE SET settings = excluded.settings",
+    )
+    .bind(json)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(next)
+}
+
+/// Fills an empty store with the demo tenant, once: a store that was seeded before is left as it
+/// is, whatever happened to its data since.
+///
+/// # Errors
+/// When the database refuses a write; nothing is written then.
+pub async fn seed_if_empty(pool: &Pool) -> Result<bool, sqlx::Error> {
+    // IMMEDIATE: two processes starting at once on one new database seed it once.
+    let mut tx = begin(pool).await?;
+    if !SQLITE {
+        // Replicas starting together on an empty database: one seeds, the others then find it seeded.
+        sqlx::query("SELECT pg_advisory_xact_lock(7368246)")
+            .execute(&mut *tx)
+            .await?;
+    }
+    let seeded: Option<String> =
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'seeded_at'")
+            .fetch_optional(&mut *tx)
+            .await?;
+    if seeded.is_some() {
+        return Ok(false);
+    }
+    let now = now();
+
+    sqlx::query("INSERT INTO tenant_settings (id, settings) VALUES (1, $1)")
+        .bind(
+            json!({
+                "friendly_name": "My AI Application",
+                "picture_url": "https://example.com/ai-application.png",
+                "support_email": "support@example.com",
+                "support_url": "https://support.example.com",
+                "error_page": {
+                    "html": "<h1>Something went wrong</h1><p>Contact support@example.com.</p>",
+                    "show_log_link": false,
+                    "url": "https://support.example.com/error"
+                },
+                "flags": {"enable_client_connections": false, "disable_clickjack_protection_headers": false}
+            })
+            .to_string(),
+        )
+        .execute(&mut *tx)
+        .await?;
+
+    for (id, name, strategy) in [
+        ("con_UsrPwdAuth0001", DB_CONNECTION, "auth0"),
+        ("con_GoogleOAuth002", "google-oauth2", "google-oauth2"),
+        ("con_AcmeSaml000003", "acme-saml", "samlp"),
+    ] {
+        sqlx::query("INSERT INTO connections (id, name, strategy) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(name)
+            .bind(strategy)
+            .execute(&mut *tx)
+            .await?;
+    }
+
+    for (id, name, description, permissions) in [
+        (
+            "rol_orgAdmin0001",
+            "org-admin",
+            "Administers one organization: members, invitations, branding.",
+            &[
+                "read:org",
+                "update:org",
+                "create:invitations",
+                "read:members",
+                "update:members",
+            ][..],
+        ),
+        (
+            "rol_dataSci00002",
+            "data-scientist",
+            "Runs experiments on the organization's datasets and models.",
+            &["read:datasets", "run:inference", "create:experiments"][..],
+        ),
+        (
+            "rol_mlEng000003",
+            "ml-engineer",
+            "Deploys and fine-tunes models for the organization.",
+            &[
+                "read:datasets",
+                "run:inference",
+                "deploy:models",
+                "fine-tune:models",
+            ][..],
+        ),
+        (
+            "rol_viewer00004",
+            "viewer",
+            "Reads dashboards and results; changes nothing.",
+            &["read:datasets", "read:results"][..],
+        ),
+    ] {
+        sqlx::query("INSERT INTO roles (id, name, description) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(name)
+            .bind(description)
+            .execute(&mut *tx)
+            .await?;
+        for permission in permissions {
+            sqlx::query("INSERT INTO role_permissions (role_id, resource_server_identifier, permission_name) VALUES ($1, 'https://api.ai-application.example/', $2)")
+                .bind(id)
+                .bind(permission)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+
+    for (id, name, display_name, logo, primary, background, metadata) in orgs() {
+        sqlx::query("INSERT INTO orgs (id, name, display_name, logo_url, primary_color, page_background, metadata, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(id)
+            .bind(name)
+            .bind(display_name)
+            .bind(logo)
+            .bind(primary)
+            .bind(background)
+            .bind(metadata.to_string())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO org_connections (org_id, connection_id, assign_membership_on_login, show_as_button, is_signup_enabled) VALUES ($1, 'con_UsrPwdAuth0001', 0, 1, 0)")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("INSERT INTO org_connections (org_id, connection_id, assign_membership_on_login, show_as_button, is_signup_enabled) VALUES ($1, 'con_AcmeSaml000003', 1, 1, 0)")
+        .bind(ACME_ROBOTICS_ID)
+        .execute(&mut *tx)
+        .await?;
+
+    for (user_id, email, name, memberships) in USERS {
+        let data_scientist = *email == "user@example.com";
+        let user_metadata = if data_scientist {
+            json!({"role": "data-scientist"})
+        } else {
+            json!({})
+        };
+        let app_metadata = memberships
+            .first()
+            .map_or_else(|| json!({}), |(org, _)| json!({"organization_id": org}));
+        sqlx::query("INSERT INTO users (user_id, email, email_verified, name, connection, user_metadata, app_metadata, created_at) VALUES ($1, $2, 1, $3, $4, $5, $6, $7)")
+            .bind(user_id)
+            .bind(email)
+            .bind(name)
+            .bind(DB_CONNECTION)
+            .bind(user_metadata.to_string())
+            .bind(app_metadata.to_string())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        for (org_id, roles) in *memberships {
+            sqlx::query(
+                "INSERT INTO org_members (org_id, user_id, created_at) VALUES ($1, $2, $3)",
+            )
+            .bind(org_id)
+            .bind(user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            for role in *roles {
+                sqlx::query(
+                    "INSERT INTO member_roles (org_id, user_id, role_id) VALUES ($1, $2, $3)",
+                )
+                .bind(org_id)
+                .bind(user_id)
+                .bind(role)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+    }
+
+    const WEEK: i64 = 7 * 24 * 3600;
+    for (id, org_id, inviter, email, role, age) in [
+        (
+            "uinv_Kq3Lm8Np2Rs5Tv7W",
+            AI_ORGANIZATION_ID,
+            "Omar Okafor",
+            "new.hire@ai-organization.example",
+            "rol_dataSci00002",
+            3600,
+        ),
+        (
+            "uinv_Ab4Cd6Ef8Gh0Ij2K",
+            AI_ORGANIZATION_ID,
+            "Omar Okafor",
+            "contractor@partner.example",
+            "rol_viewer00004",
+            5 * 24 * 3600,
+        ),
+        (
+            "uinv_Zy9Xw7Vu5Ts3Rq1P",
+            ACME_ROBOTICS_ID,
+            "Lena Fischer",
+            "robotics.lead@acme-robotics.example",
+            "rol_mlEng000003",
+            2 * 24 * 3600,
+        ),
+    ] {
+        let created = now - age;
+        sqlx::query("INSERT INTO invitations (id, org_id, inviter_name, invitee_email, connection_id, roles, created_at, expires_at, ticket_id, invitation_url) VALUES ($1, $2, $3, $4, 'con_UsrPwdAuth0001', $5, $6, $7, $8, $9)")
+            .bind(id)
+            .bind(org_id)
+            .bind(inviter)
+            .bind(email)
+            .bind(json!([role]).to_string())
+            .bind(created)
+            .bind(created + WEEK)
+            .bind(format!("tkt_{}", &id[5..]))
+            .bind(format!("https://login.ai-application.example/login?invitation=tkt_{}&organization={org_id}", &id[5..]))
+            .execute(&mut *tx)
+            .await?;
+    }
+
+    sqlx::query("INSERT INTO meta (key, value) VALUES ('seeded_at', $1)")
+        .bind(now.to_string())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
