@@ -33,7 +33,8 @@ pub struct Cli {
     pub data_dir: PathBuf,
 
     /// PostgreSQL for orgdesk's own state instead of SQLite under --data-dir:
-    /// `postgres://user@host/db`. Real mode only for now. Never logged (it may hold a password).
+    /// `postgres://user@host/db` — sessions, sign-ins, the audit log, shared limits and, with
+    /// --demo, the embedded directory. Never logged (it may hold a password).
     #[arg(long, env = "ORGDESK_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
 

@@ -172,6 +172,7 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
         4,
         include_str!("../migrations/postgres/0004_auth0_pacing.sql"),
     ),
+    (5, include_str!("../migrations/postgres/0005_directory.sql")),
 ];
 
 /// The grants orgdesk's runtime role needs (README "Running in production").

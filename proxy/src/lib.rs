@@ -171,10 +171,10 @@ pub enum StartError {
     #[error(transparent)]
     Database(#[from] db::OpenError),
     /// The demo data could not be written.
-    #[error("cannot seed the demo data into {path}: {source}")]
+    #[error("cannot seed the demo data into {place}: {source}")]
     Seed {
-        /// The database file.
-        path: PathBuf,
+        /// The database.
+        place: String,
         /// What SQLite said.
         source: sqlx::Error,
     },
@@ -197,25 +197,27 @@ pub enum StartError {
     Serve(std::io::Error),
 }
 
-/// The state of a demo-mode proxy: the embedded store in `data_dir`, seeded on first start.
+/// The state of a demo-mode proxy: the embedded directory in orgdesk's database (SQLite in a
+/// folder, or PostgreSQL), seeded on first start.
 ///
 /// # Errors
 /// When the data folder or database cannot be used.
 pub async fn demo_state(
-    data_dir: &Path,
+    storage: impl Into<Storage>,
     assets_dir: &Path,
     secure_cookies: bool,
     config: &FileConfig,
 ) -> Result<AppState, StartError> {
-    let db = db::open(data_dir).await?;
+    let storage = storage.into();
+    let db = storage.open().await?;
     if seed_if_empty(&db)
         .await
         .map_err(|source| StartError::Seed {
-            path: data_dir.join("orgdesk.db"),
+            place: storage.describe(),
             source,
         })?
     {
-        tracing::info!(data_dir = %data_dir.display(), "seeded the demo tenant");
+        tracing::info!(store = %storage.describe(), "seeded the demo tenant");
     }
     let assets = Assets::load(assets_dir);
     if assets.is_none() {
@@ -252,6 +254,15 @@ impl From<&PathBuf> for Storage {
 }
 
 impl Storage {
+    /// Where, in words that never hold a password.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Dir(dir) => dir.join("orgdesk.db").display().to_string(),
+            Self::Url(_) => "the PostgreSQL database of --database-url".into(),
+        }
+    }
+
     /// Opens (and migrates) the database.
     ///
     /// # Errors
@@ -452,12 +463,7 @@ pub async fn serve(cli: Cli) -> Result<(), StartError> {
         None => Storage::Dir(cli.data_dir.clone()),
     };
     let state = if cli.demo {
-        if matches!(storage, Storage::Url(_)) {
-            return Err(StartError::Config(config::ConfigError::Setting(
-                "--demo keeps its embedded directory in SQLite under --data-dir; --database-url is for real mode".into(),
-            )));
-        }
-        demo_state(&cli.data_dir, &cli.assets, cli.is_https(), &config).await?
+        demo_state(storage, &cli.assets, cli.is_https(), &config).await?
     } else {
         let public_url = cli
             .public_url

@@ -9,6 +9,7 @@
 
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
+mod pg;
 mod upstream;
 
 use std::collections::{BTreeMap, VecDeque};
@@ -520,6 +521,25 @@ async fn the_embedded_store_keeps_the_contract() {
         let pool = orgdesk_proxy::db::open(dir.path()).await.unwrap();
         seed_if_empty(&pool).await.unwrap();
         let store = LocalDirectory::new(pool);
+        let fixture = Fixture {
+            role_id: "rol_viewer00004".into(),
+        };
+        if let Err(problem) = case(&store, &fixture).await {
+            failures.push(format!("{name}: {problem}"));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[tokio::test]
+async fn the_embedded_store_keeps_the_contract_on_postgres() {
+    let mut failures = Vec::new();
+    for (name, case, _) in cases() {
+        let db = orgdesk_proxy::db::open_postgres(&pg::fresh_database().await)
+            .await
+            .unwrap();
+        seed_if_empty(&db).await.unwrap();
+        let store = LocalDirectory::new(db);
         let fixture = Fixture {
             role_id: "rol_viewer00004".into(),
         };

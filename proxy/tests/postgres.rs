@@ -127,7 +127,7 @@ async fn replicas_starting_together_migrate_once() {
         .fetch_all(opened[0].pool())
         .await
         .unwrap();
-    assert_eq!(versions, [1, 2, 3, 4]);
+    assert_eq!(versions, [1, 2, 3, 4, 5]);
     for db in opened {
         Store::from(db).ping().await.unwrap();
     }
@@ -708,4 +708,60 @@ async fn replicas_pace_auth0_as_one_client_of_the_tenants_budget() {
     // One slot every 300–400 ms for both together (alone, each would need about half this).
     assert!(took >= std::time::Duration::from_millis(1_400), "{took:?}");
     assert_eq!(upstream.api_requests(), 7);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_replicas_starting_together_on_an_empty_database_seed_it_once() {
+    let database = pg::fresh_database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let start = || {
+        let database = database.clone();
+        let assets = dir.path().join("no-assets");
+        tokio::spawn(async move {
+            orgdesk_proxy::demo_state(
+                Storage::Url(database),
+                &assets,
+                false,
+                &FileConfig::default(),
+            )
+            .await
+        })
+    };
+    let (a, b) = (start(), start());
+    let (a, b) = (a.await.unwrap().unwrap(), b.await.unwrap().unwrap());
+    let orgs = a
+        .directory
+        .list_orgs(&orgdesk_proxy::directory::OrgQuery {
+            q: None,
+            page: 0,
+            per_page: 100,
+            only: None,
+        })
+        .await
+        .unwrap();
+    let seeded = orgs.total;
+    assert!(seeded >= 3, "the demo organizations are there");
+    let names: std::collections::BTreeSet<String> =
+        orgs.items.iter().map(|o| o.name.to_string()).collect();
+    assert_eq!(names.len() as u64, seeded, "each once");
+    // The other replica sees the same tenant, and finds people by any part of their address.
+    let found = b.directory.search_users("EXAMPLE", 50, None).await.unwrap();
+    assert!(
+        !found.is_empty(),
+        "search is case-insensitive on PostgreSQL too"
+    );
+    let ai = b
+        .directory
+        .list_orgs(&orgdesk_proxy::directory::OrgQuery {
+            q: Some("ai org".into()),
+            page: 0,
+            per_page: 10,
+            only: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        ai.items[0].id.as_str(),
+        orgdesk_proxy::directory::local::seed::AI_ORGANIZATION_ID
+    );
 }

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod pg;
 mod upstream;
 
 use std::collections::HashMap;
@@ -31,14 +32,19 @@ struct Running {
 impl Running {
     async fn demo(config: &FileConfig) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let state = orgdesk_proxy::demo_state(
-            &dir.path().join("data"),
-            &dir.path().join("no-assets"),
-            false,
-            config,
-        )
-        .await
-        .unwrap();
+        let data = dir.path().join("data");
+        Self::demo_on(orgdesk_proxy::Storage::Dir(data), config, dir).await
+    }
+
+    async fn demo_on(
+        storage: orgdesk_proxy::Storage,
+        config: &FileConfig,
+        dir: tempfile::TempDir,
+    ) -> Self {
+        let state =
+            orgdesk_proxy::demo_state(storage, &dir.path().join("no-assets"), false, config)
+                .await
+                .unwrap();
         Self::serve(state, dir).await
     }
 
@@ -146,7 +152,18 @@ fn mutation(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_saves_and_creates_give_no_5xx_and_each_success_is_audited_once() {
-    let server = Running::demo(&FileConfig::default()).await;
+    contention(Running::demo(&FileConfig::default()).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_concurrent_saves_and_creates_give_no_5xx_and_each_success_is_audited_once() {
+    let storage = orgdesk_proxy::Storage::Url(pg::fresh_database().await);
+    let dir = tempfile::tempdir().unwrap();
+    contention(Running::demo_on(storage, &FileConfig::default(), dir).await).await;
+}
+
+/// 300 saves across the demo organizations and 60 creates, all at once.
+async fn contention(server: Running) {
     let http = client();
     let admin = sign_in(&http, &server, None).await;
     let orgs: Value = http
@@ -231,12 +248,24 @@ async fn concurrent_saves_and_creates_give_no_5xx_and_each_success_is_audited_on
 
     // Each success appears in the audit log exactly once, under orgdesk's own request id; the
     // id the client sent is kept apart.
-    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
-        "SELECT request_id, client_request_id FROM audit_log WHERE action IN ('org.update', 'org.create')",
-    )
-    .fetch_all(server.state.db.sqlite().unwrap().read())
-    .await
-    .unwrap();
+    let mut rows: Vec<(String, Option<String>)> = Vec::new();
+    for action in ["org.update", "org.create"] {
+        let entries = server
+            .state
+            .audit
+            .list(&orgdesk_proxy::audit::AuditFilter {
+                action: Some(action.into()),
+                limit: 1_000,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        rows.extend(
+            entries
+                .into_iter()
+                .map(|e| (e.request_id.unwrap(), e.client_request_id)),
+        );
+    }
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for (id, _) in &rows {
         *counts.entry(id.as_str()).or_default() += 1;

@@ -31,6 +31,10 @@ async fn begin(pool: &Pool) -> Result<sqlx::Transaction<'static, Db>, sqlx::Erro
     }
 }
 
+/// Locks the rows a read-then-write transaction read (SQLite's transaction already holds the
+/// one write lock).
+const FOR_UPDATE: &str = if SQLITE { "" } else { " FOR UPDATE" };
+
 /// Case-insensitive `LIKE`: SQLite's `LIKE` already is (for ASCII), PostgreSQL's is `ILIKE`.
 const LIKE: &str = if SQLITE { "LIKE" } else { "ILIKE" };
 
@@ -914,9 +918,10 @@ pub async fn update_org(pool: &Pool,
     update: &OrgUpdate,
     expected_metadata: Option<&Metadata>,
 ) -> Result<Organization, DirectoryError> {
-    // One transaction: the metadata comparison and the write cannot be interleaved.
+    // One transaction: the metadata comparison and the write cannot be interleaved (SQLite's
+    // one writer; PostgreSQL's row lock).
     let mut tx = begin(pool).await?;
-    let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id = $1"))
+    let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id = $1{FOR_UPDATE}"))
         .bind(id.as_str())
         .fetch_optional(&mut *tx)
         .await?;
@@ -993,7 +998,7 @@ pub async fn update_tenant_settings(pool: &Pool,
     // Read, change and write in one transaction: two saves cannot interleave.
     let mut tx = begin(pool).await?;
     let text: Option<String> =
-        sqlx::query_scalar("SELECT settings FROM tenant_settings WHERE id = 1")
+        sqlx::query_scalar(&format!("SELECT settings FROM tenant_settings WHERE id = 1{FOR_UPDATE}"))
             .fetch_optional(&mut *tx)
             .await?;
     let current: TenantSettings = serde_json::from_str(text.as_deref().unwrap_or("{}"))
