@@ -66,10 +66,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     if let Some(other) = args.iter().find(|a| *a != "--smoke") {
         anyhow::bail!("unknown option `{other}` for bench");
     }
-    let mut steps = Steps::new(14);
+    let mut steps = Steps::new(17);
     tools::ensure_build_tools(root, &mut steps)?;
     tools::ensure_test_tools(root, &mut steps)?;
     tools::ensure_bench_tools(&mut steps)?;
+    tools::ensure_postgres(&mut steps)?;
     build_app(root, &mut steps)?;
     steps.run(
         "build orgdesk and its bench (server profile)",
@@ -85,7 +86,14 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             "orgdesk-bench",
         ]),
     )?;
-    report(root, &root.join("target/server"), smoke, &mut steps)
+    let postgres = tools::PgCluster::start(&mut steps)?;
+    report(
+        root,
+        &root.join("target/server"),
+        smoke,
+        Some(&postgres.url),
+        &mut steps,
+    )
 }
 
 fn ms(value: &Value) -> f64 {
@@ -95,7 +103,13 @@ fn ms(value: &Value) -> f64 {
 /// Runs the proxy bench and the browser/network bench with the binaries in `bin_dir`, adds the
 /// bundle figures from `dist/` (built and compressed already), prints the table and writes the
 /// report.
-pub fn report(root: &Path, bin_dir: &Path, smoke: bool, steps: &mut Steps) -> Result<()> {
+pub fn report(
+    root: &Path,
+    bin_dir: &Path,
+    smoke: bool,
+    postgres: Option<&str>,
+    steps: &mut Steps,
+) -> Result<()> {
     let bench_bin = bin_dir.join("orgdesk-bench");
     let tenant_dir =
         std::env::temp_dir().join(format!("orgdesk-bench-tenant-{}", std::process::id()));
@@ -110,6 +124,22 @@ pub fn report(root: &Path, bin_dir: &Path, smoke: bool, steps: &mut Steps) -> Re
         bench.arg("--smoke");
     }
     let proxy = json_output(bench, "the proxy bench")?;
+    let on_postgres = match postgres {
+        Some(url) => {
+            steps.start(if smoke {
+                "proxy on a small synthetic tenant on PostgreSQL (smoke)"
+            } else {
+                "proxy on a large synthetic tenant on PostgreSQL"
+            });
+            let mut bench = Command::new(&bench_bin);
+            bench.arg("tenant").arg("--database-url").arg(url);
+            if smoke {
+                bench.arg("--smoke");
+            }
+            Some(json_output(bench, "the proxy bench on PostgreSQL")?)
+        }
+        None => None,
+    };
 
     steps.start(if smoke {
         "browser, nginx and upstream figures (smoke)"
@@ -162,28 +192,32 @@ pub fn report(root: &Path, bin_dir: &Path, smoke: bool, steps: &mut Steps) -> Re
         budget: "≤ 2× static".into(),
         met: Some(ms(&load["ratio"]) <= 2.0),
     });
-    let tenant = &proxy["tenant"];
-    rows.push(Row {
-        figure: format!(
-            "synthetic tenant written ({} orgs, {} users, {} in one org)",
-            tenant["orgs"], tenant["users"], tenant["big_org_members"]
-        ),
-        value: format!("{:.1} s", ms(&tenant["generate_ms"]) / 1000.0),
-        budget: "—".into(),
-        met: None,
-    });
-    for figure in proxy["figures"].as_array().into_iter().flatten() {
-        let p99 = ms(&figure["p99_ms"]);
+    for (proxy, engine) in
+        std::iter::once((&proxy, "SQLite")).chain(on_postgres.iter().map(|p| (p, "PostgreSQL")))
+    {
+        let tenant = &proxy["tenant"];
         rows.push(Row {
             figure: format!(
-                "proxy {}, p50 / p99 of {}",
-                figure["name"].as_str().unwrap_or("?"),
-                figure["requests"]
+                "synthetic tenant written on {engine} ({} orgs, {} users, {} in one org)",
+                tenant["orgs"], tenant["users"], tenant["big_org_members"]
             ),
-            value: format!("{:.1} / {p99:.1} ms", ms(&figure["p50_ms"])),
-            budget: "p99 ≤ 20 ms".into(),
-            met: Some(p99 <= 20.0),
+            value: format!("{:.1} s", ms(&tenant["generate_ms"]) / 1000.0),
+            budget: "—".into(),
+            met: None,
         });
+        for figure in proxy["figures"].as_array().into_iter().flatten() {
+            let p99 = ms(&figure["p99_ms"]);
+            rows.push(Row {
+                figure: format!(
+                    "proxy on {engine}: {}, p50 / p99 of {}",
+                    figure["name"].as_str().unwrap_or("?"),
+                    figure["requests"]
+                ),
+                value: format!("{:.1} / {p99:.1} ms", ms(&figure["p50_ms"])),
+                budget: "p99 ≤ 20 ms".into(),
+                met: Some(p99 <= 20.0),
+            });
+        }
     }
     let big = &web["big_tenant"];
     let after_data = ms(&big["member_page_after_data_ms"]);
@@ -295,6 +329,7 @@ pub fn report(root: &Path, bin_dir: &Path, smoke: bool, steps: &mut Steps) -> Re
         },
         "bundle": { "raw_bytes": raw, "brotli_bytes": br, "files": files },
         "proxy": proxy,
+        "proxy_on_postgres": on_postgres,
         "browser_and_network": web,
         "table": rows.iter().map(|r| json!({
             "figure": r.figure, "value": r.value, "budget": r.budget, "met": r.met,

@@ -247,7 +247,7 @@ fn demo(root: &Path, args: &[String]) -> Result<()> {
 }
 
 fn test(root: &Path) -> Result<()> {
-    let mut steps = Steps::new(22);
+    let mut steps = Steps::new(23);
     tools::ensure_build_tools(root, &mut steps)?;
     tools::ensure_test_tools(root, &mut steps)?;
     tools::ensure_bench_tools(&mut steps)?;
@@ -313,7 +313,13 @@ fn test(root: &Path) -> Result<()> {
     steps.run("browser component tests (headless Chromium)", components)?;
     build_app(root, &mut steps)?;
     steps.run("build the proxy", cargo(&["build", "-p", "orgdesk-proxy"]))?;
-    bench::report(root, &root.join("target/debug"), true, &mut steps)?;
+    bench::report(
+        root,
+        &root.join("target/debug"),
+        true,
+        Some(&postgres.url),
+        &mut steps,
+    )?;
     let mut e2e = Command::new("node");
     e2e.args(["--test", "--test-concurrency=1", "tests/e2e/"])
         .env("ORGDESK_TEST_DATABASE_URL", &postgres.url)

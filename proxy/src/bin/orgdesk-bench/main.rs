@@ -1,6 +1,7 @@
 //! The proxy's part of `cargo xtask bench`.
 //!
-//! - `orgdesk-bench tenant [--smoke] [--keep DIR]` times the proxy on a large synthetic tenant
+//! - `orgdesk-bench tenant [--smoke] [--keep DIR | --database-url URL]` times the proxy on a large
+//!   synthetic tenant (on PostgreSQL: in a database it creates on that server and drops after)
 //!   and prints the figures as one JSON object.
 //! - `orgdesk-bench upstream [--orgs N] [--delay-ms N]` serves a stand-in for Auth0's Management
 //!   API on loopback until stopped.
@@ -54,7 +55,12 @@ async fn main() -> anyhow::Result<()> {
     };
     match args.first().map(String::as_str) {
         Some("tenant") => {
-            let report = tenant::run(flag("--smoke"), value("--keep").map(PathBuf::from)).await?;
+            let report = tenant::run(
+                flag("--smoke"),
+                value("--keep").map(PathBuf::from),
+                value("--database-url"),
+            )
+            .await?;
             println!("{report}");
         }
         Some("upstream") => {
@@ -74,7 +80,7 @@ async fn main() -> anyhow::Result<()> {
             let dir = args.get(1).context("orgdesk-bench session DIR")?;
             println!("{}", session(PathBuf::from(dir)).await?);
         }
-        _ => anyhow::bail!("usage: orgdesk-bench tenant [--smoke] [--keep DIR] | upstream [--orgs N] [--delay-ms N] | session DIR"),
+        _ => anyhow::bail!("usage: orgdesk-bench tenant [--smoke] [--keep DIR | --database-url POSTGRES_URL] | upstream [--orgs N] [--delay-ms N] | session DIR"),
     }
     Ok(())
 }

@@ -1,7 +1,9 @@
 //! `orgdesk-bench tenant`: writes a large synthetic tenant into a fresh embedded store, serves
 //! it on loopback, and times the requests the app makes most — org list, org search, a page of a
 //! 20,000-member organization, user search — over HTTP with keep-alive. `--keep DIR` writes the
-//! tenant into DIR and leaves it there, for the browser's part of the benchmark.
+//! tenant into DIR and leaves it there, for the browser's part of the benchmark;
+//! `--database-url` runs the same on PostgreSQL, in a database made for the run and dropped
+//! after it.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -58,7 +60,11 @@ fn figure(name: &str, mut times: Vec<Duration>) -> Value {
 }
 
 /// Runs the tenant benchmark and returns its figures.
-pub async fn run(smoke: bool, keep: Option<PathBuf>) -> anyhow::Result<Value> {
+pub async fn run(
+    smoke: bool,
+    keep: Option<PathBuf>,
+    database_url: Option<String>,
+) -> anyhow::Result<Value> {
     let size = if smoke {
         Size {
             orgs: 200,
@@ -77,14 +83,27 @@ pub async fn run(smoke: bool, keep: Option<PathBuf>) -> anyhow::Result<Value> {
         std::env::temp_dir().join(format!("orgdesk-bench-{}", std::process::id()))
     });
     let _ = std::fs::remove_dir_all(&dir);
-    let pool = orgdesk_proxy::db::open(&dir).await?;
-    seed_if_empty(&pool).await?;
+    // On PostgreSQL: a database of the run's own, dropped at the end.
+    let scratch = match &database_url {
+        Some(url) => Some(Scratch::create(url).await?),
+        None => None,
+    };
+    let storage = match &scratch {
+        Some(scratch) => orgdesk_proxy::Storage::Url(scratch.url.clone()),
+        None => orgdesk_proxy::Storage::Dir(dir.clone()),
+    };
+    let store = storage.open().await?;
+    seed_if_empty(&store).await?;
     let started = Instant::now();
-    synthetic::generate(&pool, size)
+    synthetic::generate(&store, size)
         .await
         .context("writing the synthetic tenant")?;
     let generated = started.elapsed();
-    pool.close().await;
+    if let orgdesk_proxy::db::Store::Postgres(pg) = &store {
+        // Fresh statistics, as autovacuum would gather them soon after a bulk load.
+        sqlx::query("ANALYZE").execute(pg.pool()).await?;
+    }
+    store.close().await;
 
     let config = orgdesk_proxy::config::FileConfig {
         limits: Some(orgdesk_proxy::limits::Limits {
@@ -94,8 +113,13 @@ pub async fn run(smoke: bool, keep: Option<PathBuf>) -> anyhow::Result<Value> {
         }),
         ..Default::default()
     };
-    let state = orgdesk_proxy::demo_state(&dir, Path::new("no-assets"), false, &config).await?;
+    let state = orgdesk_proxy::demo_state(storage, Path::new("no-assets"), false, &config).await?;
+    let engine = match &state.db {
+        orgdesk_proxy::db::Store::Sqlite(_) => "sqlite",
+        orgdesk_proxy::db::Store::Postgres(_) => "postgres",
+    };
     let cookie = crate::sign_in(&state.sessions).await?;
+    let state_db = state.db.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let app = orgdesk_proxy::app(state);
@@ -158,7 +182,12 @@ pub async fn run(smoke: bool, keep: Option<PathBuf>) -> anyhow::Result<Value> {
     if keep.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
     }
+    if let Some(scratch) = scratch {
+        state_db.close().await;
+        scratch.drop_database().await?;
+    }
     Ok(json!({
+        "engine": engine,
         "tenant": {
             "orgs": size.orgs,
             "users": size.users,
@@ -172,4 +201,46 @@ pub async fn run(smoke: bool, keep: Option<PathBuf>) -> anyhow::Result<Value> {
             figure("user search", users),
         ],
     }))
+}
+
+/// A database made for one run on a PostgreSQL server.
+struct Scratch {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl Scratch {
+    async fn create(admin: &str) -> anyhow::Result<Self> {
+        let name = format!("orgdesk_bench_{}", std::process::id());
+        let pool = sqlx::PgPool::connect(admin).await?;
+        // One statement each: neither may run inside a transaction block.
+        sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&pool)
+            .await?;
+        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+            .execute(&pool)
+            .await?;
+        pool.close().await;
+        let (server, _) = admin
+            .rsplit_once('/')
+            .context("--database-url names a database")?;
+        Ok(Self {
+            admin: admin.to_owned(),
+            url: format!("{server}/{name}"),
+            name,
+        })
+    }
+
+    async fn drop_database(self) -> anyhow::Result<()> {
+        let pool = sqlx::PgPool::connect(&self.admin).await?;
+        sqlx::raw_sql(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ))
+        .execute(&pool)
+        .await?;
+        pool.close().await;
+        Ok(())
+    }
 }

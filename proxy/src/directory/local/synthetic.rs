@@ -1,10 +1,9 @@
 //! Large tenants for benchmarks: thousands of organizations, a hundred thousand users and one
 //! organization with tens of thousands of members, written into the embedded store in one
-//! transaction on top of the demo tenant.
+//! transaction on top of the demo tenant, on either engine.
 
-use crate::db::Db;
-
-use crate::db::now;
+use crate::db::{now, Store};
+use crate::on_store;
 
 /// How large a tenant to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,12 +54,13 @@ const WORDS: &[&str] = &[
 ///
 /// # Errors
 /// When the database refuses a write.
-pub async fn generate(db: &Db, size: Size) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin_write().await?;
+pub async fn generate(store: impl Into<Store>, size: Size) -> Result<(), sqlx::Error> {
+    let store = store.into();
     let now = now();
+    on_store!(tx &store, tx => {
     for n in 0..size.orgs {
         let word = WORDS[(n as usize) % WORDS.len()];
-        sqlx::query("INSERT INTO orgs (id, name, display_name, primary_color, metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        sqlx::query("INSERT INTO orgs (id, name, display_name, primary_color, metadata, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(org_id(n))
             .bind(format!("{}-{n:05}", word.to_lowercase()))
             .bind(format!("{word} Customer {n:05}"))
@@ -71,7 +71,7 @@ pub async fn generate(db: &Db, size: Size) -> Result<(), sqlx::Error> {
             .await?;
     }
     for n in 0..size.users {
-        sqlx::query("INSERT INTO users (user_id, email, email_verified, name, connection, created_at) VALUES (?1, ?2, 1, ?3, 'Username-Password-Authentication', ?4)")
+        sqlx::query("INSERT INTO users (user_id, email, email_verified, name, connection, created_at) VALUES ($1, $2, 1, $3, 'Username-Password-Authentication', $4)")
             .bind(user_id(n))
             .bind(format!("person{n:06}@customers.example"))
             .bind(format!("Person {n:06}"))
@@ -89,14 +89,14 @@ pub async fn generate(db: &Db, size: Size) -> Result<(), sqlx::Error> {
                 1 + n % (size.orgs - 1)
             };
             sqlx::query(
-                "INSERT INTO org_members (org_id, user_id, created_at) VALUES (?1, ?2, ?3)",
+                "INSERT INTO org_members (org_id, user_id, created_at) VALUES ($1, $2, $3)",
             )
             .bind(org_id(org))
             .bind(user_id(n))
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            sqlx::query("INSERT INTO member_roles (org_id, user_id, role_id) VALUES (?1, ?2, 'rol_viewer00004')")
+            sqlx::query("INSERT INTO member_roles (org_id, user_id, role_id) VALUES ($1, $2, 'rol_viewer00004')")
                 .bind(org_id(org))
                 .bind(user_id(n))
                 .execute(&mut *tx)
@@ -104,4 +104,5 @@ pub async fn generate(db: &Db, size: Size) -> Result<(), sqlx::Error> {
         }
     }
     tx.commit().await
+    })
 }
