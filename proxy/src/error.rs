@@ -53,6 +53,10 @@ pub enum AppError {
         /// Seconds to wait before trying again.
         retry_after: Option<u64>,
     },
+    /// A change was sent on and never confirmed: it may or may not have been made. The person
+    /// must look before trying again (a retry could make it twice).
+    #[error("{0}")]
+    OutcomeUnknown(String),
     /// Auth0 refused orgdesk itself (credentials, scopes): the message says what to do.
     #[error("{0}")]
     BadGateway(String),
@@ -80,6 +84,7 @@ impl AppError {
             Self::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "slow_down"),
             Self::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::BadGateway(_) => (StatusCode::BAD_GATEWAY, "upstream"),
+            Self::OutcomeUnknown(_) => (StatusCode::BAD_GATEWAY, "outcome_unknown"),
             Self::NotRecorded { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "applied_not_recorded"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -152,6 +157,7 @@ impl From<DirectoryError> for AppError {
                 retry_after,
             },
             DirectoryError::Upstream(message) => Self::BadGateway(message),
+            DirectoryError::OutcomeUnknown(message) => Self::OutcomeUnknown(message),
             DirectoryError::Internal(detail) => Self::Internal(detail),
         }
     }

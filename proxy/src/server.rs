@@ -187,16 +187,26 @@ pub async fn resolve_client(
     next.run(request).await
 }
 
-/// Answers 503 when a request takes longer than `request_timeout_secs`.
+/// Answers a request that takes longer than `request_timeout_secs`: 503 for a read, and for
+/// a change 502 `outcome_unknown`, since it may have been made.
 pub async fn deadline(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let limit = Duration::from_secs(state.settings.server.request_timeout_secs);
+    let change = !request.method().is_safe();
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {
             tracing::warn!(seconds = limit.as_secs(), "request exceeded its deadline");
+            if change {
+                // Cut off mid-way, a change may or may not have been made.
+                return AppError::OutcomeUnknown(format!(
+                    "orgdesk could not finish this within {} s, so it may or may not have been applied. Refresh to see before trying again.",
+                    limit.as_secs()
+                ))
+                .into_response();
+            }
             AppError::Unavailable {
                 message: format!(
-                    "orgdesk could not finish this within {} s. If it was a change, it may or may not have been applied: refresh to see.",
+                    "orgdesk could not finish this within {} s. Try again in a moment.",
                     limit.as_secs()
                 ),
                 retry_after: Some(5),

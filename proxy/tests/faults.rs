@@ -156,7 +156,7 @@ async fn a_500_on_a_create_is_not_retried_and_the_outcome_is_called_unknown() {
     let err = directory(&client).create_org(&new).await.unwrap_err();
     assert_eq!(upstream.api_requests(), 1);
     match err {
-        DirectoryError::Unavailable { message, .. } => {
+        DirectoryError::OutcomeUnknown(message) => {
             assert!(message.contains("Refresh"), "{message}");
         }
         other => panic!("{other:?}"),

@@ -55,6 +55,17 @@ impl ApiError {
     pub fn is_not_found(&self) -> bool {
         self.status == 404
     }
+
+    /// Whether a change may or may not have been made: orgdesk said so, the connection broke
+    /// before an answer came, or a gateway in front of orgdesk (not orgdesk itself) answered
+    /// 502/504 — the request may have reached a replica that then went away. Such a change
+    /// must not be sent again blindly.
+    #[must_use]
+    pub fn outcome_unknown(&self) -> bool {
+        self.code == "outcome_unknown"
+            || self.status == 0
+            || (matches!(self.status, 502 | 504) && self.code == "http_error")
+    }
 }
 
 impl fmt::Display for ApiError {

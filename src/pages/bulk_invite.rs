@@ -20,6 +20,8 @@ enum Outcome {
     Waiting,
     Sent,
     Failed(String),
+    /// Sent, but never confirmed: the invitation may exist. Not tried again.
+    Unknown(String),
     Skipped,
 }
 
@@ -69,6 +71,7 @@ pub fn BulkInvite(
         move |want: fn(&Outcome) -> bool| outcomes.with(|o| o.iter().filter(|x| want(x)).count());
     let sent = move || tally(|o| *o == Outcome::Sent);
     let failed = move || tally(|o| matches!(o, Outcome::Failed(_)));
+    let unknown = move || tally(|o| matches!(o, Outcome::Unknown(_)));
     let remaining = move || tally(|o| *o == Outcome::Waiting);
 
     let on_file = move |ev: leptos::ev::Event| {
@@ -130,6 +133,11 @@ pub fn BulkInvite(
                             outcome = Outcome::Sent;
                             break;
                         }
+                        // Maybe made, maybe not: sending it again could invite twice.
+                        Err(err) if err.outcome_unknown() => {
+                            outcome = Outcome::Unknown(err.message);
+                            break;
+                        }
                         // The directory's rate limit: wait and try the same row again, so the run
                         // paces itself under the budget instead of failing rows.
                         Err(err)
@@ -173,8 +181,11 @@ pub fn BulkInvite(
             </Show>
             <Show when=move || stage.get() != Stage::Preview>
                 <div class="od-progress" data-testid="progress">
-                    <progress max=move || to_send().to_string() value=move || (sent() + failed()).to_string()></progress>
-                    <span>{move || format!("{} done · {} failed · {} remaining", sent(), failed(), remaining())}</span>
+                    <progress max=move || to_send().to_string() value=move || (sent() + failed() + unknown()).to_string()></progress>
+                    <span>{move || match unknown() {
+                        0 => format!("{} done · {} failed · {} remaining", sent(), failed(), remaining()),
+                        n => format!("{} done · {} failed · {n} unknown · {} remaining", sent(), failed(), remaining()),
+                    }}</span>
                 </div>
             </Show>
             <div class="od-bulk__table">
@@ -189,6 +200,7 @@ pub fn BulkInvite(
                                     (None, true, _) => ("od-bulk--skip", "Already invited — skipped".to_owned()),
                                     (None, false, Some(Outcome::Sent)) => ("od-bulk--ok", "Invited".to_owned()),
                                     (None, false, Some(Outcome::Failed(e))) => ("od-bulk--error", e.clone()),
+                                    (None, false, Some(Outcome::Unknown(_))) => ("od-bulk--unknown", "Outcome unknown — it may have been sent; check the invitations before sending it again".to_owned()),
                                     (None, false, Some(Outcome::Skipped)) => ("od-bulk--skip", "Not sent (cancelled)".to_owned()),
                                     (None, false, Some(Outcome::Waiting)) => ("od-bulk--wait", "Waiting…".to_owned()),
                                     (None, false, None) => ("od-bulk--ready", "Ready".to_owned()),
@@ -218,7 +230,14 @@ pub fn BulkInvite(
                         <button class="od-button od-button--danger" on:click=move |_| cancelled.set_value(true)>"Cancel the rest"</button>
                     }.into_any(),
                     Stage::Done => view! {
-                        <p class="od-bulk__done" data-testid="bulk-done">{move || format!("Finished: {} invited, {} failed, {} skipped.", sent(), failed(), tally(|o| *o == Outcome::Skipped))}</p>
+                        <p class="od-bulk__done" data-testid="bulk-done">{move || {
+                            let done = format!("Finished: {} invited, {} failed, {} skipped.", sent(), failed(), tally(|o| *o == Outcome::Skipped));
+                            match unknown() {
+                                0 => done,
+                                1 => format!("{done} 1 has an unknown outcome: check the invitations list before sending it again."),
+                                n => format!("{done} {n} have an unknown outcome: check the invitations list before sending them again."),
+                            }
+                        }}</p>
                         <button class="od-button od-button--primary" on:click=move |_| close()>"Close"</button>
                     }.into_any(),
                 }}

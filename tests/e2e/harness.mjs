@@ -42,8 +42,11 @@ export async function startOrgdesk({ args = ['--demo'], env = {}, listen = '127.
     logs,
     pid: child.pid,
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      // A replica a test killed has exited already.
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
       rmSync(dataDir, { recursive: true, force: true });
       const leaks = findLeaks(logs.join(''));
       if (leaks.length > 0) throw new Error(`orgdesk's log holds ${leaks.join(', ')}`);

@@ -5,23 +5,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Provider from 'oidc-provider';
 import { startOrgdesk, launchBrowser, newPage, findLeaks } from './harness.mjs';
+import { createDatabase, freePort, json, signInAtProvider, startNginx, startProvider, writeConfig } from './cluster.mjs';
 
-const NGINX = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
-const CLUSTER = process.env.ORGDESK_TEST_DATABASE_URL;
 const ORG = { id: 'org_3hbVAMF8F3wVIcEJ', name: 'test-organization298', display_name: 'Test Organization' };
 const ADA = { sub: 'auth0|ada0000000000000000001', email: 'ada@ai.example', name: 'Ada Admin' };
 const SIGN_IN_LIMIT = 12;
-
-const json = (res, status, body) => {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
-};
 
 /** The Management API stand-in: one organization that can be renamed, and Ada's role. */
 function managementApi() {
@@ -47,70 +39,6 @@ function managementApi() {
   });
 }
 
-async function freePort() {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-/**
- * The load balancer, as README "Running in production" shows it: round robin over the
- * replicas. For the test alone, a sign-in always starts on the first replica and its callback
- * always lands on the second, so that "the other replica finishes a sign-in" is shown every run.
- */
-async function startNginx(port, replicas) {
-  const proxied = `
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $http_host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto $scheme;`;
-  const dir = mkdtempSync(join(tmpdir(), 'orgdesk-lb-'));
-  writeFileSync(join(dir, 'nginx.conf'), `
-${process.getuid?.() === 0 ? 'user root;' : ''}
-worker_processes 1;
-daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 256; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  upstream orgdesk {
-${replicas.map((r) => `    server ${r};`).join('\n')}
-  }
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      proxy_pass http://orgdesk;${proxied}
-    }
-    location = /auth/login {
-      proxy_pass http://${replicas[0]};${proxied}
-    }
-    location = /auth/callback {
-      proxy_pass http://${replicas[1]};${proxied}
-    }
-  }
-}
-`);
-  const child = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: 'inherit' });
-  for (let i = 0; i < 100; i += 1) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-    if (ok) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return {
-    async stop() { child.kill('SIGQUIT'); await once(child, 'exit'); rmSync(dir, { recursive: true, force: true }); },
-  };
-}
-
 let idp;
 let mgmt;
 let replicas;
@@ -120,61 +48,21 @@ let issuer;
 let base;
 
 before(async () => {
-  assert.ok(CLUSTER, 'ORGDESK_TEST_DATABASE_URL names the PostgreSQL cluster (cargo xtask test starts one)');
-  const database = `orgdesk_e2e_${process.pid}_${Date.now()}`;
-  const created = spawnSync('psql', [CLUSTER, '-q', '-c', `CREATE DATABASE ${database}`], { encoding: 'utf8' });
-  assert.equal(created.status, 0, created.stderr);
-  const databaseUrl = CLUSTER.replace(/\/[^/]*$/, `/${database}`);
-
-  let handler = (req, res) => { res.writeHead(503); res.end(); };
-  idp = createServer((req, res) => handler(req, res));
-  idp.listen(0, '127.0.0.1');
-  await once(idp, 'listening');
-  issuer = `http://127.0.0.1:${idp.address().port}`;
+  const databaseUrl = createDatabase('orgdesk_e2e');
+  idp = await startProvider([ADA]);
+  issuer = idp.issuer;
   mgmt = managementApi();
   mgmt.listen(0, '127.0.0.1');
   await once(mgmt, 'listening');
 
   const lbPort = await freePort();
   base = `http://127.0.0.1:${lbPort}`;
-  const dir = mkdtempSync(join(tmpdir(), 'orgdesk-replicas-'));
-  const config = join(dir, 'orgdesk.toml');
-  writeFileSync(config, [
-    'trusted_proxies = ["127.0.0.1"]',
-    '[limits]',
-    `sign_in_per_minute = ${SIGN_IN_LIMIT}`,
-    '[auth0]',
-    'domain = "tenant.example.com"',
-    'app_client_id = "ai-app"',
-    'app_redirect_uri = "https://ai.example.com/callback"',
-    'client_id = "m2m"',
-    `management_url = "http://127.0.0.1:${mgmt.address().port}"`,
-    'login_client_id = "orgdesk-login"',
-    `issuer = "${issuer}"`,
-    '',
-  ].join('\n'));
-
-  const provider = new Provider(issuer, {
-    clients: [{
-      client_id: 'orgdesk-login',
-      client_secret: 'login-secret-for-tests',
-      redirect_uris: [`${base}/auth/callback`],
-      post_logout_redirect_uris: [`${base}/auth/login`],
-      token_endpoint_auth_method: 'client_secret_post',
-      grant_types: ['authorization_code'],
-      response_types: ['code'],
-    }],
-    claims: { openid: ['sub'], email: ['email'], profile: ['name'] },
-    conformIdTokenClaims: false,
-    features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
-    cookies: { keys: ['e2e-cookie-key-not-a-secret'] },
-    async findAccount(ctx, id) {
-      if (id !== ADA.sub) return undefined;
-      return { accountId: id, async claims() { return { ...ADA }; } };
-    },
+  idp.serve(base);
+  const config = writeConfig(mkdtempSync(join(tmpdir(), 'orgdesk-replicas-')), 'orgdesk.toml', {
+    management: `http://127.0.0.1:${mgmt.address().port}`,
+    issuer,
+    extra: ['[limits]', `sign_in_per_minute = ${SIGN_IN_LIMIT}`],
   });
-  handler = provider.callback();
-
   const start = () => startOrgdesk({
     args: ['--config', config, '--public-url', base, '--database-url', databaseUrl],
     env: {
@@ -184,7 +72,10 @@ before(async () => {
   });
   // Started together: the migrations run once, under PostgreSQL's advisory lock.
   replicas = await Promise.all([start(), start()]);
-  nginx = await startNginx(lbPort, replicas.map((r) => r.url.replace('http://', '')));
+  const [first, second] = replicas.map((r) => r.url.replace('http://', ''));
+  // For this test alone, a sign-in always starts on the first replica and its callback always
+  // lands on the second, so that "the other replica finishes a sign-in" is shown every run.
+  nginx = await startNginx(lbPort, [first, second], { '/auth/login': first, '/auth/callback': second });
   browser = await launchBrowser();
 });
 
@@ -203,11 +94,7 @@ test('two replicas behind nginx behave as one orgdesk', async () => {
   const page = await newPage(browser);
   page.expect404 = true; // the provider's pages have no icon
   await page.goto(`${base}/orgs`);
-  await page.waitForURL((url) => url.href.startsWith(issuer));
-  await page.fill('input[name="login"]', ADA.sub);
-  await page.fill('input[name="password"]', 'any password');
-  await page.click('button[type="submit"]');
-  await page.locator('button', { hasText: 'Continue' }).click();
+  await signInAtProvider(page, issuer, ADA);
   await page.waitForURL(`${base}/orgs`);
   await page.locator('text=Test Organization').first().waitFor();
 

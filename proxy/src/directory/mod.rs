@@ -83,6 +83,9 @@ pub enum DirectoryError {
         /// Seconds to wait.
         retry_after: Option<u64>,
     },
+    /// A change was sent but never confirmed: it may or may not have been made.
+    #[error("{0}")]
+    OutcomeUnknown(String),
     /// The upstream refused orgdesk itself (credentials, scopes); an operator must act.
     #[error("{0}")]
     Upstream(String),

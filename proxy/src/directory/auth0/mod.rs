@@ -356,10 +356,9 @@ pub fn to_directory(err: CallError) -> DirectoryError {
         }
         CallError::OutcomeUnknown(detail) => {
             tracing::warn!(%detail, "a create failed after it was sent");
-            DirectoryError::Unavailable {
-                message: "Auth0 did not confirm whether this was saved. Refresh to see the current state before trying again.".into(),
-                retry_after: None,
-            }
+            DirectoryError::OutcomeUnknown(
+                "Auth0 did not confirm whether this was saved. Refresh to see the current state before trying again.".into(),
+            )
         }
         CallError::Token(TokenError::Unreachable(detail)) => {
             tracing::warn!(%detail, "cannot reach Auth0's token endpoint");
