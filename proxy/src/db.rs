@@ -144,6 +144,15 @@ pub fn unavailable(err: &sqlx::Error) -> Option<&'static str> {
     }
 }
 
+/// The 503 for a database that does not answer, `(message, retry_after)`, noted in the log
+/// and the metrics; `None` for any other error.
+pub fn refusal(err: &sqlx::Error) -> Option<(&'static str, u64)> {
+    let message = unavailable(err)?;
+    crate::metrics::METRICS.inc("orgdesk_db_busy_refusals_total", &[]);
+    tracing::warn!(error = %err, "database unavailable; answered 503");
+    Some((message, BUSY_RETRY_AFTER_SECS))
+}
+
 /// Whether a database error means "busy, try again" (see [`unavailable`]).
 #[must_use]
 pub fn is_busy(err: &sqlx::Error) -> bool {

@@ -165,12 +165,10 @@ impl From<DirectoryError> for AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
-        if let Some(message) = crate::db::unavailable(&err) {
-            crate::metrics::METRICS.inc("orgdesk_db_busy_refusals_total", &[]);
-            tracing::warn!(error = %err, "database unavailable; answered 503");
+        if let Some((message, retry_after)) = crate::db::refusal(&err) {
             return Self::Unavailable {
                 message: message.into(),
-                retry_after: Some(crate::db::BUSY_RETRY_AFTER_SECS),
+                retry_after: Some(retry_after),
             };
         }
         Self::Internal(format!("database: {err}"))

@@ -171,26 +171,7 @@ async fn real_mode_on_postgres_audits_every_concurrent_change_once() {
         }
     })
     .await;
-    let config = FileConfig::parse(&format!(
-        "[auth0]\ndomain = \"tenant.example.com\"\napp_client_id = \"app123\"\napp_redirect_uri = \"https://ai.example.com/callback\"\nclient_id = \"m2m123\"\nmanagement_url = \"{}\"\nlogin_client_id = \"login123\"\n",
-        upstream.base_url
-    ))
-    .unwrap();
-    let env = |name: &str| match name {
-        "ORGDESK_AUTH0_CLIENT_SECRET" => Some("s3cret".to_owned()),
-        "ORGDESK_LOGIN_CLIENT_SECRET" => Some("login-s3cret".to_owned()),
-        _ => None,
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let state = orgdesk_proxy::real_state(
-        Storage::Url(pg::fresh_database().await),
-        &dir.path().join("no-assets"),
-        "http://orgdesk.test",
-        &config,
-        &env,
-    )
-    .await
-    .unwrap();
+    let state = replica(&upstream, &pg::fresh_database().await, "").await;
     assert!(matches!(state.db, Store::Postgres(_)));
     let admin = PERSONAS.iter().find(|p| p.key == "platform-admin").unwrap();
     let (token, session) = state.sessions.create(admin.session()).await.unwrap();
@@ -294,25 +275,7 @@ async fn replica(
     database: &str,
     extra: &str,
 ) -> orgdesk_proxy::AppState {
-    let config = FileConfig::parse(&format!(
-        "{extra}[auth0]\ndomain = \"tenant.example.com\"\napp_client_id = \"app123\"\napp_redirect_uri = \"https://ai.example.com/callback\"\nclient_id = \"m2m123\"\nmanagement_url = \"{}\"\nlogin_client_id = \"login123\"\n",
-        upstream.base_url
-    ))
-    .unwrap();
-    let env = |name: &str| match name {
-        "ORGDESK_AUTH0_CLIENT_SECRET" => Some("s3cret".to_owned()),
-        "ORGDESK_LOGIN_CLIENT_SECRET" => Some("login-s3cret".to_owned()),
-        _ => None,
-    };
-    orgdesk_proxy::real_state(
-        Storage::Url(database.to_owned()),
-        std::path::Path::new("no-assets"),
-        "http://orgdesk.test",
-        &config,
-        &env,
-    )
-    .await
-    .unwrap()
+    upstream::real_orgdesk(upstream, Storage::Url(database.to_owned()), extra).await
 }
 
 async fn call(

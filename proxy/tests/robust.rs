@@ -622,25 +622,7 @@ async fn real_state_with(
     dir: &std::path::Path,
     before: &str,
 ) -> AppState {
-    let config = FileConfig::parse(&format!(
-        "{before}[auth0]\ndomain = \"tenant.example.com\"\napp_client_id = \"app123\"\napp_redirect_uri = \"https://ai.example.com/callback\"\nclient_id = \"m2m123\"\nmanagement_url = \"{}\"\nlogin_client_id = \"login123\"\n",
-        upstream.base_url
-    ))
-    .unwrap();
-    let env = |name: &str| match name {
-        "ORGDESK_AUTH0_CLIENT_SECRET" => Some("s3cret".to_owned()),
-        "ORGDESK_LOGIN_CLIENT_SECRET" => Some("login-s3cret".to_owned()),
-        _ => None,
-    };
-    orgdesk_proxy::real_state(
-        &dir.join("data"),
-        &dir.join("no-assets"),
-        "http://orgdesk.test",
-        &config,
-        &env,
-    )
-    .await
-    .unwrap()
+    upstream::real_orgdesk(upstream, &dir.join("data"), before).await
 }
 
 #[tokio::test]

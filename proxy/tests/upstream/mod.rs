@@ -262,3 +262,31 @@ async fn serve_connection(mut stream: TcpStream, inner: Arc<Inner>) {
         }
     }
 }
+
+/// An orgdesk in real mode against this stand-in (and `extra` configuration before its
+/// `[auth0]` section), its state kept in `storage`.
+pub async fn real_orgdesk(
+    upstream: &Upstream,
+    storage: impl Into<orgdesk_proxy::Storage>,
+    extra: &str,
+) -> orgdesk_proxy::AppState {
+    let config = orgdesk_proxy::config::FileConfig::parse(&format!(
+        "{extra}[auth0]\ndomain = \"tenant.example.com\"\napp_client_id = \"app123\"\napp_redirect_uri = \"https://ai.example.com/callback\"\nclient_id = \"m2m123\"\nmanagement_url = \"{}\"\nlogin_client_id = \"login123\"\n",
+        upstream.base_url
+    ))
+    .unwrap();
+    let env = |name: &str| match name {
+        "ORGDESK_AUTH0_CLIENT_SECRET" => Some("s3cret".to_owned()),
+        "ORGDESK_LOGIN_CLIENT_SECRET" => Some("login-s3cret".to_owned()),
+        _ => None,
+    };
+    orgdesk_proxy::real_state(
+        storage,
+        std::path::Path::new("no-assets"),
+        "http://orgdesk.test",
+        &config,
+        &env,
+    )
+    .await
+    .unwrap()
+}
