@@ -175,23 +175,6 @@ pub fn authorize(session: &Session, action: Action, org: Option<&OrgId>) -> Resu
     Ok(())
 }
 
-/// [`authorize`] for a change, and then, in real mode, that the caller's role still holds in
-/// the tenant: checked against Auth0 at most once a minute per session (sign-in counts as a
-/// check). A lost role ends the session. The tenant is asked only after the table has allowed
-/// the change, so a denied request still makes no directory call.
-///
-/// # Errors
-/// As [`authorize`]; 401 when the role no longer holds; 503 when Auth0 cannot be asked.
-pub async fn authorize_change(
-    state: &crate::AppState,
-    session: &Session,
-    action: Action,
-    org: Option<&OrgId>,
-) -> Result<(), AppError> {
-    authorize(session, action, org)?;
-    crate::routes::recheck_role(state, session).await
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

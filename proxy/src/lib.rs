@@ -7,6 +7,7 @@ pub mod audit;
 pub mod check;
 pub mod config;
 pub mod db;
+pub mod demo_tenant;
 pub mod directory;
 pub mod error;
 pub mod extract;
@@ -15,6 +16,7 @@ pub mod metrics;
 pub mod routes;
 pub mod server;
 pub mod session;
+pub mod text;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

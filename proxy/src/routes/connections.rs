@@ -13,6 +13,7 @@ use orgdesk_model::OrgId;
 use crate::access::{self, Action};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ReqId};
+use crate::session::role_checks;
 use crate::session::Session;
 use crate::AppState;
 
@@ -129,7 +130,7 @@ async fn enable(
     ApiJson(input): ApiJson<OrgConnectionInput>,
 ) -> Result<(StatusCode, Json<OrgConnection>), AppError> {
     let org = org_id(&raw)?;
-    access::authorize_change(&state, &session, Action::ManageConnections, Some(&org)).await?;
+    role_checks::authorize_change(&state, &session, Action::ManageConnections, Some(&org)).await?;
     let connection_id = input.connection_id.clone().ok_or_else(|| {
         AppError::Invalid(orgdesk_model::ValidationError {
             field: "connection_id".into(),
@@ -148,7 +149,7 @@ async fn change(
     ApiJson(input): ApiJson<OrgConnectionInput>,
 ) -> Result<Json<OrgConnection>, AppError> {
     let org = org_id(&raw)?;
-    access::authorize_change(&state, &session, Action::ManageConnections, Some(&org)).await?;
+    role_checks::authorize_change(&state, &session, Action::ManageConnections, Some(&org)).await?;
     let enabled = state.directory.org_connections(&org).await?;
     if !enabled.iter().any(|c| c.connection_id == connection_id) {
         return Err(AppError::NotFound);
@@ -165,7 +166,7 @@ async fn disable(
     ApiPath((raw, connection_id)): ApiPath<(String, String)>,
 ) -> Result<StatusCode, AppError> {
     let org = org_id(&raw)?;
-    access::authorize_change(&state, &session, Action::ManageConnections, Some(&org)).await?;
+    role_checks::authorize_change(&state, &session, Action::ManageConnections, Some(&org)).await?;
     let enabled = state.directory.org_connections(&org).await?;
     let before = enabled
         .iter()

@@ -13,6 +13,7 @@ use crate::access::{self, Action};
 use crate::directory::{CursorPage, MemberQuery, MAX_PER_PAGE};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ReqId};
+use crate::session::role_checks;
 use crate::session::Session;
 use crate::AppState;
 
@@ -116,7 +117,7 @@ async fn add_members(
     ApiJson(body): ApiJson<MembersBody>,
 ) -> Result<StatusCode, AppError> {
     let org = org_id(&raw_id)?;
-    access::authorize_change(&state, &session, Action::ManageMembers, Some(&org)).await?;
+    role_checks::authorize_change(&state, &session, Action::ManageMembers, Some(&org)).await?;
     let ids = checked_ids(&body.members)?;
     state.directory.add_members(&org, &ids).await?;
     let changes: Vec<Change> = ids
@@ -145,7 +146,7 @@ async fn remove_members(
     ApiJson(body): ApiJson<MembersBody>,
 ) -> Result<StatusCode, AppError> {
     let org = org_id(&raw_id)?;
-    access::authorize_change(&state, &session, Action::ManageMembers, Some(&org)).await?;
+    role_checks::authorize_change(&state, &session, Action::ManageMembers, Some(&org)).await?;
     let ids = checked_ids(&body.members)?;
     state.directory.remove_members(&org, &ids).await?;
     let changes: Vec<Change> = ids
@@ -223,7 +224,7 @@ async fn change_roles(
 ) -> Result<StatusCode, AppError> {
     let org = org_id(&raw_org)?;
     let user = user_id(&raw_user)?;
-    access::authorize_change(state, session, Action::AssignRoles, Some(&org)).await?;
+    role_checks::authorize_change(state, session, Action::AssignRoles, Some(&org)).await?;
     ensure_grantable(state, session, roles).await?;
     if add {
         state
@@ -302,7 +303,7 @@ async fn invite(
     ApiJson(input): ApiJson<NewInvitationInput>,
 ) -> Result<(StatusCode, Json<Invitation>), AppError> {
     let org = org_id(&raw_id)?;
-    access::authorize_change(&state, &session, Action::Invite, Some(&org)).await?;
+    role_checks::authorize_change(&state, &session, Action::Invite, Some(&org)).await?;
     let invitation = input.parse()?;
     if !invitation.roles.is_empty() {
         ensure_grantable(&state, &session, &invitation.roles).await?;
@@ -344,7 +345,7 @@ async fn revoke(
     ApiPath((raw_org, invitation)): ApiPath<(String, String)>,
 ) -> Result<StatusCode, AppError> {
     let org = org_id(&raw_org)?;
-    access::authorize_change(&state, &session, Action::Invite, Some(&org)).await?;
+    role_checks::authorize_change(&state, &session, Action::Invite, Some(&org)).await?;
     let valid = invitation
         .strip_prefix("uinv_")
         .is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric()));

@@ -9,7 +9,6 @@ mod orgs;
 mod schema;
 mod signin;
 
-pub use signin::recheck_role;
 mod tenant;
 mod users;
 

@@ -15,6 +15,7 @@ use crate::access::{self, Action};
 use crate::directory::{OrgCounts, OrgQuery, OrgUpdate, MAX_PER_PAGE};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ReqId};
+use crate::session::role_checks;
 use crate::session::Session;
 use crate::AppState;
 
@@ -97,7 +98,7 @@ async fn create(
     request_id: ReqId,
     ApiJson(input): ApiJson<NewOrgInput>,
 ) -> Result<(StatusCode, Json<Organization>), AppError> {
-    access::authorize_change(&state, &session, Action::CreateOrg, None).await?;
+    role_checks::authorize_change(&state, &session, Action::CreateOrg, None).await?;
     let mut new = input.parse()?;
     new.metadata = state
         .settings
@@ -163,13 +164,15 @@ async fn update(
     access::authorize(&session, Action::ReadOrg, Some(&org_id))?;
     let patch = input.parse()?;
     if patch.display_name.is_some() {
-        access::authorize_change(&state, &session, Action::RenameOrg, Some(&org_id)).await?;
+        role_checks::authorize_change(&state, &session, Action::RenameOrg, Some(&org_id)).await?;
     }
     if patch.branding.is_some() {
-        access::authorize_change(&state, &session, Action::EditBranding, Some(&org_id)).await?;
+        role_checks::authorize_change(&state, &session, Action::EditBranding, Some(&org_id))
+            .await?;
     }
     if patch.metadata.is_some() {
-        access::authorize_change(&state, &session, Action::EditMetadata, Some(&org_id)).await?;
+        role_checks::authorize_change(&state, &session, Action::EditMetadata, Some(&org_id))
+            .await?;
     }
     // Auth0 replaces metadata whole, so this is read-modify-write: one read, one write.
     let current = state
@@ -228,7 +231,7 @@ async fn remove(
     ApiPath(raw_id): ApiPath<String>,
 ) -> Result<StatusCode, AppError> {
     let org_id = org_id(&raw_id)?;
-    access::authorize_change(&state, &session, Action::DeleteOrg, Some(&org_id)).await?;
+    role_checks::authorize_change(&state, &session, Action::DeleteOrg, Some(&org_id)).await?;
     let current = state
         .directory
         .get_org(&org_id)

@@ -8,6 +8,7 @@ use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
 use crate::access::{self, Action};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ReqId};
+use crate::session::role_checks;
 use crate::session::Session;
 use crate::AppState;
 
@@ -29,7 +30,7 @@ async fn update(
     request_id: ReqId,
     ApiJson(input): ApiJson<TenantSettingsInput>,
 ) -> Result<Json<TenantSettings>, AppError> {
-    access::authorize_change(&state, &session, Action::EditTenant, None).await?;
+    role_checks::authorize_change(&state, &session, Action::EditTenant, None).await?;
     let change = input.parse()?;
     let current = state.directory.tenant_settings().await?;
     let changes = current.changes(&current.apply(&change));

@@ -15,6 +15,7 @@ use crate::access::{self, Action};
 use crate::directory::{DirectoryError, UserSummary};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ReqId};
+use crate::session::role_checks;
 use crate::session::Session;
 use crate::AppState;
 
@@ -49,7 +50,7 @@ async fn create(
     request_id: ReqId,
     ApiJson(input): ApiJson<NewUserInput>,
 ) -> Result<(StatusCode, Json<User>), AppError> {
-    access::authorize_change(&state, &session, Action::CreateUser, None).await?;
+    role_checks::authorize_change(&state, &session, Action::CreateUser, None).await?;
     input.parse()?;
     let org = input
         .organization_id

@@ -2,7 +2,7 @@
 
 use orgdesk_model::{MeUser, OrgId, Role};
 
-use crate::directory::local::seed::{ACME_ROBOTICS_ID, AI_ORGANIZATION_ID};
+pub use crate::demo_tenant::{ACME_ROBOTICS_ID, AI_ORGANIZATION_ID};
 use crate::session::NewSession;
 
 /// Someone to sign in as in demo mode.

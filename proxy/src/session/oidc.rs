@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::directory::auth0::Secret;
+use crate::text::Secret;
 
 /// How long a clock may be off.
 pub const LEEWAY_SECS: u64 = 60;
@@ -151,7 +151,7 @@ pub fn pkce_challenge(verifier: &str) -> String {
 }
 
 fn encode(text: &str) -> String {
-    crate::directory::auth0::client::encode_segment(text)
+    crate::text::encode_segment(text)
 }
 
 fn now_secs() -> i64 {

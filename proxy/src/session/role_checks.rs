@@ -1,4 +1,5 @@
-//! When each session's role was last confirmed by the tenant (real mode re-checks it before a
+//! Before a change in real mode, whether the caller still holds their role in the tenant, and
+//! when each session's role was last confirmed by the tenant (real mode re-checks it before a
 //! change, at most once per `role_recheck`): in memory for a single orgdesk, in PostgreSQL for replicas,
 //! so that a check made on one counts on all and a lost role is asked again everywhere.
 
@@ -6,7 +7,15 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use orgdesk_model::{OrgId, Role};
+
+use crate::access::Action;
 use crate::db::{now, PgDb};
+use crate::directory::DirectoryError;
+use crate::error::AppError;
+use crate::extract::ReqId;
+use crate::session::Session;
+use crate::AppState;
 
 /// The record of confirmed roles.
 #[derive(Debug)]
@@ -109,6 +118,76 @@ impl RoleChecks {
             }
         }
     }
+}
+
+/// [`authorize`](crate::access::authorize) for a change, and then, in real mode, that the caller's role still holds in
+/// the tenant: checked against Auth0 at most once a minute per session (sign-in counts as a
+/// check). A lost role ends the session. The tenant is asked only after the table has allowed
+/// the change, so a denied request still makes no directory call.
+///
+/// # Errors
+/// As [`authorize`](crate::access::authorize); 401 when the role no longer holds; 503 when Auth0 cannot be asked.
+pub async fn authorize_change(
+    state: &AppState,
+    session: &Session,
+    action: Action,
+    org: Option<&OrgId>,
+) -> Result<(), AppError> {
+    crate::access::authorize(session, action, org)?;
+    recheck_role(state, session).await
+}
+
+/// In real mode, whether the session's role still holds in the tenant, asked at most once per
+/// `role_recheck` (a minute) per session; a lost role ends the session (401) and is audited.
+///
+/// # Errors
+/// 401 when the role is gone; the directory's error when Auth0 cannot be asked.
+pub async fn recheck_role(state: &AppState, session: &Session) -> Result<(), AppError> {
+    let Some(oidc) = state.settings.oidc.as_deref() else {
+        // Demo personas do not change.
+        return Ok(());
+    };
+    if state
+        .role_checks
+        .recently_checked(&session.id_hash, state.settings.role_recheck)
+        .await
+    {
+        return Ok(());
+    }
+    let holds = match (session.role, &session.org_id) {
+        (Role::PlatformAdmin, _) => state
+            .directory
+            .user_roles(&session.user.id)
+            .await?
+            .iter()
+            .any(|r| r.name == oidc.config().platform_admin_role),
+        (Role::OrgAdmin, Some(org)) => {
+            match state.directory.member_roles(org, &session.user.id).await {
+                Ok(roles) => roles.iter().any(|r| r.name == oidc.config().org_admin_role),
+                Err(DirectoryError::NotFound) => false,
+                Err(err) => return Err(err.into()),
+            }
+        }
+        _ => false,
+    };
+    state.role_checks.note(&session.id_hash, holds).await;
+    if holds {
+        return Ok(());
+    }
+    tracing::info!(user = %session.user.id, "role no longer held; session ended");
+    state
+        .audit
+        .record(
+            session,
+            session.org_id.as_ref(),
+            "auth.role_lost",
+            &[],
+            "session ended",
+            &ReqId::default(),
+        )
+        .await?;
+    state.sessions.end(session).await?;
+    Err(AppError::Unauthenticated)
 }
 
 #[cfg(test)]

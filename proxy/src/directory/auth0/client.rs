@@ -21,29 +21,7 @@ use serde::Serialize;
 use super::wire::{ErrorBody, OAuthError, TokenResponse};
 use crate::metrics::METRICS;
 
-/// A value that must never reach a log.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret.
-    #[must_use]
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The secret itself, for the one place that sends it.
-    #[must_use]
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
+pub use crate::text::Secret;
 
 /// How to reach the tenant.
 #[derive(Debug, Clone)]
@@ -190,23 +168,7 @@ impl Call {
     }
 }
 
-/// Percent-encodes one path segment: user ids carry `|`, and no id may add a segment.
-#[must_use]
-pub fn encode_segment(segment: &str) -> String {
-    if segment.bytes().all(|b| b == b'.') {
-        // `.` and `..` would be resolved away by URL parsing.
-        return "%2E".repeat(segment.len());
-    }
-    let mut out = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
+pub use crate::text::encode_segment;
 
 /// The Management API paths orgdesk may call, by method; `*` is one id.
 const ALLOWED: &[(&str, &str)] = &[

@@ -5,10 +5,7 @@ use serde_json::json;
 
 use crate::db::Store;
 
-/// The seeded organization of the original scenario.
-pub const AI_ORGANIZATION_ID: &str = "org_aiOrg7Qm2Xk4Lp9";
-/// The second organization with an org admin persona.
-pub const ACME_ROBOTICS_ID: &str = "org_acmeR0b8Tn3Vw5";
+pub use crate::demo_tenant::{ACME_ROBOTICS_ID, AI_ORGANIZATION_ID};
 
 pub(crate) const DB_CONNECTION: &str = "Username-Password-Authentication";
 
