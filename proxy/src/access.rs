@@ -195,6 +195,46 @@ mod tests {
         }
     }
 
+    /// Where `action` stands in [`Action::ALL`]. The match is exhaustive, so a new action does
+    /// not compile until it is given a place here, and the test below then fails until it is in
+    /// `ALL` too.
+    fn place(action: Action) -> usize {
+        match action {
+            Action::ListOrgs => 0,
+            Action::ReadOrg => 1,
+            Action::ReadUsers => 2,
+            Action::ReadRoles => 3,
+            Action::ReadTenant => 4,
+            Action::EditTenant => 5,
+            Action::ReadAudit => 6,
+            Action::CreateOrg => 7,
+            Action::DeleteOrg => 8,
+            Action::RenameOrg => 9,
+            Action::EditBranding => 10,
+            Action::EditMetadata => 11,
+            Action::ReadMembers => 12,
+            Action::ManageMembers => 13,
+            Action::AssignRoles => 14,
+            Action::ReadInvitations => 15,
+            Action::Invite => 16,
+            Action::FindUsers => 17,
+            Action::CreateUser => 18,
+            Action::ReadConnections => 19,
+            Action::ManageConnections => 20,
+        }
+    }
+
+    #[test]
+    fn every_action_is_in_all_exactly_once() {
+        let mut seen = [false; Action::ALL.len()];
+        for action in Action::ALL {
+            let at = place(action);
+            assert!(!seen[at], "{action:?} is in ALL twice");
+            seen[at] = true;
+        }
+        assert!(seen.iter().all(|s| *s), "an action is missing from ALL");
+    }
+
     #[test]
     fn platform_admins_may_do_everything_everywhere() {
         let admin = session(Role::PlatformAdmin, None);

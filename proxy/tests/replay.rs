@@ -1,7 +1,8 @@
 //! The Auth0 client against Auth0's own recorded traffic.
 //!
-//! Every interaction of every cassette in `../shared/fixtures/auth0-recordings/` (and in the
-//! folders named by `ORGDESK_EXTRA_RECORDINGS`, colon-separated) whose operation orgdesk uses is
+//! Every interaction of every cassette in `proxy/tests/fixtures/auth0-recordings/` (a copy of the
+//! team's shared recordings, so that a clean clone is self-contained; folders named by
+//! `ORGDESK_EXTRA_RECORDINGS`, colon-separated, are read too) whose operation orgdesk uses is
 //! replayed: the client makes the call, the loopback server checks method, path (percent-encoding
 //! included), query (as pairs) and JSON body (parsed) against the recording and answers with the
 //! recorded response, and the client's result is checked — parsed data for a 2xx (every field

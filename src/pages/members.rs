@@ -23,6 +23,8 @@ pub const VIEWPORT_HEIGHT: f64 = 540.0;
 pub const PAGE_SIZE: u32 = 100;
 /// Rows drawn above and below the visible ones, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 6;
+/// The next page is fetched when the visible rows come within this many of the loaded end.
+const PREFETCH_ROWS: usize = 20;
 
 /// The tab: the role catalogue (for admins), then the list.
 #[component]
@@ -126,7 +128,7 @@ pub fn MemberList(
     Effect::new(move || {
         let len = rows.with(Vec::len);
         let last_visible = ((scroll_top.get() + VIEWPORT_HEIGHT) / ROW_HEIGHT).ceil() as usize;
-        if !loading.get() && last_visible + 20 >= len {
+        if !loading.get() && last_visible + PREFETCH_ROWS >= len {
             if let Some(cursor) = next.get() {
                 load(Some(cursor));
             }

@@ -52,6 +52,8 @@ struct ListParams {
 }
 
 const DEFAULT_PER_PAGE: u32 = 20;
+/// The longest organization search text read; names and display names are far shorter.
+const MAX_SEARCH_CHARS: usize = 200;
 
 async fn list(
     session: Session,
@@ -65,7 +67,11 @@ async fn list(
             "per_page must be between 1 and {MAX_PER_PAGE}."
         )));
     }
-    if params.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
+    if params
+        .q
+        .as_deref()
+        .is_some_and(|q| q.chars().count() > MAX_SEARCH_CHARS)
+    {
         return Err(AppError::BadRequest("The search text is too long.".into()));
     }
     let query = OrgQuery {

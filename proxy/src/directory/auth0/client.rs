@@ -170,6 +170,11 @@ impl Call {
 
 pub use crate::text::encode_segment;
 
+/// A retried call waits this long times 2^attempt (plus jitter): 400 ms, then 800 ms, …
+const RETRY_BACKOFF_BASE_MS: u64 = 200;
+/// … doubling at most this many times.
+const RETRY_BACKOFF_DOUBLINGS: u32 = 5;
+
 /// The Management API paths orgdesk may call, by method; `*` is one id.
 const ALLOWED: &[(&str, &str)] = &[
     ("GET POST", "organizations"),
@@ -650,8 +655,9 @@ impl Auth0Client {
                 request = request.json(body);
             }
             self.calls.fetch_add(1, Ordering::Relaxed);
-            let backoff =
-                Duration::from_millis(200 * u64::from(2u32.pow(attempts.min(5)))) + jitter();
+            let backoff = Duration::from_millis(
+                RETRY_BACKOFF_BASE_MS * u64::from(2u32.pow(attempts.min(RETRY_BACKOFF_DOUBLINGS))),
+            ) + jitter();
             let retry_ok = call.retry == Retry::Idempotent
                 && attempts < 3
                 && Instant::now() + backoff < deadline;

@@ -169,7 +169,7 @@ pub struct Role {
     pub description: Option<String>,
 }
 
-/// A page of roles (offset paging).
+/// What orgdesk keeps of a role when it names one: its id and name.
 impl From<Role> for orgdesk_model::members::RoleRef {
     fn from(role: Role) -> Self {
         Self {
@@ -179,6 +179,7 @@ impl From<Role> for orgdesk_model::members::RoleRef {
     }
 }
 
+/// A page of roles (offset paging).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct RolesPage {
     /// The rows.
