@@ -191,13 +191,27 @@ pub struct AuditEntry {
     pub client_request_id: Option<String>,
 }
 
+/// Whether the directory behind orgdesk answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Upstream {
+    /// The embedded store: always there.
+    Embedded,
+    /// Auth0, not asked anything yet.
+    Unknown,
+    /// Auth0 answered the last call.
+    Ok,
+    /// Auth0 did not answer the last call.
+    Unreachable,
+}
+
 /// How the directory is doing, as `GET /api/status` answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusInfo {
     /// Demo (embedded store) or a real Auth0 tenant.
     pub mode: Mode,
-    /// `embedded`, `ok`, `unknown` (nothing asked yet) or `unreachable`.
-    pub upstream: String,
+    /// Whether the directory answers.
+    pub upstream: Upstream,
     /// The last problem with the upstream, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,

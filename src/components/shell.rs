@@ -111,7 +111,7 @@ pub fn Shell(
     }
     let upstream_note = move || {
         let status = upstream.get()?;
-        if status.upstream == "unreachable" {
+        if status.upstream == orgdesk_model::api::Upstream::Unreachable {
             return Some((
                 "od-status od-status--bad",
                 "Auth0 unreachable".to_owned(),

@@ -106,6 +106,17 @@ impl From<sqlx::Error> for DirectoryError {
     }
 }
 
+/// How a directory backend is doing, as it last saw (for `GET /api/status`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Health {
+    /// Whether the backend answers.
+    pub upstream: orgdesk_model::api::Upstream,
+    /// The last problem, in words.
+    pub message: Option<String>,
+    /// The rate-limit budget as the backend last reported it.
+    pub rate_limit: Option<orgdesk_model::api::RateLimit>,
+}
+
 /// Organizations, members, roles and the rest, as Auth0's Management API offers them.
 #[async_trait]
 pub trait Directory: Send + Sync {
@@ -256,15 +267,13 @@ pub trait Directory: Send + Sync {
     /// another replica changed one.
     fn forget_cached(&self) {}
 
-    /// How the backend is doing: `(upstream, message, rate limit)`. Costs no upstream call.
-    fn health(
-        &self,
-    ) -> (
-        String,
-        Option<String>,
-        Option<orgdesk_model::api::RateLimit>,
-    ) {
-        ("embedded".into(), None, None)
+    /// How the backend is doing. Costs no upstream call.
+    fn health(&self) -> Health {
+        Health {
+            upstream: orgdesk_model::api::Upstream::Embedded,
+            message: None,
+            rate_limit: None,
+        }
     }
 }
 

@@ -30,11 +30,11 @@ async fn me(session: Session, state: axum::extract::State<AppState>) -> Json<Me>
 
 /// Mode, upstream health and the rate-limit budget left; costs no upstream call.
 async fn status(_session: Session, state: axum::extract::State<AppState>) -> Json<StatusInfo> {
-    let (upstream, message, rate_limit) = state.directory.health();
+    let health = state.directory.health();
     Json(StatusInfo {
         mode: state.settings.mode,
-        upstream,
-        message,
-        rate_limit,
+        upstream: health.upstream,
+        message: health.message,
+        rate_limit: health.rate_limit,
     })
 }

@@ -187,13 +187,7 @@ impl Directory for Counting {
         self.inner.update_tenant_settings(change).await
     }
 
-    fn health(
-        &self,
-    ) -> (
-        String,
-        Option<String>,
-        Option<orgdesk_model::api::RateLimit>,
-    ) {
+    fn health(&self) -> orgdesk_proxy::directory::Health {
         self.inner.health()
     }
 }

@@ -944,19 +944,14 @@ impl Directory for Auth0Directory {
             .map_err(|err| format!("no Management API token: {err}"))
     }
 
-    fn health(
-        &self,
-    ) -> (
-        String,
-        Option<String>,
-        Option<orgdesk_model::api::RateLimit>,
-    ) {
+    fn health(&self) -> super::Health {
+        use orgdesk_model::api::Upstream;
         let health = self.client.health();
         let budget = self.client.budget();
-        let state = match health.reachable {
-            None => "unknown",
-            Some(true) => "ok",
-            Some(false) => "unreachable",
+        let upstream = match health.reachable {
+            None => Upstream::Unknown,
+            Some(true) => Upstream::Ok,
+            Some(false) => Upstream::Unreachable,
         };
         let rate_limit = match (budget.limit, budget.remaining, budget.reset) {
             (Some(limit), Some(remaining), Some(reset)) => Some(orgdesk_model::api::RateLimit {
@@ -966,6 +961,10 @@ impl Directory for Auth0Directory {
             }),
             _ => None,
         };
-        (state.into(), health.last_error, rate_limit)
+        super::Health {
+            upstream,
+            message: health.last_error,
+            rate_limit,
+        }
     }
 }
