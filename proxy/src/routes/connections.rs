@@ -26,16 +26,11 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-fn org_id(raw: &str) -> Result<OrgId, AppError> {
-    OrgId::parse(raw).map_err(|_| AppError::NotFound)
-}
-
 async fn list(
     session: Session,
     State(state): State<AppState>,
-    ApiPath(raw): ApiPath<String>,
+    ApiPath(org): ApiPath<OrgId>,
 ) -> Result<Json<Vec<OrgConnection>>, AppError> {
-    let org = org_id(&raw)?;
     access::authorize(&session, Action::ReadOrg, Some(&org))?;
     Ok(Json(state.directory.org_connections(&org).await?))
 }
@@ -126,10 +121,9 @@ async fn enable(
     session: Session,
     State(state): State<AppState>,
     request_id: ReqId,
-    ApiPath(raw): ApiPath<String>,
+    ApiPath(org): ApiPath<OrgId>,
     ApiJson(input): ApiJson<OrgConnectionInput>,
 ) -> Result<(StatusCode, Json<OrgConnection>), AppError> {
-    let org = org_id(&raw)?;
     role_checks::authorize_change(&state, &session, Action::ManageConnections, Some(&org)).await?;
     let connection_id = input.connection_id.clone().ok_or_else(|| {
         AppError::Invalid(orgdesk_model::ValidationError {
@@ -145,10 +139,9 @@ async fn change(
     session: Session,
     State(state): State<AppState>,
     request_id: ReqId,
-    ApiPath((raw, connection_id)): ApiPath<(String, String)>,
+    ApiPath((org, connection_id)): ApiPath<(OrgId, String)>,
     ApiJson(input): ApiJson<OrgConnectionInput>,
 ) -> Result<Json<OrgConnection>, AppError> {
-    let org = org_id(&raw)?;
     role_checks::authorize_change(&state, &session, Action::ManageConnections, Some(&org)).await?;
     let enabled = state.directory.org_connections(&org).await?;
     if !enabled.iter().any(|c| c.connection_id == connection_id) {
@@ -163,9 +156,8 @@ async fn disable(
     session: Session,
     State(state): State<AppState>,
     request_id: ReqId,
-    ApiPath((raw, connection_id)): ApiPath<(String, String)>,
+    ApiPath((org, connection_id)): ApiPath<(OrgId, String)>,
 ) -> Result<StatusCode, AppError> {
-    let org = org_id(&raw)?;
     role_checks::authorize_change(&state, &session, Action::ManageConnections, Some(&org)).await?;
     let enabled = state.directory.org_connections(&org).await?;
     let before = enabled

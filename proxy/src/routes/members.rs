@@ -38,10 +38,6 @@ pub fn routes() -> Router<AppState> {
         .route("/roles", get(roles))
 }
 
-fn org_id(raw: &str) -> Result<OrgId, AppError> {
-    OrgId::parse(raw).map_err(|_| AppError::NotFound)
-}
-
 /// User ids are opaque to orgdesk (`auth0|…`, `google-oauth2|…`) but never empty or odd.
 fn user_id(raw: &str) -> Result<String, AppError> {
     let ok = !raw.is_empty() && raw.len() <= 255 && raw.chars().all(|c| c.is_ascii_graphic());
@@ -69,10 +65,9 @@ struct MemberParams {
 async fn list_members(
     session: Session,
     State(state): State<AppState>,
-    ApiPath(raw_id): ApiPath<String>,
+    ApiPath(org): ApiPath<OrgId>,
     ApiQuery(params): ApiQuery<MemberParams>,
 ) -> Result<Json<CursorPage<Member>>, AppError> {
-    let org = org_id(&raw_id)?;
     access::authorize(&session, Action::ReadMembers, Some(&org))?;
     let take = params.take.unwrap_or(50);
     if !(1..=MAX_PER_PAGE).contains(&take) {
@@ -113,10 +108,9 @@ async fn add_members(
     session: Session,
     State(state): State<AppState>,
     request_id: ReqId,
-    ApiPath(raw_id): ApiPath<String>,
+    ApiPath(org): ApiPath<OrgId>,
     ApiJson(body): ApiJson<MembersBody>,
 ) -> Result<StatusCode, AppError> {
-    let org = org_id(&raw_id)?;
     role_checks::authorize_change(&state, &session, Action::ManageMembers, Some(&org)).await?;
     let ids = checked_ids(&body.members)?;
     state.directory.add_members(&org, &ids).await?;
@@ -142,10 +136,9 @@ async fn remove_members(
     session: Session,
     State(state): State<AppState>,
     request_id: ReqId,
-    ApiPath(raw_id): ApiPath<String>,
+    ApiPath(org): ApiPath<OrgId>,
     ApiJson(body): ApiJson<MembersBody>,
 ) -> Result<StatusCode, AppError> {
-    let org = org_id(&raw_id)?;
     role_checks::authorize_change(&state, &session, Action::ManageMembers, Some(&org)).await?;
     let ids = checked_ids(&body.members)?;
     state.directory.remove_members(&org, &ids).await?;
@@ -170,9 +163,8 @@ async fn remove_members(
 async fn member_roles(
     session: Session,
     State(state): State<AppState>,
-    ApiPath((raw_org, raw_user)): ApiPath<(String, String)>,
+    ApiPath((org, raw_user)): ApiPath<(OrgId, String)>,
 ) -> Result<Json<Vec<orgdesk_model::members::RoleRef>>, AppError> {
-    let org = org_id(&raw_org)?;
     let user = user_id(&raw_user)?;
     access::authorize(&session, Action::ReadMembers, Some(&org))?;
     Ok(Json(state.directory.member_roles(&org, &user).await?))
@@ -218,11 +210,10 @@ async fn change_roles(
     session: &Session,
     state: &AppState,
     request_id: &ReqId,
-    (raw_org, raw_user): (String, String),
+    (org, raw_user): (OrgId, String),
     roles: &[String],
     add: bool,
 ) -> Result<StatusCode, AppError> {
-    let org = org_id(&raw_org)?;
     let user = user_id(&raw_user)?;
     role_checks::authorize_change(state, session, Action::AssignRoles, Some(&org)).await?;
     ensure_grantable(state, session, roles).await?;
@@ -269,7 +260,7 @@ async fn assign_roles(
     session: Session,
     State(state): State<AppState>,
     request_id: ReqId,
-    ApiPath(path): ApiPath<(String, String)>,
+    ApiPath(path): ApiPath<(OrgId, String)>,
     ApiJson(body): ApiJson<RolesBody>,
 ) -> Result<StatusCode, AppError> {
     change_roles(&session, &state, &request_id, path, &body.roles, true).await
@@ -279,7 +270,7 @@ async fn remove_roles(
     session: Session,
     State(state): State<AppState>,
     request_id: ReqId,
-    ApiPath(path): ApiPath<(String, String)>,
+    ApiPath(path): ApiPath<(OrgId, String)>,
     ApiJson(body): ApiJson<RolesBody>,
 ) -> Result<StatusCode, AppError> {
     change_roles(&session, &state, &request_id, path, &body.roles, false).await
@@ -288,9 +279,8 @@ async fn remove_roles(
 async fn list_invitations(
     session: Session,
     State(state): State<AppState>,
-    ApiPath(raw_id): ApiPath<String>,
+    ApiPath(org): ApiPath<OrgId>,
 ) -> Result<Json<Vec<Invitation>>, AppError> {
-    let org = org_id(&raw_id)?;
     access::authorize(&session, Action::ReadInvitations, Some(&org))?;
     Ok(Json(state.directory.list_invitations(&org).await?))
 }
@@ -299,10 +289,9 @@ async fn invite(
     session: Session,
     State(state): State<AppState>,
     request_id: ReqId,
-    ApiPath(raw_id): ApiPath<String>,
+    ApiPath(org): ApiPath<OrgId>,
     ApiJson(input): ApiJson<NewInvitationInput>,
 ) -> Result<(StatusCode, Json<Invitation>), AppError> {
-    let org = org_id(&raw_id)?;
     role_checks::authorize_change(&state, &session, Action::Invite, Some(&org)).await?;
     let invitation = input.parse()?;
     if !invitation.roles.is_empty() {
@@ -342,9 +331,8 @@ async fn revoke(
     session: Session,
     State(state): State<AppState>,
     request_id: ReqId,
-    ApiPath((raw_org, invitation)): ApiPath<(String, String)>,
+    ApiPath((org, invitation)): ApiPath<(OrgId, String)>,
 ) -> Result<StatusCode, AppError> {
-    let org = org_id(&raw_org)?;
     role_checks::authorize_change(&state, &session, Action::Invite, Some(&org)).await?;
     let valid = invitation
         .strip_prefix("uinv_")

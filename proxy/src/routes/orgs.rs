@@ -28,10 +28,6 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// A path's org id: malformed ids name nothing, so they are 404 like unknown ones.
-fn org_id(raw: &str) -> Result<OrgId, AppError> {
-    OrgId::parse(raw).map_err(|_| AppError::NotFound)
-}
-
 fn metadata_error(err: MetadataRuleError) -> AppError {
     match err {
         MetadataRuleError::Invalid(err) => AppError::Invalid(err),
@@ -86,9 +82,8 @@ async fn list(
 async fn read(
     session: Session,
     State(state): State<AppState>,
-    ApiPath(raw_id): ApiPath<String>,
+    ApiPath(org_id): ApiPath<OrgId>,
 ) -> Result<Json<Organization>, AppError> {
-    let org_id = org_id(&raw_id)?;
     access::authorize(&session, Action::ReadOrg, Some(&org_id))?;
     state
         .directory
@@ -163,10 +158,9 @@ async fn update(
     session: Session,
     State(state): State<AppState>,
     request_id: ReqId,
-    ApiPath(raw_id): ApiPath<String>,
+    ApiPath(org_id): ApiPath<OrgId>,
     ApiJson(input): ApiJson<OrgPatchInput>,
 ) -> Result<Json<Organization>, AppError> {
-    let org_id = org_id(&raw_id)?;
     access::authorize(&session, Action::ReadOrg, Some(&org_id))?;
     let patch = input.parse()?;
     if patch.display_name.is_some() {
@@ -234,9 +228,8 @@ async fn remove(
     session: Session,
     State(state): State<AppState>,
     request_id: ReqId,
-    ApiPath(raw_id): ApiPath<String>,
+    ApiPath(org_id): ApiPath<OrgId>,
 ) -> Result<StatusCode, AppError> {
-    let org_id = org_id(&raw_id)?;
     role_checks::authorize_change(&state, &session, Action::DeleteOrg, Some(&org_id)).await?;
     let current = state
         .directory
@@ -275,9 +268,8 @@ async fn remove(
 async fn counts(
     session: Session,
     State(state): State<AppState>,
-    ApiPath(raw_id): ApiPath<String>,
+    ApiPath(org_id): ApiPath<OrgId>,
 ) -> Result<Json<OrgCounts>, AppError> {
-    let org_id = org_id(&raw_id)?;
     access::authorize(&session, Action::ReadOrg, Some(&org_id))?;
     Ok(Json(state.directory.org_counts(&org_id).await?))
 }
@@ -291,10 +283,9 @@ struct ClaimsParams {
 async fn claims_preview(
     session: Session,
     State(state): State<AppState>,
-    ApiPath(raw_id): ApiPath<String>,
+    ApiPath(org_id): ApiPath<OrgId>,
     ApiQuery(params): ApiQuery<ClaimsParams>,
 ) -> Result<Json<Map<String, Value>>, AppError> {
-    let org_id = org_id(&raw_id)?;
     access::authorize(&session, Action::ReadOrg, Some(&org_id))?;
     let member = match params.user_id.filter(|u| !u.is_empty()) {
         None => None,
