@@ -177,8 +177,8 @@ pub struct AuditEntry {
     /// The organization concerned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<String>,
-    /// What was done (`org.create`, `org.update`, `org.delete`, …).
-    pub action: String,
+    /// What was done.
+    pub action: AuditAction,
     /// Field by field, before → after.
     pub changes: Vec<Change>,
     /// `ok`, or what went wrong.
@@ -189,6 +189,153 @@ pub struct AuditEntry {
     /// The `x-request-id` the client sent, if any: kept as the client's word, beside orgdesk's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_request_id: Option<String>,
+}
+
+/// What an audit row records. Stored and sent as its name (`org.update`, …); a name this
+/// version does not know (written by a newer orgdesk sharing the database) is kept as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum AuditAction {
+    /// `org.create`: Created organization.
+    OrgCreate,
+    /// `org.update`: Changed organization.
+    OrgUpdate,
+    /// `org.delete`: Deleted organization.
+    OrgDelete,
+    /// `tenant.update`: Changed tenant settings.
+    TenantUpdate,
+    /// `auth.sign_in`: Signed in.
+    SignIn,
+    /// `auth.sign_out`: Signed out.
+    SignOut,
+    /// `auth.role_lost`: Role no longer held — signed out.
+    RoleLost,
+    /// `denied`: Denied attempt.
+    Denied,
+    /// `members.add`: Added members.
+    MembersAdd,
+    /// `members.remove`: Removed members.
+    MembersRemove,
+    /// `member_roles.add`: Gave member roles.
+    MemberRolesAdd,
+    /// `member_roles.remove`: Took member roles.
+    MemberRolesRemove,
+    /// `invitations.create`: Invited.
+    InvitationsCreate,
+    /// `invitations.delete`: Revoked invitation.
+    InvitationsDelete,
+    /// `connections.enable`: Enabled connection.
+    ConnectionsEnable,
+    /// `connections.update`: Changed connection.
+    ConnectionsUpdate,
+    /// `connections.disable`: Disabled connection.
+    ConnectionsDisable,
+    /// `users.create`: Created user.
+    UsersCreate,
+    /// `audit.purge`: Purged old audit rows.
+    AuditPurge,
+    /// An action this version of orgdesk does not know.
+    Other(String),
+}
+
+impl AuditAction {
+    /// Every action this version records.
+    pub const ALL: [AuditAction; 19] = [
+        Self::OrgCreate,
+        Self::OrgUpdate,
+        Self::OrgDelete,
+        Self::TenantUpdate,
+        Self::SignIn,
+        Self::SignOut,
+        Self::RoleLost,
+        Self::Denied,
+        Self::MembersAdd,
+        Self::MembersRemove,
+        Self::MemberRolesAdd,
+        Self::MemberRolesRemove,
+        Self::InvitationsCreate,
+        Self::InvitationsDelete,
+        Self::ConnectionsEnable,
+        Self::ConnectionsUpdate,
+        Self::ConnectionsDisable,
+        Self::UsersCreate,
+        Self::AuditPurge,
+    ];
+
+    /// The stored name.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrgCreate => "org.create",
+            Self::OrgUpdate => "org.update",
+            Self::OrgDelete => "org.delete",
+            Self::TenantUpdate => "tenant.update",
+            Self::SignIn => "auth.sign_in",
+            Self::SignOut => "auth.sign_out",
+            Self::RoleLost => "auth.role_lost",
+            Self::Denied => "denied",
+            Self::MembersAdd => "members.add",
+            Self::MembersRemove => "members.remove",
+            Self::MemberRolesAdd => "member_roles.add",
+            Self::MemberRolesRemove => "member_roles.remove",
+            Self::InvitationsCreate => "invitations.create",
+            Self::InvitationsDelete => "invitations.delete",
+            Self::ConnectionsEnable => "connections.enable",
+            Self::ConnectionsUpdate => "connections.update",
+            Self::ConnectionsDisable => "connections.disable",
+            Self::UsersCreate => "users.create",
+            Self::AuditPurge => "audit.purge",
+            Self::Other(name) => name,
+        }
+    }
+
+    /// Words for a person reading the log.
+    #[must_use]
+    pub fn label(&self) -> &str {
+        match self {
+            Self::OrgCreate => "Created organization",
+            Self::OrgUpdate => "Changed organization",
+            Self::OrgDelete => "Deleted organization",
+            Self::TenantUpdate => "Changed tenant settings",
+            Self::SignIn => "Signed in",
+            Self::SignOut => "Signed out",
+            Self::RoleLost => "Role no longer held — signed out",
+            Self::Denied => "Denied attempt",
+            Self::MembersAdd => "Added members",
+            Self::MembersRemove => "Removed members",
+            Self::MemberRolesAdd => "Gave member roles",
+            Self::MemberRolesRemove => "Took member roles",
+            Self::InvitationsCreate => "Invited",
+            Self::InvitationsDelete => "Revoked invitation",
+            Self::ConnectionsEnable => "Enabled connection",
+            Self::ConnectionsUpdate => "Changed connection",
+            Self::ConnectionsDisable => "Disabled connection",
+            Self::UsersCreate => "Created user",
+            Self::AuditPurge => "Purged old audit rows",
+            Self::Other(name) => name,
+        }
+    }
+}
+
+impl From<String> for AuditAction {
+    fn from(name: String) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|a| a.as_str() == name)
+            .unwrap_or(Self::Other(name))
+    }
+}
+
+impl From<AuditAction> for String {
+    fn from(action: AuditAction) -> Self {
+        action.as_str().to_owned()
+    }
+}
+
+impl std::fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Whether the directory behind orgdesk answers.
@@ -236,5 +383,27 @@ impl RateLimit {
     #[must_use]
     pub fn is_low(&self) -> bool {
         self.remaining.saturating_mul(5) < self.limit
+    }
+}
+
+#[cfg(test)]
+mod audit_action_tests {
+    use super::AuditAction;
+
+    #[test]
+    fn every_action_round_trips_by_name_and_has_its_own_label() {
+        let mut names = std::collections::BTreeSet::new();
+        for action in AuditAction::ALL {
+            let name = action.as_str().to_owned();
+            assert!(names.insert(name.clone()), "{name} twice");
+            assert_eq!(AuditAction::from(name.clone()), action);
+            assert_ne!(action.label(), name, "{name} has words of its own");
+        }
+        assert_eq!(
+            AuditAction::from("something.new".to_owned()),
+            AuditAction::Other("something.new".into())
+        );
+        let json = serde_json::to_string(&AuditAction::OrgUpdate).expect("serializes");
+        assert_eq!(json, "\"org.update\"");
     }
 }

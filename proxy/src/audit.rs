@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::extract::ReqId;
 use crate::on_store;
 use crate::session::Session;
-pub use orgdesk_model::api::AuditEntry;
+pub use orgdesk_model::api::{AuditAction, AuditEntry};
 use orgdesk_model::diff::Change;
 use orgdesk_model::OrgId;
 
@@ -80,7 +80,7 @@ impl AuditLog {
         &self,
         session: &Session,
         org_id: Option<&OrgId>,
-        action: &str,
+        action: AuditAction,
         changes: &[Change],
         outcome: &str,
         request_id: &ReqId,
@@ -106,7 +106,7 @@ impl AuditLog {
         &self,
         actor: &Actor<'_>,
         org_id: Option<&OrgId>,
-        action: &str,
+        action: AuditAction,
         changes: &[Change],
         outcome: &str,
         request_id: &ReqId,
@@ -121,7 +121,7 @@ impl AuditLog {
             .bind(actor.email)
             .bind(actor.role)
             .bind(org_id.map(OrgId::as_str))
-            .bind(action)
+            .bind(action.as_str())
             .bind(&changes)
             .bind(outcome)
             .bind(request_id.id.as_deref())
@@ -137,7 +137,7 @@ impl AuditLog {
                 "actor_email": actor.email,
                 "actor_role": actor.role,
                 "org_id": org_id.map(OrgId::as_str),
-                "action": action,
+                "action": action.as_str(),
                 "changes": redacted,
                 "outcome": outcome,
                 "request_id": request_id.id,
@@ -286,7 +286,7 @@ impl AuditLog {
                     actor_email,
                     actor_role,
                     org_id,
-                    action,
+                    action: AuditAction::from(action),
                     changes: serde_json::from_str(&changes).unwrap_or_default(),
                     outcome,
                     request_id,
@@ -377,7 +377,7 @@ pub async fn record_denied(
         .append(
             &actor,
             session.as_ref().and_then(|s| s.org_id.as_ref()),
-            "denied",
+            orgdesk_model::api::AuditAction::Denied,
             &[change],
             &format!("denied ({status})"),
             &request_id,

@@ -590,7 +590,7 @@ async fn the_runtime_role_works_with_only_the_documented_grants_and_cannot_alter
         .record(
             &session,
             None,
-            "org.update",
+            orgdesk_proxy::audit::AuditAction::OrgUpdate,
             &[],
             "ok",
             &orgdesk_proxy::extract::ReqId::default(),
@@ -606,7 +606,7 @@ async fn the_runtime_role_works_with_only_the_documented_grants_and_cannot_alter
         .await
         .unwrap()
         .into_iter()
-        .map(|e| e.action)
+        .map(|e| e.action.to_string())
         .collect();
     assert_eq!(actions, ["audit.purge", "org.update"]);
     sessions.end(&session).await.unwrap();

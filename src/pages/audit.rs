@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use orgdesk_model::api::AuditEntry;
+use orgdesk_model::api::{AuditAction, AuditEntry};
 use orgdesk_model::{Me, Role};
 
 use crate::api;
@@ -13,19 +13,6 @@ use crate::components::diff_view::ChangeList;
 use crate::components::error_view::ErrorView;
 use crate::components::page_header::PageHeader;
 use crate::components::skeleton::TableSkeleton;
-
-fn action_label(action: &str) -> &str {
-    match action {
-        "org.create" => "Created organization",
-        "org.update" => "Changed organization",
-        "org.delete" => "Deleted organization",
-        "tenant.update" => "Changed tenant settings",
-        "auth.sign_in" => "Signed in",
-        "auth.sign_out" => "Signed out",
-        "denied" => "Denied attempt",
-        other => other,
-    }
-}
 
 fn format_time(seconds: i64) -> String {
     #[allow(clippy::cast_precision_loss)]
@@ -94,13 +81,10 @@ pub fn AuditPage() -> impl IntoView {
                 prop:value=move || actor.get() on:input=move |ev| { actor.set(event_target_value(&ev)); schedule(); }/>
             <select class="od-input" aria-label="Filter by action" on:change=move |ev| { action.set(event_target_value(&ev)); schedule(); }>
                 <option value="">"All actions"</option>
-                <option value="org.create">"Created organization"</option>
-                <option value="org.update">"Changed organization"</option>
-                <option value="org.delete">"Deleted organization"</option>
-                <option value="tenant.update">"Changed tenant settings"</option>
-                <option value="auth.sign_in">"Signed in"</option>
-                <option value="auth.sign_out">"Signed out"</option>
-                <option value="denied">"Denied attempts"</option>
+                {AuditAction::ALL
+                    .into_iter()
+                    .map(|a| view! { <option value=a.as_str().to_owned()>{a.label().to_owned()}</option> })
+                    .collect_view()}
             </select>
             <label class="od-toolbar__date">"From"
                 <input class="od-input" type="date" aria-label="From day"
@@ -155,9 +139,9 @@ pub fn AuditPage() -> impl IntoView {
 fn AuditRow(entry: AuditEntry) -> impl IntoView {
     let ok = entry.outcome == "ok";
     view! {
-        <article class="od-card od-audit__entry" data-action=entry.action.clone()>
+        <article class="od-card od-audit__entry" data-action=entry.action.to_string()>
             <header class="od-audit__head">
-                <span class="od-audit__action">{action_label(&entry.action).to_owned()}</span>
+                <span class="od-audit__action">{entry.action.label().to_owned()}</span>
                 {entry.org_id.clone().map(|id| view! { <A href=format!("/orgs/{id}") attr:class="od-audit__org"><code>{id.clone()}</code></A> })}
                 <span class=if ok { "od-badge od-badge--ok" } else { "od-badge od-badge--fail" }>{entry.outcome.clone()}</span>
                 <span class="od-audit__meta">

@@ -165,7 +165,7 @@ async fn export(
             entry.actor_id.clone(),
             entry.actor_role.clone(),
             entry.org_id.clone().unwrap_or_default(),
-            entry.action.clone(),
+            entry.action.to_string(),
             entry.outcome.clone(),
             entry.request_id.clone().unwrap_or_default(),
             changes,

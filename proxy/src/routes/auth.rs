@@ -148,7 +148,7 @@ async fn demo_login(
         .record(
             &signed_in,
             signed_in.org_id.as_ref(),
-            "auth.sign_in",
+            orgdesk_model::api::AuditAction::SignIn,
             &[],
             "ok",
             &request_id,
@@ -179,7 +179,7 @@ async fn logout(
         .record(
             &session,
             session.org_id.as_ref(),
-            "auth.sign_out",
+            orgdesk_model::api::AuditAction::SignOut,
             &[],
             "ok",
             &request_id,

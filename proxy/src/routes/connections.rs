@@ -99,9 +99,9 @@ async fn save(
     )?;
     let saved = state.directory.put_org_connection(org, &merged).await?;
     let action = if before.is_some() {
-        "connections.update"
+        orgdesk_model::api::AuditAction::ConnectionsUpdate
     } else {
-        "connections.enable"
+        orgdesk_model::api::AuditAction::ConnectionsEnable
     };
     state
         .audit
@@ -174,7 +174,7 @@ async fn disable(
         .record(
             &session,
             Some(&org),
-            "connections.disable",
+            orgdesk_model::api::AuditAction::ConnectionsDisable,
             &flags_change(Some(&before), None),
             "ok",
             &request_id,

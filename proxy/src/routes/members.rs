@@ -123,7 +123,7 @@ async fn add_members(
         .record(
             &session,
             Some(&org),
-            "members.add",
+            orgdesk_model::api::AuditAction::MembersAdd,
             &changes,
             "ok",
             &request_id,
@@ -151,7 +151,7 @@ async fn remove_members(
         .record(
             &session,
             Some(&org),
-            "members.remove",
+            orgdesk_model::api::AuditAction::MembersRemove,
             &changes,
             "ok",
             &request_id,
@@ -245,9 +245,9 @@ async fn change_roles(
         })
         .collect();
     let action = if add {
-        "member_roles.add"
+        orgdesk_model::api::AuditAction::MemberRolesAdd
     } else {
-        "member_roles.remove"
+        orgdesk_model::api::AuditAction::MemberRolesRemove
     };
     state
         .audit
@@ -318,7 +318,7 @@ async fn invite(
         .record(
             &session,
             Some(&org),
-            "invitations.create",
+            orgdesk_model::api::AuditAction::InvitationsCreate,
             &changes,
             "ok",
             &request_id,
@@ -352,7 +352,7 @@ async fn revoke(
         .record(
             &session,
             Some(&org),
-            "invitations.delete",
+            orgdesk_model::api::AuditAction::InvitationsDelete,
             &changes,
             "ok",
             &request_id,

@@ -145,7 +145,7 @@ async fn create(
         .record(
             &session,
             Some(&created.id),
-            "org.create",
+            orgdesk_model::api::AuditAction::OrgCreate,
             &changes,
             "ok",
             &request_id,
@@ -215,7 +215,7 @@ async fn update(
         .record(
             &session,
             Some(&org_id),
-            "org.update",
+            orgdesk_model::api::AuditAction::OrgUpdate,
             &changes,
             "ok",
             &request_id,
@@ -256,7 +256,7 @@ async fn remove(
         .record(
             &session,
             Some(&org_id),
-            "org.delete",
+            orgdesk_model::api::AuditAction::OrgDelete,
             &changes,
             "ok",
             &request_id,

@@ -249,7 +249,7 @@ pub async fn callback(
                         .record(
                             &signed_in,
                             signed_in.org_id.as_ref(),
-                            "auth.sign_in",
+                            orgdesk_model::api::AuditAction::SignIn,
                             &[],
                             "ok",
                             &ReqId::default(),

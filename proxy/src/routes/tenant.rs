@@ -40,7 +40,14 @@ async fn update(
     let saved = state.directory.update_tenant_settings(&change).await?;
     state
         .audit
-        .record(&session, None, "tenant.update", &changes, "ok", &request_id)
+        .record(
+            &session,
+            None,
+            orgdesk_model::api::AuditAction::TenantUpdate,
+            &changes,
+            "ok",
+            &request_id,
+        )
         .await?;
     Ok(Json(saved))
 }

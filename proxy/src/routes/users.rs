@@ -105,7 +105,7 @@ async fn create(
         .record(
             &session,
             org.as_ref(),
-            "users.create",
+            orgdesk_model::api::AuditAction::UsersCreate,
             &changes,
             "ok",
             &request_id,

@@ -180,7 +180,7 @@ pub async fn recheck_role(state: &AppState, session: &Session) -> Result<(), App
         .record(
             session,
             session.org_id.as_ref(),
-            "auth.role_lost",
+            orgdesk_model::api::AuditAction::RoleLost,
             &[],
             "session ended",
             &ReqId::default(),
