@@ -185,50 +185,39 @@ impl AuditLog {
         };
         const RECORD: &str = "INSERT INTO audit_log (at, actor_id, actor_email, actor_role, org_id, action, changes, outcome) VALUES ($1, 'orgdesk', '', 'system', NULL, 'audit.purge', $2, 'ok')";
         let days_i32 = i32::try_from(days).unwrap_or(i32::MAX);
-        match &self.store {
-            Store::Sqlite(db) => {
-                let mut tx = db.begin_write().await?;
+        let sqlite = matches!(self.store, Store::Sqlite(_));
+        on_store!(tx &self.store, tx => {
+            let deleted = if sqlite {
                 // The retention is written first: the schema's guard refuses to delete any row
                 // younger than it, whatever the statement says.
                 sqlx::query("UPDATE audit_retention SET days = $1 WHERE id = 1")
                     .bind(days_i32)
                     .execute(&mut *tx)
                     .await?;
-                let deleted = sqlx::query("DELETE FROM audit_log WHERE at < $1")
+                sqlx::query("DELETE FROM audit_log WHERE at < $1")
                     .bind(cutoff)
                     .execute(&mut *tx)
                     .await?
-                    .rows_affected();
-                if deleted > 0 {
-                    sqlx::query(RECORD)
-                        .bind(now())
-                        .bind(changes(deleted))
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(deleted)
-            }
-            Store::Postgres(pg) => {
-                // The purge runs with the schema owner's rights (orgdesk's role may not delete
-                // audit rows itself), by the function's one rule.
-                let mut tx = pg.pool().begin().await?;
+                    .rows_affected()
+            } else {
+                // On PostgreSQL the purge runs with the schema owner's rights (orgdesk's role
+                // may not delete audit rows itself), by the function's one rule.
                 let deleted: i64 = sqlx::query_scalar("SELECT orgdesk_purge_audit($1)")
                     .bind(days_i32)
                     .fetch_one(&mut *tx)
                     .await?;
-                let deleted = u64::try_from(deleted).unwrap_or(0);
-                if deleted > 0 {
-                    sqlx::query(RECORD)
-                        .bind(now())
-                        .bind(changes(deleted))
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(deleted)
+                u64::try_from(deleted).unwrap_or(0)
+            };
+            if deleted > 0 {
+                sqlx::query(RECORD)
+                    .bind(now())
+                    .bind(changes(deleted))
+                    .execute(&mut *tx)
+                    .await?;
             }
-        }
+            tx.commit().await?;
+            Ok(deleted)
+        })
     }
 
     /// The newest records matching `filter`, newest first.
