@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos_router::components::Router;
+use orgdesk_model::api::Capability;
 use orgdesk_web::pages::orgs::OrgList;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
@@ -183,7 +184,7 @@ mod studio {
             },
             role: Role::OrgAdmin,
             org_id: orgdesk_model::OrgId::parse("org_ai1").ok(),
-            capabilities: vec!["orgs:read".into(), "branding:write".into()],
+            capabilities: vec![Capability::ReadOrg, Capability::EditBranding],
             csrf_token: "t".into(),
             mode: Mode::Demo,
             try_sign_in: None,

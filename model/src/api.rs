@@ -104,8 +104,10 @@ pub struct Me {
     pub role: Role,
     /// The one organization an org admin or member belongs to.
     pub org_id: Option<OrgId>,
-    /// What the app may offer them (`orgs:read`, `orgs:write`, …).
-    pub capabilities: Vec<String>,
+    /// What the app may offer them. Names this version does not know (from a newer orgdesk
+    /// during a rolling upgrade) are left out rather than failing the whole answer.
+    #[serde(deserialize_with = "known_capabilities")]
+    pub capabilities: Vec<Capability>,
     /// The value every mutating call must send in `x-csrf-token`.
     pub csrf_token: String,
     /// Demo or real mode.
@@ -130,11 +132,21 @@ pub struct MeUser {
     pub picture: Option<String>,
 }
 
+fn known_capabilities<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<Capability>, D::Error> {
+    let names = Vec::<String>::deserialize(deserializer)?;
+    Ok(names
+        .into_iter()
+        .filter_map(|name| Capability::try_from(name).ok())
+        .collect())
+}
+
 impl Me {
     /// Whether the app should offer an action that needs `capability`.
     #[must_use]
-    pub fn can(&self, capability: &str) -> bool {
-        self.capabilities.iter().any(|c| c == capability)
+    pub fn can(&self, capability: Capability) -> bool {
+        self.capabilities.contains(&capability)
     }
 }
 
@@ -189,6 +201,127 @@ pub struct AuditEntry {
     /// The `x-request-id` the client sent, if any: kept as the client's word, beside orgdesk's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_request_id: Option<String>,
+}
+
+/// Everything the API lets someone do. The proxy's access table decides who may; `/api/me`
+/// tells the app, which offers only what is allowed. Sent as its name (`orgs:read`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum Capability {
+    /// List organizations (all of them, or only one's own).
+    ListOrgs,
+    /// Read one organization.
+    ReadOrg,
+    /// Read users across the tenant.
+    ReadUsers,
+    /// Read the role catalogue.
+    ReadRoles,
+    /// Read tenant settings.
+    ReadTenant,
+    /// Change tenant settings.
+    EditTenant,
+    /// Read the audit log.
+    ReadAudit,
+    /// Create organizations.
+    CreateOrg,
+    /// Delete organizations.
+    DeleteOrg,
+    /// Change an organization's display name.
+    RenameOrg,
+    /// Change an organization's logo and colours.
+    EditBranding,
+    /// Change an organization's metadata (which keys, the schema decides).
+    EditMetadata,
+    /// List an organization's members and their roles.
+    ReadMembers,
+    /// Add and remove members.
+    ManageMembers,
+    /// Give and take members' roles (org admins: only roles on the allow-list).
+    AssignRoles,
+    /// List invitations.
+    ReadInvitations,
+    /// Invite and revoke invitations.
+    Invite,
+    /// Look users up to add them (org admins: own members and exact emails only).
+    FindUsers,
+    /// Create users.
+    CreateUser,
+    /// List the tenant's connections.
+    ReadConnections,
+    /// Enable, change and disable an organization's connections (platform admins).
+    ManageConnections,
+}
+
+impl Capability {
+    /// Every action, for `/api/me`'s capabilities and the access matrix tests.
+    pub const ALL: [Capability; 21] = [
+        Capability::ListOrgs,
+        Capability::ReadOrg,
+        Capability::ReadUsers,
+        Capability::ReadRoles,
+        Capability::ReadTenant,
+        Capability::EditTenant,
+        Capability::ReadAudit,
+        Capability::CreateOrg,
+        Capability::DeleteOrg,
+        Capability::RenameOrg,
+        Capability::EditBranding,
+        Capability::EditMetadata,
+        Capability::ReadMembers,
+        Capability::ManageMembers,
+        Capability::AssignRoles,
+        Capability::ReadInvitations,
+        Capability::Invite,
+        Capability::FindUsers,
+        Capability::CreateUser,
+        Capability::ReadConnections,
+        Capability::ManageConnections,
+    ];
+
+    /// The capability name the browser app sees.
+    #[must_use]
+    pub fn capability(self) -> &'static str {
+        match self {
+            Self::ListOrgs => "orgs:list",
+            Self::ReadOrg => "orgs:read",
+            Self::ReadUsers => "users:read",
+            Self::ReadRoles => "roles:read",
+            Self::ReadTenant => "tenant:read",
+            Self::EditTenant => "tenant:write",
+            Self::ReadAudit => "audit:read",
+            Self::CreateOrg => "orgs:create",
+            Self::DeleteOrg => "orgs:delete",
+            Self::RenameOrg => "orgs:rename",
+            Self::EditBranding => "branding:write",
+            Self::EditMetadata => "metadata:write",
+            Self::ReadMembers => "members:read",
+            Self::ManageMembers => "members:write",
+            Self::AssignRoles => "member_roles:write",
+            Self::ReadInvitations => "invitations:read",
+            Self::Invite => "invitations:write",
+            Self::FindUsers => "users:find",
+            Self::CreateUser => "users:create",
+            Self::ReadConnections => "connections:read",
+            Self::ManageConnections => "connections:write",
+        }
+    }
+}
+
+impl From<Capability> for String {
+    fn from(capability: Capability) -> Self {
+        capability.capability().to_owned()
+    }
+}
+
+impl TryFrom<String> for Capability {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.capability() == name)
+            .ok_or_else(|| format!("unknown capability {name}"))
+    }
 }
 
 /// What an audit row records. Stored and sent as its name (`org.update`, …); a name this
@@ -405,5 +538,25 @@ mod audit_action_tests {
         );
         let json = serde_json::to_string(&AuditAction::OrgUpdate).expect("serializes");
         assert_eq!(json, "\"org.update\"");
+    }
+
+    #[test]
+    fn capabilities_travel_by_name_and_unknown_ones_are_left_out() {
+        let me: super::Me = serde_json::from_value(serde_json::json!({
+            "user": {"id": "auth0|1", "email": "a@example.com", "name": "A"},
+            "role": "org_admin",
+            "org_id": null,
+            "capabilities": ["orgs:read", "something:new", "branding:write"],
+            "csrf_token": "t",
+            "mode": "demo"
+        }))
+        .expect("an answer from a newer orgdesk still reads");
+        assert_eq!(
+            me.capabilities,
+            [super::Capability::ReadOrg, super::Capability::EditBranding]
+        );
+        assert!(me.can(super::Capability::EditBranding));
+        let json = serde_json::to_value(&me.capabilities).expect("serializes");
+        assert_eq!(json, serde_json::json!(["orgs:read", "branding:write"]));
     }
 }

@@ -5,107 +5,8 @@ use orgdesk_model::{OrgId, Role};
 use crate::error::AppError;
 use crate::session::Session;
 
-/// Everything the API lets someone do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    /// List organizations (all of them, or only one's own).
-    ListOrgs,
-    /// Read one organization.
-    ReadOrg,
-    /// Read users across the tenant.
-    ReadUsers,
-    /// Read the role catalogue.
-    ReadRoles,
-    /// Read tenant settings.
-    ReadTenant,
-    /// Change tenant settings.
-    EditTenant,
-    /// Read the audit log.
-    ReadAudit,
-    /// Create organizations.
-    CreateOrg,
-    /// Delete organizations.
-    DeleteOrg,
-    /// Change an organization's display name.
-    RenameOrg,
-    /// Change an organization's logo and colours.
-    EditBranding,
-    /// Change an organization's metadata (which keys, the schema decides).
-    EditMetadata,
-    /// List an organization's members and their roles.
-    ReadMembers,
-    /// Add and remove members.
-    ManageMembers,
-    /// Give and take members' roles (org admins: only roles on the allow-list).
-    AssignRoles,
-    /// List invitations.
-    ReadInvitations,
-    /// Invite and revoke invitations.
-    Invite,
-    /// Look users up to add them (org admins: own members and exact emails only).
-    FindUsers,
-    /// Create users.
-    CreateUser,
-    /// List the tenant's connections.
-    ReadConnections,
-    /// Enable, change and disable an organization's connections (platform admins).
-    ManageConnections,
-}
-
-impl Action {
-    /// Every action, for `/api/me`'s capabilities and the access matrix tests.
-    pub const ALL: [Action; 21] = [
-        Action::ListOrgs,
-        Action::ReadOrg,
-        Action::ReadUsers,
-        Action::ReadRoles,
-        Action::ReadTenant,
-        Action::EditTenant,
-        Action::ReadAudit,
-        Action::CreateOrg,
-        Action::DeleteOrg,
-        Action::RenameOrg,
-        Action::EditBranding,
-        Action::EditMetadata,
-        Action::ReadMembers,
-        Action::ManageMembers,
-        Action::AssignRoles,
-        Action::ReadInvitations,
-        Action::Invite,
-        Action::FindUsers,
-        Action::CreateUser,
-        Action::ReadConnections,
-        Action::ManageConnections,
-    ];
-
-    /// The capability name the browser app sees.
-    #[must_use]
-    pub fn capability(self) -> &'static str {
-        match self {
-            Self::ListOrgs => "orgs:list",
-            Self::ReadOrg => "orgs:read",
-            Self::ReadUsers => "users:read",
-            Self::ReadRoles => "roles:read",
-            Self::ReadTenant => "tenant:read",
-            Self::EditTenant => "tenant:write",
-            Self::ReadAudit => "audit:read",
-            Self::CreateOrg => "orgs:create",
-            Self::DeleteOrg => "orgs:delete",
-            Self::RenameOrg => "orgs:rename",
-            Self::EditBranding => "branding:write",
-            Self::EditMetadata => "metadata:write",
-            Self::ReadMembers => "members:read",
-            Self::ManageMembers => "members:write",
-            Self::AssignRoles => "member_roles:write",
-            Self::ReadInvitations => "invitations:read",
-            Self::Invite => "invitations:write",
-            Self::FindUsers => "users:find",
-            Self::CreateUser => "users:create",
-            Self::ReadConnections => "connections:read",
-            Self::ManageConnections => "connections:write",
-        }
-    }
-}
+/// Everything the API lets someone do: the capabilities the app is told of, one type for both.
+pub use orgdesk_model::api::Capability as Action;
 
 /// The table: may someone with `role` do `action` at all?
 #[must_use]
@@ -140,11 +41,10 @@ pub fn allowed(role: Role, action: Action) -> bool {
 
 /// The capabilities `/api/me` reports for a role.
 #[must_use]
-pub fn capabilities(role: Role) -> Vec<String> {
+pub fn capabilities(role: Role) -> Vec<Action> {
     Action::ALL
         .into_iter()
         .filter(|action| allowed(role, *action))
-        .map(|action| action.capability().to_owned())
         .collect()
 }
 
@@ -263,9 +163,9 @@ mod tests {
     fn only_platform_admins_read_tenant_wide_data() {
         for role in [Role::OrgAdmin, Role::Member] {
             let caps = capabilities(role);
-            assert!(!caps.contains(&"users:read".to_owned()), "{role:?}");
-            assert!(!caps.contains(&"tenant:read".to_owned()), "{role:?}");
-            assert!(caps.contains(&"orgs:read".to_owned()), "{role:?}");
+            assert!(!caps.contains(&Action::ReadUsers), "{role:?}");
+            assert!(!caps.contains(&Action::ReadTenant), "{role:?}");
+            assert!(caps.contains(&Action::ReadOrg), "{role:?}");
         }
         assert_eq!(capabilities(Role::PlatformAdmin).len(), Action::ALL.len());
     }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use orgdesk_model::api::Capability;
 use orgdesk_model::org::initials;
 use orgdesk_model::{Me, Mode, Role};
 
@@ -39,27 +40,27 @@ fn nav_items(me: &Me) -> Vec<NavItem> {
         }
         (_, Some(org)) => {
             items.push(exact(format!("/orgs/{org}"), "My organization", "▦"));
-            if me.can("members:write") {
+            if me.can(Capability::ManageMembers) {
                 items.push(item(format!("/orgs/{org}/members"), "Members", "☺"));
             }
-            if me.can("invitations:write") {
+            if me.can(Capability::Invite) {
                 items.push(item(format!("/orgs/{org}/invitations"), "Invitations", "✉"));
             }
-            if me.can("branding:write") {
+            if me.can(Capability::EditBranding) {
                 items.push(item(format!("/orgs/{org}/branding"), "Branding", "◐"));
             }
         }
     }
-    if me.can("users:read") {
+    if me.can(Capability::ReadUsers) {
         items.push(item("/users".into(), "Users", "☺"));
     }
-    if me.can("roles:read") {
+    if me.can(Capability::ReadRoles) {
         items.push(item("/roles".into(), "Roles", "⚑"));
     }
-    if me.can("tenant:read") {
+    if me.can(Capability::ReadTenant) {
         items.push(item("/settings".into(), "Settings", "⚙"));
     }
-    if me.can("audit:read") {
+    if me.can(Capability::ReadAudit) {
         items.push(item("/audit".into(), "Audit", "☰"));
     }
     items

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use orgdesk_model::api::Capability;
 use orgdesk_model::Me;
 
 /// Links to the organization's tabs; `current` is marked for screen readers and styling.
@@ -13,21 +14,26 @@ pub fn OrgTabs(
     current: &'static str,
 ) -> impl IntoView {
     let me = use_context::<Me>();
-    let can = |capability: &str| me.as_ref().is_some_and(|m| m.can(capability));
+    let can = |capability: Capability| me.as_ref().is_some_and(|m| m.can(capability));
     let tabs = [
         ("overview", "Overview", "", true),
-        ("members", "Members", "/members", can("members:read")),
+        (
+            "members",
+            "Members",
+            "/members",
+            can(Capability::ReadMembers),
+        ),
         (
             "invitations",
             "Invitations",
             "/invitations",
-            can("invitations:read"),
+            can(Capability::ReadInvitations),
         ),
         (
             "connections",
             "Connections",
             "/connections",
-            can("connections:read"),
+            can(Capability::ReadConnections),
         ),
         ("branding", "Branding", "/branding", true),
         ("access", "Access", "/access", true),

@@ -2,6 +2,7 @@
 //! the contrast report under the controls.
 
 use leptos::prelude::*;
+use orgdesk_model::api::Capability;
 use orgdesk_model::input::{BrandingInput, ColorsInput, OrgPatchInput};
 use orgdesk_model::{Color, LogoUrl, Me, Organization};
 
@@ -35,7 +36,7 @@ pub fn BrandingStudio(
     reload: Callback<Organization>,
 ) -> impl IntoView {
     let me = use_context::<Me>();
-    let can_edit = me.as_ref().is_some_and(|m| m.can("branding:write"));
+    let can_edit = me.as_ref().is_some_and(|m| m.can(Capability::EditBranding));
     let saved = BrandingInput::from_branding(org.branding.as_ref());
     let saved_colors = saved.colors.clone().unwrap_or_default();
     let logo = RwSignal::new(saved.logo_url.clone().unwrap_or_default());

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use orgdesk_model::api::Capability;
 use orgdesk_model::users::{is_enterprise, OrgConnection, OrgConnectionInput, MAX_ORG_CONNECTIONS};
 use orgdesk_model::{Me, OrgId};
 
@@ -16,7 +17,7 @@ pub fn ConnectionsTab(
     /// The organization.
     org_id: OrgId,
 ) -> impl IntoView {
-    let can_edit = use_context::<Me>().is_some_and(|m| m.can("connections:write"));
+    let can_edit = use_context::<Me>().is_some_and(|m| m.can(Capability::ManageConnections));
     let toasts = use_toasts();
     let org = StoredValue::new(org_id);
     let version = RwSignal::new(0u32);

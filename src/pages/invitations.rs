@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use orgdesk_model::api::Capability;
 use orgdesk_model::members::{
     expires_in, Email, Invitation, NewInvitationInput, RoleInfo, DEFAULT_INVITATION_DAYS,
     MAX_INVITATION_DAYS,
@@ -50,7 +51,7 @@ pub fn InvitationsTab(
     org_id: OrgId,
 ) -> impl IntoView {
     let me = use_context::<Me>();
-    let can_invite = me.as_ref().is_some_and(|m| m.can("invitations:write"));
+    let can_invite = me.as_ref().is_some_and(|m| m.can(Capability::Invite));
     let org = StoredValue::new(org_id);
     let version = RwSignal::new(0u32);
     let invitations = LocalResource::new(move || {

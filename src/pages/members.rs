@@ -6,6 +6,7 @@ use std::time::Duration;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use orgdesk_model::api::Capability;
 use orgdesk_model::members::{Member, RoleInfo, RoleRef};
 use orgdesk_model::org::initials;
 use orgdesk_model::{Me, OrgId};
@@ -33,8 +34,10 @@ pub fn MembersTab(
     org_id: OrgId,
 ) -> impl IntoView {
     let me = use_context::<Me>();
-    let can_manage = me.as_ref().is_some_and(|m| m.can("members:write"));
-    let can_roles = me.as_ref().is_some_and(|m| m.can("member_roles:write"));
+    let can_manage = me
+        .as_ref()
+        .is_some_and(|m| m.can(Capability::ManageMembers));
+    let can_roles = me.as_ref().is_some_and(|m| m.can(Capability::AssignRoles));
     let grantable = RwSignal::new(Vec::<RoleInfo>::new());
     if can_roles {
         spawn_local(async move {
@@ -77,7 +80,7 @@ pub fn MemberList(
     let removing = RwSignal::new(None::<Member>);
     let adding = RwSignal::new(false);
     let creating = RwSignal::new(false);
-    let can_create_users = use_context::<Me>().is_some_and(|m| m.can("users:create"));
+    let can_create_users = use_context::<Me>().is_some_and(|m| m.can(Capability::CreateUser));
 
     let load = move |from: Option<String>| {
         let current = generation.get_value();

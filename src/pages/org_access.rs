@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use orgdesk_model::api::Capability;
 use orgdesk_model::api::SchemaInfo;
 use orgdesk_model::claims::{claims_preview, is_org_claim, ClaimsMember};
 use orgdesk_model::input::OrgPatchInput;
@@ -116,7 +117,7 @@ fn AccessEditor(
     let me = use_context::<Me>();
     let show_matrix = me
         .as_ref()
-        .is_some_and(|m| m.can("roles:read") && m.can("members:read"));
+        .is_some_and(|m| m.can(Capability::ReadRoles) && m.can(Capability::ReadMembers));
     let matrix_org = org.id.clone();
 
     let schema_fields = info.schema.fields.clone();

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
+use orgdesk_model::api::Capability;
 use orgdesk_model::input::OrgPatchInput;
 use orgdesk_model::{DisplayName, Me, OrgId, Organization, Role, METADATA_MAX_KEYS};
 
@@ -151,7 +152,7 @@ fn Overview(
     reload: Callback<Organization>,
 ) -> impl IntoView {
     let me = use_context::<Me>();
-    let can = |cap: &str| me.as_ref().is_some_and(|m| m.can(cap));
+    let can = |cap: Capability| me.as_ref().is_some_and(|m| m.can(cap));
     let colors = org
         .branding
         .as_ref()
@@ -204,8 +205,8 @@ fn Overview(
                 }}
             </section>
         </div>
-        {can("orgs:rename").then(|| view! { <RenameCard org=org.clone() reload/> })}
-        {can("orgs:delete").then(|| view! { <DangerZone org=org.clone()/> })}
+        {can(Capability::RenameOrg).then(|| view! { <RenameCard org=org.clone() reload/> })}
+        {can(Capability::DeleteOrg).then(|| view! { <DangerZone org=org.clone()/> })}
     }
 }
 

@@ -5,6 +5,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
+use orgdesk_model::api::Capability;
 use orgdesk_model::input::{BrandingInput, ColorsInput, NewOrgInput};
 use orgdesk_model::{Color, DisplayName, Me, OrgName, Organization, Page};
 
@@ -65,7 +66,7 @@ pub fn OrgList() -> impl IntoView {
             .unwrap_or(0)
     });
 
-    let can_create = use_context::<Me>().is_some_and(|m| m.can("orgs:create"));
+    let can_create = use_context::<Me>().is_some_and(|m| m.can(Capability::CreateOrg));
     let (creating, set_creating) = signal(false);
     view! {
         <PageHeader title="Organizations">
