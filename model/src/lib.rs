@@ -1,5 +1,6 @@
 //! orgdesk's domain: organizations, their branding and metadata, and every validation rule,
 //! shared by the browser app and the proxy so that a rule is written once and enforced twice.
+#![warn(missing_docs)]
 
 pub mod api;
 pub mod bulk;

@@ -1,5 +1,6 @@
 //! orgdesk's proxy: serves the browser app, holds every credential, checks who may do what and
 //! talks to the directory (Auth0's Management API or the embedded store).
+#![warn(missing_docs)]
 
 pub mod access;
 pub mod assets;

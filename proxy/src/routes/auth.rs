@@ -16,6 +16,7 @@ use crate::session::demo::{Persona, PERSONAS};
 use crate::session::{self, Session};
 use crate::AppState;
 
+/// Sign-in and sign-out: `/auth/login`, the callback, demo sign-in and `/auth/logout`.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/auth/login", get(login_page))

@@ -4,6 +4,7 @@
 
 macro_rules! engine {
     ($name:ident, $db:ty, $sqlite:expr) => {
+        #[doc = concat!("The embedded directory's queries on ", stringify!($name), ".")]
         pub mod $name {
             /// The engine.
             pub type Db = $db;

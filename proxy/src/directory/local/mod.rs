@@ -1,7 +1,7 @@
 //! The embedded directory: a store in orgdesk's own database (SQLite or PostgreSQL) that
 //! answers like Auth0's Management API.
 
-pub mod engine;
+pub(crate) mod engine;
 pub mod seed;
 pub mod synthetic;
 
