@@ -29,6 +29,19 @@ pub struct AuditFilter {
     pub limit: u32,
 }
 
+/// What one audit row says happened (who did it comes from the session).
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    /// The organization concerned, if one.
+    pub org_id: Option<&'a OrgId>,
+    /// What was done.
+    pub action: AuditAction,
+    /// Field by field, before → after (secret fields are redacted when written).
+    pub changes: &'a [Change],
+    /// `ok`, or what went wrong.
+    pub outcome: &'a str,
+}
+
 /// Who did something.
 #[derive(Debug, Clone, Copy)]
 pub struct Actor<'a> {
@@ -79,19 +92,23 @@ impl AuditLog {
     pub async fn record(
         &self,
         session: &Session,
-        org_id: Option<&OrgId>,
-        action: AuditAction,
-        changes: &[Change],
-        outcome: &str,
         request_id: &ReqId,
+        entry: Entry<'_>,
     ) -> Result<(), AppError> {
         let actor = Actor {
             id: &session.user.id,
             email: &session.user.email,
             role: session.role.as_str(),
         };
-        self.append(&actor, org_id, action, changes, outcome, request_id)
-            .await
+        self.append(
+            &actor,
+            entry.org_id,
+            entry.action,
+            entry.changes,
+            entry.outcome,
+            request_id,
+        )
+        .await
     }
 
     /// Appends a record for any actor (also the anonymous caller of a denied request).
@@ -366,7 +383,7 @@ pub async fn record_denied(
         .append(
             &actor,
             session.as_ref().and_then(|s| s.org_id.as_ref()),
-            orgdesk_model::api::AuditAction::Denied,
+            AuditAction::Denied,
             &[change],
             &format!("denied ({status})"),
             &request_id,

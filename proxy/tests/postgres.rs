@@ -589,11 +589,13 @@ async fn the_runtime_role_works_with_only_the_documented_grants_and_cannot_alter
     audit
         .record(
             &session,
-            None,
-            orgdesk_proxy::audit::AuditAction::OrgUpdate,
-            &[],
-            "ok",
             &orgdesk_proxy::extract::ReqId::default(),
+            orgdesk_proxy::audit::Entry {
+                org_id: None,
+                action: orgdesk_proxy::audit::AuditAction::OrgUpdate,
+                changes: &[],
+                outcome: "ok",
+            },
         )
         .await
         .unwrap();

@@ -9,6 +9,7 @@ use orgdesk_model::Mode;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::audit::{AuditAction, Entry};
 use crate::error::AppError;
 use crate::extract::ApiQuery;
 use crate::extract::ReqId;
@@ -148,11 +149,13 @@ async fn demo_login(
         .audit
         .record(
             &signed_in,
-            signed_in.org_id.as_ref(),
-            orgdesk_model::api::AuditAction::SignIn,
-            &[],
-            "ok",
             &request_id,
+            Entry {
+                org_id: signed_in.org_id.as_ref(),
+                action: AuditAction::SignIn,
+                changes: &[],
+                outcome: "ok",
+            },
         )
         .await?;
     tracing::info!(user = %signed_in.user.email, role = signed_in.role.as_str(), "signed in (demo)");
@@ -179,11 +182,13 @@ async fn logout(
         .audit
         .record(
             &session,
-            session.org_id.as_ref(),
-            orgdesk_model::api::AuditAction::SignOut,
-            &[],
-            "ok",
             &request_id,
+            Entry {
+                org_id: session.org_id.as_ref(),
+                action: AuditAction::SignOut,
+                changes: &[],
+                outcome: "ok",
+            },
         )
         .await?;
     tracing::info!(user = %session.user.id, "signed out");

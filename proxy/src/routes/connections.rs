@@ -11,6 +11,7 @@ use orgdesk_model::users::{
 use orgdesk_model::OrgId;
 
 use crate::access::{self, Action};
+use crate::audit::{AuditAction, Entry};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ReqId};
 use crate::session::role_checks;
@@ -99,19 +100,21 @@ async fn save(
     )?;
     let saved = state.directory.put_org_connection(org, &merged).await?;
     let action = if before.is_some() {
-        orgdesk_model::api::AuditAction::ConnectionsUpdate
+        AuditAction::ConnectionsUpdate
     } else {
-        orgdesk_model::api::AuditAction::ConnectionsEnable
+        AuditAction::ConnectionsEnable
     };
     state
         .audit
         .record(
             session,
-            Some(org),
-            action,
-            &flags_change(before.as_ref(), Some(&saved)),
-            "ok",
             request_id,
+            Entry {
+                org_id: Some(org),
+                action,
+                changes: &flags_change(before.as_ref(), Some(&saved)),
+                outcome: "ok",
+            },
         )
         .await?;
     Ok(saved)
@@ -173,11 +176,13 @@ async fn disable(
         .audit
         .record(
             &session,
-            Some(&org),
-            orgdesk_model::api::AuditAction::ConnectionsDisable,
-            &flags_change(Some(&before), None),
-            "ok",
             &request_id,
+            Entry {
+                org_id: Some(&org),
+                action: AuditAction::ConnectionsDisable,
+                changes: &flags_change(Some(&before), None),
+                outcome: "ok",
+            },
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -10,6 +10,7 @@ use orgdesk_model::{OrgId, Role};
 use serde::{Deserialize, Serialize};
 
 use crate::access::{self, Action};
+use crate::audit::{AuditAction, Entry};
 use crate::directory::{CursorPage, MemberQuery, MAX_PER_PAGE};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ReqId};
@@ -122,11 +123,13 @@ async fn add_members(
         .audit
         .record(
             &session,
-            Some(&org),
-            orgdesk_model::api::AuditAction::MembersAdd,
-            &changes,
-            "ok",
             &request_id,
+            Entry {
+                org_id: Some(&org),
+                action: AuditAction::MembersAdd,
+                changes: &changes,
+                outcome: "ok",
+            },
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -150,11 +153,13 @@ async fn remove_members(
         .audit
         .record(
             &session,
-            Some(&org),
-            orgdesk_model::api::AuditAction::MembersRemove,
-            &changes,
-            "ok",
             &request_id,
+            Entry {
+                org_id: Some(&org),
+                action: AuditAction::MembersRemove,
+                changes: &changes,
+                outcome: "ok",
+            },
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -245,13 +250,22 @@ async fn change_roles(
         })
         .collect();
     let action = if add {
-        orgdesk_model::api::AuditAction::MemberRolesAdd
+        AuditAction::MemberRolesAdd
     } else {
-        orgdesk_model::api::AuditAction::MemberRolesRemove
+        AuditAction::MemberRolesRemove
     };
     state
         .audit
-        .record(session, Some(&org), action, &changes, "ok", request_id)
+        .record(
+            session,
+            request_id,
+            Entry {
+                org_id: Some(&org),
+                action,
+                changes: &changes,
+                outcome: "ok",
+            },
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -317,11 +331,13 @@ async fn invite(
         .audit
         .record(
             &session,
-            Some(&org),
-            orgdesk_model::api::AuditAction::InvitationsCreate,
-            &changes,
-            "ok",
             &request_id,
+            Entry {
+                org_id: Some(&org),
+                action: AuditAction::InvitationsCreate,
+                changes: &changes,
+                outcome: "ok",
+            },
         )
         .await?;
     Ok((StatusCode::CREATED, Json(created)))
@@ -351,11 +367,13 @@ async fn revoke(
         .audit
         .record(
             &session,
-            Some(&org),
-            orgdesk_model::api::AuditAction::InvitationsDelete,
-            &changes,
-            "ok",
             &request_id,
+            Entry {
+                org_id: Some(&org),
+                action: AuditAction::InvitationsDelete,
+                changes: &changes,
+                outcome: "ok",
+            },
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::access::{self, Action};
+use crate::audit::{AuditAction, Entry};
 use crate::directory::{OrgCounts, OrgQuery, OrgUpdate, MAX_PER_PAGE};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ReqId};
@@ -144,11 +145,13 @@ async fn create(
         .audit
         .record(
             &session,
-            Some(&created.id),
-            orgdesk_model::api::AuditAction::OrgCreate,
-            &changes,
-            "ok",
             &request_id,
+            Entry {
+                org_id: Some(&created.id),
+                action: AuditAction::OrgCreate,
+                changes: &changes,
+                outcome: "ok",
+            },
         )
         .await?;
     Ok((StatusCode::CREATED, Json(created)))
@@ -214,11 +217,13 @@ async fn update(
         .audit
         .record(
             &session,
-            Some(&org_id),
-            orgdesk_model::api::AuditAction::OrgUpdate,
-            &changes,
-            "ok",
             &request_id,
+            Entry {
+                org_id: Some(&org_id),
+                action: AuditAction::OrgUpdate,
+                changes: &changes,
+                outcome: "ok",
+            },
         )
         .await?;
     Ok(Json(saved))
@@ -255,11 +260,13 @@ async fn remove(
         .audit
         .record(
             &session,
-            Some(&org_id),
-            orgdesk_model::api::AuditAction::OrgDelete,
-            &changes,
-            "ok",
             &request_id,
+            Entry {
+                org_id: Some(&org_id),
+                action: AuditAction::OrgDelete,
+                changes: &changes,
+                outcome: "ok",
+            },
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use orgdesk_model::{MeUser, OrgId, Role};
 use serde::Deserialize;
 
+use crate::audit::{AuditAction, Entry};
 use crate::directory::DirectoryError;
 use crate::error::AppError;
 use crate::extract::ReqId;
@@ -248,11 +249,13 @@ pub async fn callback(
                         .audit
                         .record(
                             &signed_in,
-                            signed_in.org_id.as_ref(),
-                            orgdesk_model::api::AuditAction::SignIn,
-                            &[],
-                            "ok",
                             &ReqId::default(),
+                            Entry {
+                                org_id: signed_in.org_id.as_ref(),
+                                action: AuditAction::SignIn,
+                                changes: &[],
+                                outcome: "ok",
+                            },
                         )
                         .await
                     {

@@ -6,6 +6,7 @@ use axum::{Json, Router};
 use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
 
 use crate::access::{self, Action};
+use crate::audit::{AuditAction, Entry};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ReqId};
 use crate::session::role_checks;
@@ -42,11 +43,13 @@ async fn update(
         .audit
         .record(
             &session,
-            None,
-            orgdesk_model::api::AuditAction::TenantUpdate,
-            &changes,
-            "ok",
             &request_id,
+            Entry {
+                org_id: None,
+                action: AuditAction::TenantUpdate,
+                changes: &changes,
+                outcome: "ok",
+            },
         )
         .await?;
     Ok(Json(saved))

@@ -12,6 +12,7 @@ use orgdesk_model::{OrgId, Role};
 use serde::Deserialize;
 
 use crate::access::{self, Action};
+use crate::audit::{AuditAction, Entry};
 use crate::directory::{DirectoryError, UserSummary};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ReqId};
@@ -104,11 +105,13 @@ async fn create(
         .audit
         .record(
             &session,
-            org.as_ref(),
-            orgdesk_model::api::AuditAction::UsersCreate,
-            &changes,
-            "ok",
             &request_id,
+            Entry {
+                org_id: org.as_ref(),
+                action: AuditAction::UsersCreate,
+                changes: &changes,
+                outcome: "ok",
+            },
         )
         .await?;
     Ok((StatusCode::CREATED, Json(user)))

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use orgdesk_model::{OrgId, Role};
 
 use crate::access::Action;
+use crate::audit::{AuditAction, Entry};
 use crate::db::{now, PgDb};
 use crate::directory::DirectoryError;
 use crate::error::AppError;
@@ -179,11 +180,13 @@ pub async fn recheck_role(state: &AppState, session: &Session) -> Result<(), App
         .audit
         .record(
             session,
-            session.org_id.as_ref(),
-            orgdesk_model::api::AuditAction::RoleLost,
-            &[],
-            "session ended",
             &ReqId::default(),
+            Entry {
+                org_id: session.org_id.as_ref(),
+                action: AuditAction::RoleLost,
+                changes: &[],
+                outcome: "session ended",
+            },
         )
         .await?;
     state.sessions.end(session).await?;
