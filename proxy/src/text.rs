@@ -1,5 +1,5 @@
-//! Small text types both sign-in and the Auth0 client use: a secret that never reaches a log,
-//! and the percent-encoding of one URL component.
+//! Small text helpers several parts share: a secret that never reaches a log, the
+//! percent-encoding of one URL component, and HTML escaping for the pages the proxy writes.
 
 /// A value that must never reach a log.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -38,6 +38,23 @@ pub fn encode_segment(segment: &str) -> String {
             out.push(char::from(byte));
         } else {
             out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Escapes text for HTML element content and quoted attribute values.
+#[must_use]
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
         }
     }
     out

@@ -15,6 +15,7 @@ use crate::extract::ApiQuery;
 use crate::extract::ReqId;
 use crate::session::demo::{Persona, PERSONAS};
 use crate::session::{self, Session};
+use crate::text::escape_html as escape;
 use crate::AppState;
 
 /// Sign-in and sign-out: `/auth/login`, the callback, demo sign-in and `/auth/logout`.
@@ -31,22 +32,6 @@ pub fn routes() -> Router<AppState> {
 struct LoginParams {
     return_to: Option<String>,
     organization: Option<String>,
-}
-
-/// Escapes text for HTML element content and quoted attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 async fn login_page(

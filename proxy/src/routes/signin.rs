@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::extract::ReqId;
 use crate::session::oidc::{self, IdClaims, Oidc, SignInError};
 use crate::session::{self, NewSession};
+use crate::text::escape_html as escape;
 use crate::AppState;
 
 /// `?code=&state=` or `?error=&error_description=&state=`.
@@ -23,14 +24,6 @@ pub struct CallbackParams {
     state: Option<String>,
     error: Option<String>,
     error_description: Option<String>,
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 /// A page that says why a sign-in did not happen, with a way to start again.
