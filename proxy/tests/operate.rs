@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod demo_http;
+
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
@@ -123,31 +125,8 @@ async fn json_logs_metrics_apart_and_a_sigterm_that_drains_under_load() {
         .unwrap();
 
     // Some traffic to log: a sign-in, a list, a refused change, an unknown route, probes.
-    let signed_in = http
-        .post(format!("{base}/auth/demo-login"))
-        .header("origin", &base)
-        .form(&[("persona", "platform-admin")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signed_in.status(), 303);
-    let cookie = signed_in.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let me: Value = http
-        .get(format!("{base}/api/me"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let csrf = me["csrf_token"].as_str().unwrap().to_owned();
+    let demo_http::SignedIn { cookie, csrf } =
+        demo_http::sign_in(&http, &base, "platform-admin").await;
     let list = http
         .get(format!("{base}/api/orgs?q=secret-search-text"))
         .header("cookie", &cookie)

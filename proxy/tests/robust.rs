@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod demo_http;
 mod pg;
 mod upstream;
 
@@ -13,6 +14,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use demo_http::SignedIn as Admin;
 use orgdesk_proxy::config::FileConfig;
 use orgdesk_proxy::session::demo::PERSONAS;
 use orgdesk_proxy::AppState;
@@ -94,47 +96,20 @@ fn client() -> reqwest::Client {
         .unwrap()
 }
 
-/// A signed-in platform admin: the session cookie and the CSRF token.
-struct Admin {
-    cookie: String,
-    csrf: String,
+/// A signed-in platform admin.
+async fn sign_in(http: &reqwest::Client, server: &Running) -> Admin {
+    demo_http::sign_in(http, &server.origin(), "platform-admin").await
 }
 
-async fn sign_in(http: &reqwest::Client, server: &Running, forwarded_for: Option<&str>) -> Admin {
-    let mut request = http
-        .post(server.url("/auth/demo-login"))
-        .header("origin", server.origin())
-        .form(&[("persona", "platform-admin")]);
-    if let Some(ip) = forwarded_for {
-        request = request.header("x-forwarded-for", ip);
-    }
-    let response = request.send().await.unwrap();
-    assert_eq!(response.status(), 303, "demo sign-in");
-    let name = orgdesk_proxy::session::cookie_name(false);
-    let cookie = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let me: Value = http
-        .get(server.url("/api/me"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    Admin {
-        cookie,
-        csrf: me["csrf_token"].as_str().unwrap().to_owned(),
-    }
+/// The JSON body of an answer from `app.oneshot`.
+async fn json_body(response: axum::response::Response) -> Value {
+    serde_json::from_slice(
+        &http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .unwrap()
+            .to_bytes(),
+    )
+    .unwrap()
 }
 
 fn mutation(
@@ -165,7 +140,7 @@ async fn on_postgres_concurrent_saves_and_creates_give_no_5xx_and_each_success_i
 /// 300 saves across the demo organizations and 60 creates, all at once.
 async fn contention(server: Running) {
     let http = client();
-    let admin = sign_in(&http, &server, None).await;
+    let admin = sign_in(&http, &server).await;
     let orgs: Value = http
         .get(server.url("/api/orgs?per_page=100"))
         .header("cookie", &admin.cookie)
@@ -556,13 +531,7 @@ async fn an_audit_row_that_cannot_be_written_is_applied_but_not_recorded_and_log
         .to_str()
         .unwrap()
         .to_owned();
-    let body: Value = serde_json::from_slice(
-        &http_body_util::BodyExt::collect(response.into_body())
-            .await
-            .unwrap()
-            .to_bytes(),
-    )
-    .unwrap();
+    let body = json_body(response).await;
     let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
     let seen: Vec<String> = upstream
         .seen()
@@ -662,13 +631,7 @@ async fn a_request_past_its_deadline_is_answered_503() {
         started.elapsed() < Duration::from_millis(2500),
         "answered at the deadline"
     );
-    let body: Value = serde_json::from_slice(
-        &http_body_util::BodyExt::collect(response.into_body())
-            .await
-            .unwrap()
-            .to_bytes(),
-    )
-    .unwrap();
+    let body = json_body(response).await;
     assert!(
         body["message"].as_str().unwrap().contains("within 1 s"),
         "{body}"
@@ -710,7 +673,7 @@ async fn in_real_mode_readiness_needs_a_management_api_token() {
 async fn a_writer_busy_past_the_deadline_is_a_503_and_reads_go_on() {
     let server = Running::demo(&FileConfig::default()).await;
     let http = client();
-    let admin = sign_in(&http, &server, None).await;
+    let admin = sign_in(&http, &server).await;
     let save = |name: &'static str| {
         mutation(&http, &server, &admin, reqwest::Method::POST, "/api/orgs")
             .json(&json!({ "name": name }))
