@@ -3,5 +3,6 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod hooks;
 pub mod org_cache;
 pub mod pages;

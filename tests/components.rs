@@ -485,3 +485,140 @@ mod bulk {
             .contains("Invite 1 person"));
     }
 }
+
+mod hooks {
+    use super::*;
+    use orgdesk_web::api::ApiError;
+    use orgdesk_web::components::toast::{provide_toaster, Toaster};
+    use orgdesk_web::hooks::{mutation, mutation_with_errors, Debounce};
+
+    fn refusal(status: u16) -> ApiError {
+        ApiError {
+            status,
+            code: "invalid_input".into(),
+            message: "The colour is not a hex colour.".into(),
+            field: Some("primary".into()),
+            request_id: Some("req-42".into()),
+            current: None,
+        }
+    }
+
+    fn toasts(host: &web_sys::HtmlElement) -> Vec<String> {
+        let list = host.query_selector_all(".od-toast").unwrap();
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .filter_map(|node| node.text_content())
+            .collect()
+    }
+
+    /// Mounts a toaster and a button per outcome; `ran` counts the successes `done` saw.
+    fn mount_mutations(
+        ran: RwSignal<Vec<u32>>,
+        shown: RwSignal<Vec<String>>,
+    ) -> web_sys::HtmlElement {
+        mount_fresh(move || {
+            provide_toaster();
+            let ok = mutation(
+                "Not saved",
+                |n: u32| async move { Ok::<_, ApiError>(n * 2) },
+                move |doubled: &u32| {
+                    ran.update(|r| r.push(*doubled));
+                    Some(format!("Saved {doubled}"))
+                },
+            );
+            let refused = mutation(
+                "Not saved",
+                |()| async { Err::<(), _>(refusal(400)) },
+                |()| None,
+            );
+            let at_field = mutation_with_errors(
+                "Not saved",
+                |()| async { Err::<(), _>(refusal(400)) },
+                |()| None,
+                move |err| {
+                    shown.update(|s| s.push(err.field.clone().unwrap_or_default()));
+                    true
+                },
+            );
+            view! {
+                <Toaster/>
+                <button id="ok" on:click=move |_| { ok.dispatch(21); }>"ok"</button>
+                <button id="refused" on:click=move |_| { refused.dispatch(()); }>"refused"</button>
+                <button id="at-field" on:click=move |_| { at_field.dispatch(()); }>"at field"</button>
+                <output id="last">{move || ok.value().get().map(|r| format!("{r:?}"))}</output>
+            }
+            .into_any()
+        })
+    }
+
+    fn click(host: &web_sys::HtmlElement, selector: &str) {
+        host.query_selector(selector)
+            .unwrap()
+            .unwrap()
+            .unchecked_into::<web_sys::HtmlElement>()
+            .click();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_mutation_reports_success_and_keeps_the_result() {
+        let ran = RwSignal::new(Vec::new());
+        let host = mount_mutations(ran, RwSignal::new(Vec::new()));
+        click(&host, "#ok");
+        eventually("the success toast shows", || {
+            toasts(&host).iter().any(|t| t.contains("Saved 42"))
+        })
+        .await;
+        assert_eq!(
+            ran.get_untracked(),
+            vec![42],
+            "done ran once, with the answer"
+        );
+        let last = host.query_selector("#last").unwrap().unwrap();
+        assert_eq!(last.text_content().unwrap_or_default(), "Ok(42)");
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_refused_mutation_says_what_did_not_happen_with_the_request_id() {
+        let host = mount_mutations(RwSignal::new(Vec::new()), RwSignal::new(Vec::new()));
+        click(&host, "#refused");
+        eventually("the error toast shows", || {
+            host.query_selector(".od-toast--error").unwrap().is_some()
+        })
+        .await;
+        let text = toasts(&host).join("|");
+        assert!(
+            text.contains("Not saved: The colour is not a hex colour."),
+            "{text}"
+        );
+        assert!(text.contains("Request id req-42"), "{text}");
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_failure_the_screen_shows_itself_gets_no_toast() {
+        let shown = RwSignal::new(Vec::new());
+        let host = mount_mutations(RwSignal::new(Vec::new()), shown);
+        click(&host, "#at-field");
+        eventually("the screen was told", || !shown.get_untracked().is_empty()).await;
+        assert_eq!(shown.get_untracked(), vec!["primary".to_owned()]);
+        gloo_timers::future::sleep(Duration::from_millis(50)).await;
+        assert!(toasts(&host).is_empty(), "{:?}", toasts(&host));
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_burst_of_calls_runs_only_the_last_once_typing_pauses() {
+        let seen = RwSignal::new(Vec::<u32>::new());
+        let owner = Owner::new();
+        let debounce = owner.with(Debounce::new);
+        for n in 1..=5 {
+            debounce.run(move || seen.update(|s| s.push(n)));
+            gloo_timers::future::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(
+            seen.get_untracked().is_empty(),
+            "nothing runs while typing goes on"
+        );
+        eventually("the last call ran", || !seen.get_untracked().is_empty()).await;
+        gloo_timers::future::sleep(Duration::from_millis(300)).await;
+        assert_eq!(seen.get_untracked(), vec![5]);
+    }
+}

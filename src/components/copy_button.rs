@@ -32,12 +32,10 @@ pub fn CopyButton(
     let toasts = use_toasts();
     let copy = move |_| {
         let ok = write_clipboard(&value);
-        if let Some(t) = toasts {
-            if ok {
-                t.push(ToastKind::Success, format!("Copied the {label}"), None);
-            } else {
-                t.push(ToastKind::Error, "The browser did not allow copying", None);
-            }
+        if ok {
+            toasts.success(format!("Copied the {label}"));
+        } else {
+            toasts.push(ToastKind::Error, "The browser did not allow copying", None);
         }
     };
     view! {

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::ApiError;
-use crate::components::toast::{use_toasts, ToastKind};
+use crate::components::toast::use_toasts;
 
 /// The failure of a load, explained where the content would have been.
 #[component]
@@ -11,13 +11,7 @@ pub fn ErrorView(
     /// What failed.
     err: ApiError,
 ) -> impl IntoView {
-    if let Some(toasts) = use_toasts() {
-        toasts.push(
-            ToastKind::Error,
-            err.message.clone(),
-            err.request_id.as_ref().map(|id| format!("Request id {id}")),
-        );
-    }
+    use_toasts().error(&err);
     view! {
         <div class="od-card od-error" role="alert">
             <h2 class="od-card__title">"This could not be loaded"</h2>

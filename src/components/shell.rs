@@ -8,7 +8,7 @@ use orgdesk_model::org::initials;
 use orgdesk_model::{Me, Mode, Role};
 
 use crate::api;
-use crate::components::toast::{use_toasts, ToastKind};
+use crate::hooks::mutation;
 
 /// One entry of the sidebar.
 struct NavItem {
@@ -74,28 +74,16 @@ pub fn Shell(
     /// The screen.
     children: Children,
 ) -> impl IntoView {
-    let toasts = use_toasts();
-    let sign_out = Action::new_local(|(): &()| api::auth::logout());
-    Effect::new(move || {
-        if let Some(result) = sign_out.value().get() {
-            match result {
-                Ok(target) => {
-                    if let Some(window) = web_sys::window() {
-                        let _ = window.location().assign(&target);
-                    }
-                }
-                Err(err) => {
-                    if let Some(t) = toasts {
-                        t.push(
-                            ToastKind::Error,
-                            format!("Sign-out failed: {err}"),
-                            err.request_id,
-                        );
-                    }
-                }
+    let sign_out = mutation(
+        "Sign-out failed",
+        |()| api::auth::logout(),
+        |target: &String| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().assign(target);
             }
-        }
-    });
+            None
+        },
+    );
     // Real mode: a quiet dot when Auth0 is unreachable or the rate-limit budget runs low,
     // checked every 30 s (the status costs no Management API call).
     let upstream = RwSignal::new(None::<orgdesk_model::api::StatusInfo>);

@@ -1,10 +1,8 @@
 //! The audit log: every change made through orgdesk, newest first, filterable.
 
-use std::time::Duration;
-
 use leptos::prelude::*;
 use leptos_router::components::A;
-use orgdesk_model::api::{AuditAction, AuditEntry};
+use orgdesk_model::api::{AuditAction, AuditEntry, CursorPage};
 use orgdesk_model::{Me, Role};
 
 use crate::api;
@@ -13,6 +11,7 @@ use crate::components::diff_view::ChangeList;
 use crate::components::error_view::ErrorView;
 use crate::components::page_header::PageHeader;
 use crate::components::skeleton::TableSkeleton;
+use crate::hooks::{mutation, Debounce};
 
 fn format_time(seconds: i64) -> String {
     #[allow(clippy::cast_precision_loss)]
@@ -31,27 +30,19 @@ pub fn AuditPage() -> impl IntoView {
     let since = RwSignal::new(String::new());
     let until = RwSignal::new(String::new());
     let query = RwSignal::new(AuditQuery::default());
-    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let debounce = Debounce::new();
     // Text filters apply once typing pauses, the action filter at once.
     let schedule = move || {
-        if let Some(handle) = pending.get_value() {
-            handle.clear();
-        }
-        let handle = set_timeout_with_handle(
-            move || {
-                query.set(AuditQuery {
-                    org_id: org_filter.get_untracked(),
-                    actor: actor.get_untracked(),
-                    action: action.get_untracked(),
-                    before: None,
-                    since: since.get_untracked(),
-                    until: until.get_untracked(),
-                });
-            },
-            Duration::from_millis(250),
-        )
-        .ok();
-        pending.set_value(handle);
+        debounce.run(move || {
+            query.set(AuditQuery {
+                org_id: org_filter.get_untracked(),
+                actor: actor.get_untracked(),
+                action: action.get_untracked(),
+                before: None,
+                since: since.get_untracked(),
+                until: until.get_untracked(),
+            });
+        });
     };
     let extra = RwSignal::new(Vec::<AuditEntry>::new());
     let next = RwSignal::new(None::<String>);
@@ -59,17 +50,19 @@ pub fn AuditPage() -> impl IntoView {
         extra.set(Vec::new());
         api::audit::list(query.get())
     });
-    let more = Action::new_local(move |cursor: &String| {
-        let mut q = query.get_untracked();
-        q.before = Some(cursor.clone());
-        api::audit::list(q)
-    });
-    Effect::new(move || {
-        if let Some(Ok(page)) = more.value().get() {
-            extra.update(|e| e.extend(page.items.clone()));
+    let more = mutation(
+        "Not loaded",
+        move |cursor: String| {
+            let mut q = query.get_untracked();
+            q.before = Some(cursor);
+            api::audit::list(q)
+        },
+        move |page: &CursorPage<AuditEntry>| {
+            extra.update(|e| e.extend(page.items.iter().cloned()));
             next.set(page.next.clone());
-        }
-    });
+            None
+        },
+    );
     view! {
         <PageHeader title="Audit"/>
         <div class="od-toolbar od-toolbar--filters">

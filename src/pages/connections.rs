@@ -1,7 +1,6 @@
 //! The Connections tab: which sign-in connections an organization offers, and how.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use orgdesk_model::api::Capability;
 use orgdesk_model::users::{is_enterprise, OrgConnection, OrgConnectionInput, MAX_ORG_CONNECTIONS};
 use orgdesk_model::{Me, OrgId};
@@ -9,7 +8,7 @@ use orgdesk_model::{Me, OrgId};
 use crate::api;
 use crate::components::error_view::ErrorView;
 use crate::components::skeleton::TableSkeleton;
-use crate::components::toast::{use_toasts, ToastKind};
+use crate::hooks::mutation_with_errors;
 
 /// The tab.
 #[component]
@@ -18,7 +17,6 @@ pub fn ConnectionsTab(
     org_id: OrgId,
 ) -> impl IntoView {
     let can_edit = use_context::<Me>().is_some_and(|m| m.can(Capability::ManageConnections));
-    let toasts = use_toasts();
     let org = StoredValue::new(org_id);
     let version = RwSignal::new(0u32);
     let enabled = LocalResource::new(move || {
@@ -26,45 +24,43 @@ pub fn ConnectionsTab(
         api::orgs::connections(org.get_value())
     });
     let catalogue = LocalResource::new(api::users::connections);
-    let busy = RwSignal::new(false);
     let chosen = RwSignal::new(String::new());
-    let run = move |op: ConnectionOp| {
-        busy.set(true);
-        spawn_local(async move {
-            let (result, done) = match op {
+    let change = mutation_with_errors(
+        "Not changed",
+        move |op: ConnectionOp| async move {
+            match op {
                 ConnectionOp::Enable(id) => {
                     let input = OrgConnectionInput {
                         connection_id: Some(id),
                         assign_membership_on_login: Some(false),
                         ..OrgConnectionInput::default()
                     };
-                    (
-                        api::orgs::enable_connection(org.get_value(), input)
-                            .await
-                            .map(|_| ()),
-                        "Connection enabled",
-                    )
+                    api::orgs::enable_connection(org.get_value(), input).await?;
+                    Ok("Connection enabled")
                 }
-                ConnectionOp::Change(id, input) => (
-                    api::orgs::change_connection(org.get_value(), id, input)
-                        .await
-                        .map(|_| ()),
-                    "Connection updated",
-                ),
-                ConnectionOp::Disable(id) => (
-                    api::orgs::disable_connection(org.get_value(), id).await,
-                    "Connection disabled",
-                ),
-            };
-            if let Some(t) = toasts {
-                match result {
-                    Ok(()) => t.push(ToastKind::Success, done, None),
-                    Err(err) => t.push(ToastKind::Error, err.message, err.request_id),
+                ConnectionOp::Change(id, input) => {
+                    api::orgs::change_connection(org.get_value(), id, input).await?;
+                    Ok("Connection updated")
+                }
+                ConnectionOp::Disable(id) => {
+                    api::orgs::disable_connection(org.get_value(), id).await?;
+                    Ok("Connection disabled")
                 }
             }
-            busy.set(false);
+        },
+        move |done: &&'static str| {
             version.update(|v| *v += 1);
-        });
+            Some((*done).to_owned())
+        },
+        // What is shown is read again either way: a refusal may follow someone else's change.
+        move |_| {
+            version.update(|v| *v += 1);
+            false
+        },
+    );
+    let busy = change.pending();
+    let run = move |op: ConnectionOp| {
+        change.dispatch(op);
     };
     view! {
         <section class="od-card od-card--flush od-section">
@@ -125,7 +121,7 @@ pub enum ConnectionOp {
 fn ConnectionRow(
     c: OrgConnection,
     can_edit: bool,
-    busy: RwSignal<bool>,
+    busy: Memo<bool>,
     run: Callback<ConnectionOp>,
 ) -> impl IntoView {
     let id = c.connection_id.clone();

@@ -18,6 +18,7 @@ use crate::components::error_view::ErrorView;
 use crate::components::modal::Modal;
 use crate::components::skeleton::TableSkeleton;
 use crate::components::toast::{use_toasts, ToastKind};
+use crate::hooks::mutation_with_errors;
 use crate::pages::bulk_invite::BulkInvite;
 
 fn now_seconds() -> i64 {
@@ -195,13 +196,11 @@ fn InviteForm(org_id: OrgId, grantable: Vec<RoleInfo>, reload: Callback<()>) -> 
                 }
             }
             sending.set(false);
-            if let Some(t) = toasts {
-                if !made.is_empty() {
-                    t.push(ToastKind::Success, format!("Invited {}", made.len()), None);
-                }
-                for failure in &failed {
-                    t.push(ToastKind::Error, failure.clone(), None);
-                }
+            if !made.is_empty() {
+                toasts.success(format!("Invited {}", made.len()));
+            }
+            for failure in &failed {
+                toasts.push(ToastKind::Error, failure.clone(), None);
             }
             if failed.is_empty() {
                 emails.set(String::new());
@@ -301,37 +300,31 @@ fn InvitationTable(
     can_invite: bool,
     reload: Callback<()>,
 ) -> impl IntoView {
-    let toasts = use_toasts();
     let org = StoredValue::new(org_id);
     let revoking = RwSignal::new(None::<Invitation>);
-    let busy = RwSignal::new(false);
-    let revoke = move |invitation: Invitation| {
-        busy.set(true);
-        spawn_local(async move {
-            match api::members::revoke(org.get_value(), invitation.id.clone()).await {
-                Ok(()) => {
-                    if let Some(t) = toasts {
-                        t.push(
-                            ToastKind::Success,
-                            format!("Revoked the invitation of {}", invitation.invitee_email),
-                            None,
-                        );
-                    }
-                }
-                Err(err) => {
-                    if let Some(t) = toasts {
-                        t.push(ToastKind::Error, err.message, err.request_id);
-                    }
-                }
-            }
-            busy.set(false);
+    let revoke = mutation_with_errors(
+        "Not revoked",
+        move |invitation: Invitation| async move {
+            api::members::revoke(org.get_value(), invitation.id.clone()).await?;
+            Ok(invitation)
+        },
+        move |invitation: &Invitation| {
             revoking.set(None);
             reload.run(());
-        });
-    };
-    let resend = move |invitation: Invitation| {
-        busy.set(true);
-        spawn_local(async move {
+            Some(format!(
+                "Revoked the invitation of {}",
+                invitation.invitee_email
+            ))
+        },
+        move |_| {
+            revoking.set(None);
+            reload.run(());
+            false
+        },
+    );
+    let resend = mutation_with_errors(
+        "Not sent again",
+        move |invitation: Invitation| async move {
             // Auth0 has no resend: create the same invitation again, then revoke the old one.
             let ttl = u32::try_from((invitation.expires_at - invitation.created_at) / 86_400)
                 .unwrap_or(DEFAULT_INVITATION_DAYS)
@@ -344,19 +337,28 @@ fn InvitationTable(
                 ttl_days: Some(ttl),
                 send_invitation_email: true,
             };
-            let outcome = match api::members::invite(org.get_value(), input).await {
-                Ok(_) => api::members::revoke(org.get_value(), invitation.id.clone()).await,
-                Err(err) => Err(err),
-            };
-            if let Some(t) = toasts {
-                match outcome {
-                    Ok(()) => t.push(ToastKind::Success, format!("Sent a new invitation to {} and revoked the old one (Auth0 cannot resend)", invitation.invitee_email), None),
-                    Err(err) => t.push(ToastKind::Error, err.message, err.request_id),
-                }
-            }
-            busy.set(false);
+            api::members::invite(org.get_value(), input).await?;
+            api::members::revoke(org.get_value(), invitation.id.clone()).await?;
+            Ok(invitation)
+        },
+        move |invitation: &Invitation| {
             reload.run(());
-        });
+            Some(format!(
+                "Sent a new invitation to {} and revoked the old one (Auth0 cannot resend)",
+                invitation.invitee_email
+            ))
+        },
+        move |_| {
+            reload.run(());
+            false
+        },
+    );
+    let busy = Signal::derive(move || revoke.pending().get() || resend.pending().get());
+    let revoke = move |invitation: Invitation| {
+        revoke.dispatch(invitation);
+    };
+    let resend = move |invitation: Invitation| {
+        resend.dispatch(invitation);
     };
     view! {
         <table class="od-table">

@@ -1,8 +1,6 @@
 //! The Members tab: every member with their roles, fetched page by page as the list scrolls,
 //! with only the visible rows in the page, so an organization of 20,000 stays smooth.
 
-use std::time::Duration;
-
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -13,7 +11,8 @@ use orgdesk_model::{Me, OrgId};
 
 use crate::api;
 use crate::components::modal::Modal;
-use crate::components::toast::{use_toasts, ToastKind};
+use crate::components::toast::use_toasts;
+use crate::hooks::{mutation, Debounce};
 use crate::pages::users::CreateUser;
 
 /// Height of one row, in CSS pixels (the list positions rows by it).
@@ -105,10 +104,8 @@ pub fn MemberList(
                     error.set(None);
                 }
                 Err(err) => {
-                    error.set(Some(err.message.clone()));
-                    if let Some(t) = toasts {
-                        t.push(ToastKind::Error, err.message, err.request_id);
-                    }
+                    toasts.error(&err);
+                    error.set(Some(err.message));
                 }
             }
         });
@@ -152,85 +149,58 @@ pub fn MemberList(
     });
     let total_height = move || format!("{}px", rows.with(Vec::len) as f64 * ROW_HEIGHT);
 
-    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let debounce = Debounce::new();
     let on_search = move |ev| {
         let text = event_target_value(&ev);
-        if let Some(handle) = pending.get_value() {
-            handle.clear();
-        }
-        pending.set_value(
-            set_timeout_with_handle(move || query.set(text), Duration::from_millis(250)).ok(),
-        );
+        debounce.run(move || query.set(text));
     };
 
-    let change_roles = move |member: Member, role: RoleRef, add: bool| {
-        spawn_local(async move {
+    let change_roles = mutation(
+        "Roles not changed",
+        move |(member, role, add): (Member, RoleRef, bool)| async move {
             let ids = vec![role.id.clone()];
-            let result = if add {
-                api::members::assign_roles(org.get_value(), member.user_id.clone(), ids).await
+            if add {
+                api::members::assign_roles(org.get_value(), member.user_id.clone(), ids).await?;
             } else {
-                api::members::remove_roles(org.get_value(), member.user_id.clone(), ids).await
-            };
-            match result {
-                Ok(()) => {
-                    rows.update(|all| {
-                        if let Some(row) = all.iter_mut().find(|m| m.user_id == member.user_id) {
-                            if add {
-                                row.roles.push(role.clone());
-                                row.roles.sort_by(|a, b| a.name.cmp(&b.name));
-                            } else {
-                                row.roles.retain(|r| r.id != role.id);
-                            }
-                        }
-                    });
-                    if let Some(t) = toasts {
-                        let message = if add {
-                            format!("Gave {} the role {}", member.name, role.name)
-                        } else {
-                            format!("Took the role {} from {}", role.name, member.name)
-                        };
-                        t.push(ToastKind::Success, message, None);
-                    }
-                }
-                Err(err) => {
-                    if let Some(t) = toasts {
-                        t.push(ToastKind::Error, err.message, err.request_id);
-                    }
-                }
+                api::members::remove_roles(org.get_value(), member.user_id.clone(), ids).await?;
             }
-        });
-    };
-    let on_role = Callback::new(move |(member, role, add): (Member, RoleRef, bool)| {
-        change_roles(member, role, add)
+            Ok((member, role, add))
+        },
+        move |(member, role, add): &(Member, RoleRef, bool)| {
+            rows.update(|all| {
+                if let Some(row) = all.iter_mut().find(|m| m.user_id == member.user_id) {
+                    if *add {
+                        row.roles.push(role.clone());
+                        row.roles.sort_by(|a, b| a.name.cmp(&b.name));
+                    } else {
+                        row.roles.retain(|r| r.id != role.id);
+                    }
+                }
+            });
+            Some(if *add {
+                format!("Gave {} the role {}", member.name, role.name)
+            } else {
+                format!("Took the role {} from {}", role.name, member.name)
+            })
+        },
+    );
+    let on_role = Callback::new(move |change: (Member, RoleRef, bool)| {
+        change_roles.dispatch(change);
     });
 
-    let remove = Action::new_local(move |member: &Member| {
-        let member = member.clone();
-        async move {
+    let remove = mutation(
+        "Not removed",
+        move |member: Member| async move {
             api::members::remove(org.get_value(), vec![member.user_id.clone()])
                 .await
                 .map(|()| member)
-        }
-    });
-    Effect::new(move || match remove.value().get() {
-        Some(Ok(member)) => {
+        },
+        move |member: &Member| {
             removing.set(None);
             rows.update(|all| all.retain(|m| m.user_id != member.user_id));
-            if let Some(t) = toasts {
-                t.push(
-                    ToastKind::Success,
-                    format!("Removed {} from the organization", member.name),
-                    None,
-                );
-            }
-        }
-        Some(Err(err)) => {
-            if let Some(t) = toasts {
-                t.push(ToastKind::Error, err.message, err.request_id);
-            }
-        }
-        None => {}
-    });
+            Some(format!("Removed {} from the organization", member.name))
+        },
+    );
 
     let status = move || {
         let n = rows.with(Vec::len);
@@ -390,7 +360,6 @@ fn MemberRow(
 /// Finds existing users and adds the chosen ones.
 #[component]
 fn AddMembers(org_id: OrgId, on_close: Callback<bool>) -> impl IntoView {
-    let toasts = use_toasts();
     let query = RwSignal::new(String::new());
     let chosen = RwSignal::new(Vec::<api::members::FoundUser>::new());
     let found = LocalResource::new(move || {
@@ -403,28 +372,16 @@ fn AddMembers(org_id: OrgId, on_close: Callback<bool>) -> impl IntoView {
             }
         }
     });
-    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let debounce = Debounce::new();
     let org = StoredValue::new(org_id);
-    let add =
-        Action::new_local(move |ids: &Vec<String>| api::members::add(org.get_value(), ids.clone()));
-    Effect::new(move || match add.value().get() {
-        Some(Ok(())) => {
-            if let Some(t) = toasts {
-                t.push(
-                    ToastKind::Success,
-                    format!("Added {} members", chosen.with_untracked(Vec::len)),
-                    None,
-                );
-            }
+    let add = mutation(
+        "Not added",
+        move |ids: Vec<String>| api::members::add(org.get_value(), ids),
+        move |()| {
             on_close.run(true);
-        }
-        Some(Err(err)) => {
-            if let Some(t) = toasts {
-                t.push(ToastKind::Error, err.message, err.request_id);
-            }
-        }
-        None => {}
-    });
+            Some(format!("Added {} members", chosen.with_untracked(Vec::len)))
+        },
+    );
     view! {
         <Modal title="Add members" on_close=Callback::new(move |()| on_close.run(false))>
             <div class="od-field">
@@ -432,8 +389,7 @@ fn AddMembers(org_id: OrgId, on_close: Callback<bool>) -> impl IntoView {
                 <input id="find-users" class="od-input od-input--wide" type="search" autocomplete="off"
                     on:input=move |ev| {
                         let text = event_target_value(&ev);
-                        if let Some(h) = pending.get_value() { h.clear(); }
-                        pending.set_value(set_timeout_with_handle(move || query.set(text), Duration::from_millis(250)).ok());
+                        debounce.run(move || query.set(text));
                     }/>
                 <p class="od-field__help">"Org admins find people outside their organization by their exact email."</p>
             </div>

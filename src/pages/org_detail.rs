@@ -15,7 +15,7 @@ use crate::components::page_header::PageHeader;
 use crate::components::skeleton::DetailSkeleton;
 use crate::components::swatch::Swatch;
 use crate::components::tabs::OrgTabs;
-use crate::components::toast::{use_toasts, ToastKind};
+use crate::hooks::mutation;
 use crate::org_cache::OrgCache;
 use crate::pages::branding::BrandingStudio;
 use crate::pages::connections::ConnectionsTab;
@@ -257,7 +257,6 @@ fn DangerZone(
 ) -> impl IntoView {
     let (open, set_open) = signal(false);
     let typed = RwSignal::new(String::new());
-    let toasts = use_toasts();
     let navigate = use_navigate();
     let id = org.id.clone();
     let counts = LocalResource::new(move || {
@@ -271,35 +270,21 @@ fn DangerZone(
         }
     });
     let id = org.id.clone();
-    let delete = Action::new_local(move |(): &()| api::orgs::delete(id.clone()));
     let name = org.name.to_string();
     let label = org.label().to_owned();
     let deleted = org.id.clone();
     let cache = OrgCache::get();
-    Effect::new(move || {
-        if let Some(result) = delete.value().get() {
-            match result {
-                Ok(()) => {
-                    if let Some(c) = cache {
-                        c.forget(&deleted);
-                    }
-                    if let Some(t) = toasts {
-                        t.push(ToastKind::Success, format!("Deleted {label}"), None);
-                    }
-                    navigate("/orgs", Default::default());
-                }
-                Err(err) => {
-                    if let Some(t) = toasts {
-                        t.push(
-                            ToastKind::Error,
-                            format!("Not deleted: {err}"),
-                            err.request_id,
-                        );
-                    }
-                }
+    let delete = mutation(
+        "Not deleted",
+        move |()| api::orgs::delete(id.clone()),
+        move |()| {
+            if let Some(c) = cache {
+                c.forget(&deleted);
             }
-        }
-    });
+            navigate("/orgs", Default::default());
+            Some(format!("Deleted {label}"))
+        },
+    );
     let confirm_name = name.clone();
     let matches = Memo::new(move |_| typed.get().trim() == confirm_name);
     let name = StoredValue::new(name);

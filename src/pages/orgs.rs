@@ -1,7 +1,5 @@
 //! The organization list: search as you type, paging, a row per org with its colour and logo.
 
-use std::time::Duration;
-
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -16,12 +14,11 @@ use crate::components::org_avatar::OrgAvatar;
 use crate::components::page_header::PageHeader;
 use crate::components::skeleton::TableSkeleton;
 use crate::components::swatch::Swatch;
+use crate::hooks::{mutation_with_errors, Debounce};
 use crate::org_cache::OrgCache;
 
 /// Rows per page.
 pub const PER_PAGE: u32 = 20;
-/// How long typing must pause before the search runs.
-pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
 
 /// Every organization the person may see, searchable and paged.
 #[component]
@@ -29,22 +26,14 @@ pub fn OrgList() -> impl IntoView {
     let (query, set_query) = signal(String::new());
     let (page, set_page) = signal(0u32);
     let (searching, set_searching) = signal(false);
-    let pending_search = StoredValue::new(None::<TimeoutHandle>);
+    let debounce = Debounce::new();
 
     let on_input = move |ev| {
         let text = event_target_value(&ev);
-        if let Some(handle) = pending_search.get_value() {
-            handle.clear();
-        }
-        let handle = set_timeout_with_handle(
-            move || {
-                set_page.set(0);
-                set_query.set(text);
-            },
-            SEARCH_DEBOUNCE,
-        )
-        .ok();
-        pending_search.set_value(handle);
+        debounce.run(move || {
+            set_page.set(0);
+            set_query.set(text);
+        });
     };
 
     // What the list shows is kept, so that opening one of them needs no further call.
@@ -251,22 +240,18 @@ fn CreateOrg(
             && primary_error.get().is_none()
     };
     let navigate = use_navigate();
-    let create = Action::new_local(|input: &NewOrgInput| crate::api::orgs::create(input.clone()));
-    let toasts = crate::components::toast::use_toasts();
-    Effect::new(move || match create.value().get() {
-        Some(Ok(org)) => {
-            if let Some(t) = toasts {
-                t.push(
-                    crate::components::toast::ToastKind::Success,
-                    format!("Created {}", org.label()),
-                    None,
-                );
-            }
+    let create = mutation_with_errors(
+        "Not created",
+        crate::api::orgs::create,
+        move |org: &Organization| {
             navigate(&format!("/orgs/{}", org.id), Default::default());
-        }
-        Some(Err(err)) => server_error.set(Some((err.field.clone(), err.message.clone()))),
-        None => {}
-    });
+            Some(format!("Created {}", org.label()))
+        },
+        move |err| {
+            server_error.set(Some((err.field.clone(), err.message.clone())));
+            true
+        },
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         touched.set(true);

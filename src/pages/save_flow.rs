@@ -9,7 +9,7 @@ use orgdesk_model::{Metadata, Organization};
 use crate::api;
 use crate::components::diff_view::ChangeList;
 use crate::components::modal::Modal;
-use crate::components::toast::{use_toasts, ToastKind};
+use crate::hooks::mutation_with_errors;
 
 /// Where the flow is.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,7 +57,6 @@ pub fn SaveFlow(
     /// The button's label.
     label: &'static str,
 ) -> impl IntoView {
-    let toasts = use_toasts();
     let stage = RwSignal::new(Stage::Editing);
     // What the diff is computed from: the org as opened, or as found after a conflict.
     let against = RwSignal::new(org.clone());
@@ -70,45 +69,34 @@ pub fn SaveFlow(
             .unwrap_or_default()
     });
     let id = org.id.clone();
-    let save = Action::new_local(move |input: &OrgPatchInput| {
-        api::orgs::update(id.clone(), input.clone())
-    });
-    Effect::new(move || {
-        let Some(result) = save.value().get() else {
-            return;
-        };
-        match result {
-            Ok(saved) => {
-                stage.set(Stage::Editing);
-                if let Some(t) = toasts {
-                    t.push(ToastKind::Success, "Saved", None);
+    let save = mutation_with_errors(
+        "Not saved",
+        move |input: OrgPatchInput| api::orgs::update(id.clone(), input),
+        move |saved: &Organization| {
+            stage.set(Stage::Editing);
+            opened.set_value(saved.clone());
+            against.set(saved.clone());
+            on_saved.run(saved.clone());
+            Some("Saved".to_owned())
+        },
+        move |err| {
+            // A conflict is shown as the other change beside this one, to merge.
+            let current = (err.status == 409)
+                .then(|| err.current.clone())
+                .flatten()
+                .and_then(|c| serde_json::from_value::<Organization>(c).ok());
+            match current {
+                Some(current) => {
+                    stage.set(Stage::Conflict(Box::new(current)));
+                    true
                 }
-                opened.set_value(saved.clone());
-                against.set(saved.clone());
-                on_saved.run(saved);
-            }
-            Err(err) if err.status == 409 => {
-                match err
-                    .current
-                    .clone()
-                    .and_then(|c| serde_json::from_value::<Organization>(c).ok())
-                {
-                    Some(current) => stage.set(Stage::Conflict(Box::new(current))),
-                    None => stage.set(Stage::Editing),
-                }
-            }
-            Err(err) => {
-                stage.set(Stage::Editing);
-                if let Some(t) = toasts {
-                    t.push(
-                        ToastKind::Error,
-                        format!("Not saved: {err}"),
-                        err.request_id,
-                    );
+                None => {
+                    stage.set(Stage::Editing);
+                    err.status == 409
                 }
             }
-        }
-    });
+        },
+    );
     let confirm = move |_| {
         save.dispatch(to_send.get_untracked());
     };

@@ -10,7 +10,7 @@ use crate::components::error_view::ErrorView;
 use crate::components::modal::Modal;
 use crate::components::page_header::PageHeader;
 use crate::components::skeleton::TableSkeleton;
-use crate::components::toast::{use_toasts, ToastKind};
+use crate::hooks::mutation_with_errors;
 
 /// The Settings screen.
 #[component]
@@ -62,7 +62,6 @@ fn Field(
 
 #[component]
 fn SettingsForm(current: TenantSettings, reload: Callback<()>) -> impl IntoView {
-    let toasts = use_toasts();
     let stored = StoredValue::new(current.clone());
     let name = RwSignal::new(current.friendly_name.clone());
     let picture = RwSignal::new(current.picture_url.clone());
@@ -106,32 +105,20 @@ fn SettingsForm(current: TenantSettings, reload: Callback<()>) -> impl IntoView 
         Err(_) => Vec::new(),
     });
     let reviewing = RwSignal::new(false);
-    let save =
-        Action::new_local(|change: &TenantSettingsInput| api::tenant::update(change.clone()));
-    Effect::new(move || {
-        let Some(result) = save.value().get() else {
-            return;
-        };
-        reviewing.set(false);
-        match result {
-            Ok(saved) => {
-                stored.set_value(saved);
-                if let Some(t) = toasts {
-                    t.push(ToastKind::Success, "Settings saved", None);
-                }
-                reload.run(());
-            }
-            Err(err) => {
-                if let Some(t) = toasts {
-                    t.push(
-                        ToastKind::Error,
-                        format!("Not saved: {err}"),
-                        err.request_id,
-                    );
-                }
-            }
-        }
-    });
+    let save = mutation_with_errors(
+        "Not saved",
+        api::tenant::update,
+        move |saved: &TenantSettings| {
+            reviewing.set(false);
+            stored.set_value(saved.clone());
+            reload.run(());
+            Some("Settings saved".to_owned())
+        },
+        move |_| {
+            reviewing.set(false);
+            false
+        },
+    );
     let close = Callback::new(move |()| reviewing.set(false));
     let flags: Vec<(String, bool)> = current.flags.clone().into_iter().collect();
     view! {

@@ -1,7 +1,6 @@
 //! Users: search the directory, open a user's page (organizations and roles), create users.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -15,14 +14,14 @@ use crate::components::error_view::ErrorView;
 use crate::components::modal::Modal;
 use crate::components::page_header::PageHeader;
 use crate::components::skeleton::{DetailSkeleton, TableSkeleton};
-use crate::components::toast::{use_toasts, ToastKind};
+use crate::hooks::{mutation_with_errors, Debounce};
 use crate::pages::not_found::NotFound;
 
 /// The Users screen.
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let query = RwSignal::new(String::new());
-    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let debounce = Debounce::new();
     let found = LocalResource::new(move || {
         let q = query.get();
         async move {
@@ -46,8 +45,7 @@ pub fn UsersPage() -> impl IntoView {
                 <input class="od-input od-search__input" type="search" placeholder="Search by email or name" autofocus
                     on:input=move |ev| {
                         let text = event_target_value(&ev);
-                        if let Some(h) = pending.get_value() { h.clear(); }
-                        pending.set_value(set_timeout_with_handle(move || query.set(text), Duration::from_millis(250)).ok());
+                        debounce.run(move || query.set(text));
                     }/>
             </label>
         </div>
@@ -180,7 +178,6 @@ pub fn CreateUser(
     /// Closes the form, with the created user.
     on_close: Callback<Option<User>>,
 ) -> impl IntoView {
-    let toasts = use_toasts();
     let connections = LocalResource::new(api::users::connections);
     let connection = RwSignal::new("Username-Password-Authentication".to_owned());
     let email = RwSignal::new(String::new());
@@ -207,17 +204,18 @@ pub fn CreateUser(
                 .and_then(|(f, m)| (f.as_deref() == Some(field)).then(|| m.clone()))
         })
     };
-    let create = Action::new_local(|input: &NewUserInput| api::users::create(input.clone()));
-    Effect::new(move || match create.value().get() {
-        Some(Ok(user)) => {
-            if let Some(t) = toasts {
-                t.push(ToastKind::Success, format!("Created {}", user.email), None);
-            }
-            on_close.run(Some(user));
-        }
-        Some(Err(err)) => server_error.set(Some((err.field.clone(), err.message.clone()))),
-        None => {}
-    });
+    let create = mutation_with_errors(
+        "Not created",
+        api::users::create,
+        move |user: &User| {
+            on_close.run(Some(user.clone()));
+            Some(format!("Created {}", user.email))
+        },
+        move |err| {
+            server_error.set(Some((err.field.clone(), err.message.clone())));
+            true
+        },
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if !valid() {

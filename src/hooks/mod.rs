@@ -1,0 +1,7 @@
+//! Behaviour that several screens share and that draws nothing itself.
+
+pub mod debounce;
+pub mod mutation;
+
+pub use debounce::Debounce;
+pub use mutation::{mutation, mutation_with_errors};
