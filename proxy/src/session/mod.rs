@@ -15,8 +15,10 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
 use base64::Engine as _;
+use cookie::{Cookie, SameSite};
 use orgdesk_model::{MeUser, OrgId, Role};
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq as _;
 
 use crate::db::now;
 use crate::error::AppError;
@@ -94,7 +96,7 @@ fn hash_token(token: &str) -> String {
 
 /// Compares secrets in time that does not depend on where they differ.
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.ct_eq(b).into()
 }
 
 impl SessionStore {
@@ -341,21 +343,39 @@ pub fn cookie_name(secure: bool) -> &'static str {
 /// The `Set-Cookie` value that starts a session.
 #[must_use]
 pub fn session_cookie(token: &str, secure: bool) -> String {
-    let secure_flag = if secure { "; Secure" } else { "" };
-    format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={ABSOLUTE_LIFETIME_SECS}{secure_flag}",
-        cookie_name(secure)
+    set_cookie(
+        cookie_name(secure),
+        token,
+        SameSite::Strict,
+        ABSOLUTE_LIFETIME_SECS,
+        secure,
     )
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
 #[must_use]
 pub fn clear_cookie(secure: bool) -> String {
-    let secure_flag = if secure { "; Secure" } else { "" };
-    format!(
-        "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure_flag}",
-        cookie_name(secure)
-    )
+    set_cookie(cookie_name(secure), "", SameSite::Strict, 0, secure)
+}
+
+/// A `Set-Cookie` value for one of orgdesk's cookies: HttpOnly, for the whole site, and Secure
+/// when served over https.
+#[must_use]
+pub fn set_cookie(
+    name: &str,
+    value: &str,
+    same_site: SameSite,
+    max_age_secs: i64,
+    secure: bool,
+) -> String {
+    Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(same_site)
+        .max_age(time::Duration::seconds(max_age_secs))
+        .secure(secure)
+        .build()
+        .to_string()
 }
 
 /// One cookie's value from the request headers.
@@ -365,9 +385,10 @@ pub fn read_cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find_map(|(key, value)| (key == name).then_some(value))
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == name)
+        .and_then(|cookie| cookie.value_raw())
 }
 
 /// Refuses requests that a browser says came from another site, the first line of CSRF defence
@@ -502,10 +523,28 @@ mod tests {
 
     #[test]
     fn secure_cookies_use_the_host_prefix() {
-        assert!(session_cookie("t", true)
-            .starts_with("__Host-orgdesk_session=t; Path=/; HttpOnly; SameSite=Strict"));
-        assert!(session_cookie("t", true).ends_with("; Secure"));
-        assert!(!session_cookie("t", false).contains("Secure"));
+        // What a browser reads back, whatever order the attributes come in.
+        let secure = Cookie::parse(session_cookie("t", true)).expect("a cookie");
+        assert_eq!(
+            (secure.name(), secure.value()),
+            ("__Host-orgdesk_session", "t")
+        );
+        assert_eq!(secure.path(), Some("/"));
+        assert_eq!(secure.http_only(), Some(true));
+        assert_eq!(secure.same_site(), Some(SameSite::Strict));
+        assert_eq!(secure.secure(), Some(true));
+        assert_eq!(
+            secure.max_age(),
+            Some(time::Duration::seconds(ABSOLUTE_LIFETIME_SECS))
+        );
+        let plain = Cookie::parse(session_cookie("t", false)).expect("a cookie");
+        assert_eq!(plain.name(), "orgdesk_session");
+        assert_eq!(plain.secure(), None);
+        let cleared = Cookie::parse(clear_cookie(true)).expect("a cookie");
+        assert_eq!(
+            (cleared.value(), cleared.max_age()),
+            ("", Some(time::Duration::ZERO))
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
+use cookie::SameSite;
 use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
@@ -489,21 +490,19 @@ pub fn login_cookie_name(secure: bool) -> &'static str {
 /// The pre-login cookie: `Lax`, so that it comes back on the provider's redirect; minutes long.
 #[must_use]
 pub fn login_cookie(value: &str, secure: bool) -> String {
-    let secure_flag = if secure { "; Secure" } else { "" };
-    format!(
-        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={LOGIN_TTL_SECS}{secure_flag}",
-        login_cookie_name(secure)
+    super::set_cookie(
+        login_cookie_name(secure),
+        value,
+        SameSite::Lax,
+        LOGIN_TTL_SECS,
+        secure,
     )
 }
 
 /// Removes the pre-login cookie.
 #[must_use]
 pub fn clear_login_cookie(secure: bool) -> String {
-    let secure_flag = if secure { "; Secure" } else { "" };
-    format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure_flag}",
-        login_cookie_name(secure)
-    )
+    super::set_cookie(login_cookie_name(secure), "", SameSite::Lax, 0, secure)
 }
 
 #[cfg(test)]
