@@ -296,6 +296,8 @@ fn test(root: &Path) -> Result<()> {
         "--show-output",
     ]);
     unit.env("ORGDESK_TEST_DATABASE_URL", &postgres.url);
+    // A snapshot that differs fails the test; nothing is written into the tree.
+    unit.env("INSTA_UPDATE", "no");
     steps.run(
         "test the model and the proxy (SQLite and PostgreSQL, with Auth0's recorded traffic)",
         unit,

@@ -7,7 +7,10 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+// tokio's clock, which tests can move forward (it is the system's monotonic clock otherwise).
+use tokio::time::Instant;
 
 use base64::Engine as _;
 use cookie::SameSite;

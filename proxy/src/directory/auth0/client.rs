@@ -11,7 +11,10 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+// tokio's clock, which tests can move forward (it is the system's monotonic clock otherwise).
+use tokio::time::Instant;
 
 use reqwest::header::HeaderMap;
 use reqwest::Method;
@@ -600,7 +603,7 @@ impl Auth0Client {
                     retry_after: reset - now,
                 });
             }
-            tokio::time::sleep_until(slot.into()).await;
+            tokio::time::sleep_until(slot).await;
             return Ok(());
         }
         let wait = Duration::from_secs(reset - now) + jitter();

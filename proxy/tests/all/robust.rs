@@ -4,9 +4,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod demo_http;
-mod pg;
-mod upstream;
+use crate::demo_http;
+use crate::pg;
+use crate::upstream;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

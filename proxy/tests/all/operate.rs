@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod demo_http;
+use crate::demo_http;
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;

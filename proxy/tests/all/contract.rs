@@ -9,8 +9,8 @@
 
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
-mod pg;
-mod upstream;
+use crate::pg;
+use crate::upstream;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::future::Future;

@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestApp;
@@ -16,14 +16,7 @@ async fn the_seeded_settings_are_the_scenarios() {
         .get_json("/api/tenant/settings", Some(&admin.cookie))
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(settings["friendly_name"], "My AI Application");
-    assert_eq!(settings["support_email"], "support@example.com");
-    assert_eq!(settings["support_url"], "https://support.example.com");
-    assert_eq!(
-        settings["error_page"]["url"],
-        "https://support.example.com/error"
-    );
-    assert_eq!(settings["flags"]["enable_client_connections"], false);
+    insta::assert_json_snapshot!("seeded_settings", settings);
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

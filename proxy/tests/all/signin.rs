@@ -5,7 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
-mod upstream;
+use crate::clock::travel;
+use crate::upstream;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -25,11 +26,11 @@ use upstream::{Reply, Upstream};
 const AI_ORG: &str = "org_aiOrg7Qm2Xk4Lp9";
 const OTHER_ORG: &str = "org_acmeR0b8Tn3Vw5";
 const CLIENT_ID: &str = "orgdesk-login";
-const KEY_A: &str = include_str!("fixtures/oidc/key-a.pem");
-const KEY_B: &str = include_str!("fixtures/oidc/key-b.pem");
-const PUBLIC_A: &str = include_str!("fixtures/oidc/public-a.pem");
-const JWKS_A: &str = include_str!("fixtures/oidc/jwks-a.json");
-const JWKS_AB: &str = include_str!("fixtures/oidc/jwks-ab.json");
+const KEY_A: &str = include_str!("../fixtures/oidc/key-a.pem");
+const KEY_B: &str = include_str!("../fixtures/oidc/key-b.pem");
+const PUBLIC_A: &str = include_str!("../fixtures/oidc/public-a.pem");
+const JWKS_A: &str = include_str!("../fixtures/oidc/jwks-a.json");
+const JWKS_AB: &str = include_str!("../fixtures/oidc/jwks-ab.json");
 
 const ADA: &str = "auth0|ada0000000000000000001";
 const OMAR: &str = "auth0|omar000000000000000002";
@@ -571,7 +572,7 @@ async fn an_unknown_kid_refetches_the_keys_once_then_is_refused() {
     );
     assert_eq!(oidc.jwks_fetches(), 1);
     // An unknown kid: one refetch, then refused; again at once: no further fetch.
-    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    travel(std::time::Duration::from_millis(1_100)).await;
     for code in ["c2", "c3"] {
         let started = start(&world, None).await;
         mint(&world, &started, ADA, None, KEY_B, "key-b");
@@ -601,7 +602,7 @@ async fn a_rotated_in_key_is_accepted() {
     );
     // The provider rotates key-b in; a token signed with it is accepted after one refetch.
     world.idp.lock().unwrap().rotated = true;
-    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    travel(std::time::Duration::from_millis(1_100)).await;
     let started = start(&world, None).await;
     mint(&world, &started, ADA, None, KEY_B, "key-b");
     let response = callback(&world, Some(&started.cookie), "r2", &started.state).await;
@@ -855,7 +856,7 @@ async fn cached_keys_keep_working_while_the_jwks_endpoint_is_down() {
         StatusCode::SEE_OTHER
     );
     world.idp.lock().unwrap().jwks_down = true;
-    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    travel(std::time::Duration::from_millis(1_100)).await;
     // A token with an unknown key makes orgdesk try the endpoint, which fails: refused, and
     // the keys it had are kept.
     let started = start(&world, None).await;

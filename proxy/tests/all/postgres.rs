@@ -4,8 +4,8 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod pg;
-mod upstream;
+use crate::pg;
+use crate::upstream;
 
 use std::collections::HashMap;
 

@@ -3,8 +3,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-mod upstream;
+use crate::clock::travel;
+use crate::common;
+use crate::upstream;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -228,11 +229,11 @@ async fn a_cached_token_keeps_working_while_the_token_endpoint_is_down() {
     let dir = directory(&client);
     assert!(dir.get_org(&org_id()).await.unwrap().is_some());
     token_down.store(true, std::sync::atomic::Ordering::SeqCst);
-    tokio::time::sleep(Duration::from_millis(2_300)).await;
+    travel(Duration::from_millis(2_300)).await;
     assert!(dir.get_org(&org_id()).await.unwrap().is_some());
     assert_eq!(upstream.token_requests(), 2, "one renewal was tried");
     // Once it has expired there is no token to use: a clear 503, not a hang.
-    tokio::time::sleep(Duration::from_millis(2_000)).await;
+    travel(Duration::from_millis(2_000)).await;
     let err = dir.get_org(&org_id()).await.unwrap_err();
     assert!(matches!(err, DirectoryError::Unavailable { .. }), "{err:?}");
 }

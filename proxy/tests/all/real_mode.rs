@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod upstream;
+use crate::upstream;
 
 use std::collections::HashMap;
 

@@ -11,7 +11,7 @@
 
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
-mod upstream;
+use crate::upstream;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -340,3 +340,17 @@ pub async fn body_text(response: Response<Body>) -> String {
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     String::from_utf8_lossy(&bytes).into_owned()
 }
+
+/// The fields of an answer that differ from one run to the next, each replaced by a note of
+/// what it is, so that the rest can be compared with a snapshot.
+pub fn stable(mut value: Value) -> Value {
+    const VOLATILE: [&str; 1] = ["csrf_token"];
+    if let Value::Object(fields) = &mut value {
+        for key in VOLATILE {
+            if let Some(field) = fields.get_mut(key) {
+                *field = Value::String(format!("[{key}]"));
+            }
+        }
+    }
+    value
+}
