@@ -3,6 +3,16 @@
 use leptos::html;
 use leptos::prelude::*;
 
+/// What a dialog is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tone {
+    /// An ordinary dialog.
+    #[default]
+    Neutral,
+    /// A destructive confirmation.
+    Danger,
+}
+
 /// A modal dialog; render it only while it is open.
 #[component]
 pub fn Modal(
@@ -11,9 +21,9 @@ pub fn Modal(
     title: String,
     /// Called when the person dismisses it (Escape, backdrop, Cancel).
     on_close: Callback<()>,
-    /// `danger` for destructive confirmations.
+    /// Danger for destructive confirmations.
     #[prop(optional)]
-    tone: &'static str,
+    tone: Tone,
     /// The content, buttons included.
     children: Children,
 ) -> impl IntoView {
@@ -35,7 +45,10 @@ pub fn Modal(
     view! {
         <div class="od-modal" on:click=move |_| on_close.run(())>
             <div
-                class=format!("od-modal__panel od-modal__panel--{tone}")
+                class=match tone {
+                    Tone::Neutral => "od-modal__panel",
+                    Tone::Danger => "od-modal__panel od-modal__panel--danger",
+                }
                 role="dialog"
                 aria-modal="true"
                 aria-label=title.clone()

@@ -15,7 +15,7 @@ use orgdesk_model::{Me, OrgId};
 use crate::api;
 use crate::components::copy_button::CopyButton;
 use crate::components::error_view::ErrorView;
-use crate::components::modal::Modal;
+use crate::components::modal::{Modal, Tone};
 use crate::components::skeleton::TableSkeleton;
 use crate::components::toast::{use_toasts, ToastKind};
 use crate::hooks::mutation_with_errors;
@@ -399,7 +399,7 @@ fn InvitationTable(
         {move || revoking.get().map(|invitation| {
             let target = invitation.clone();
             view! {
-                <Modal title="Revoke this invitation?" tone="danger" on_close=Callback::new(move |()| revoking.set(None))>
+                <Modal title="Revoke this invitation?" tone=Tone::Danger on_close=Callback::new(move |()| revoking.set(None))>
                     <p>{format!("The link sent to {} will stop working.", invitation.invitee_email)}</p>
                     <div class="od-modal__actions">
                         <button class="od-button" on:click=move |_| revoking.set(None)>"Cancel"</button>

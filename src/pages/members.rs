@@ -10,7 +10,7 @@ use orgdesk_model::org::initials;
 use orgdesk_model::{Me, OrgId};
 
 use crate::api;
-use crate::components::modal::Modal;
+use crate::components::modal::{Modal, Tone};
 use crate::components::toast::use_toasts;
 use crate::hooks::{mutation, Debounce};
 use crate::pages::users::CreateUser;
@@ -263,7 +263,7 @@ pub fn MemberList(
             let name = member.name.clone();
             let target = member.clone();
             view! {
-                <Modal title=format!("Remove {name}?") tone="danger" on_close=Callback::new(move |()| removing.set(None))>
+                <Modal title=format!("Remove {name}?") tone=Tone::Danger on_close=Callback::new(move |()| removing.set(None))>
                     <p>{format!("{} ({}) will no longer belong to this organization and loses the roles held in it. Their user account stays.", member.name, member.email)}</p>
                     <div class="od-modal__actions">
                         <button class="od-button" on:click=move |_| removing.set(None)>"Cancel"</button>

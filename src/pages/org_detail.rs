@@ -9,8 +9,8 @@ use orgdesk_model::{DisplayName, Me, OrgId, Organization, Role, METADATA_MAX_KEY
 use crate::api;
 use crate::components::copy_button::CopyButton;
 use crate::components::error_view::ErrorView;
-use crate::components::modal::Modal;
-use crate::components::org_avatar::OrgAvatar;
+use crate::components::modal::{Modal, Tone};
+use crate::components::org_avatar::{AvatarSize, OrgAvatar};
 use crate::components::page_header::PageHeader;
 use crate::components::skeleton::DetailSkeleton;
 use crate::components::swatch::Swatch;
@@ -127,7 +127,7 @@ fn OrgView(
     view! {
         <PageHeader trail title=title title_in_trail_only=true/>
         <section class="od-org-header od-card">
-            <OrgAvatar org=org.clone() size="lg"/>
+            <OrgAvatar org=org.clone() size=AvatarSize::Large/>
             <div class="od-org-header__text">
                 <h1 class="od-org-header__name">{org.label().to_owned()}</h1>
                 <div class="od-org-header__meta">
@@ -300,7 +300,7 @@ fn DangerZone(
                 <button class="od-button od-button--danger" on:click=move |_| set_open.set(true)>"Delete organization…"</button>
             </div>
             <Show when=move || open.get()>
-                <Modal title=title.clone() tone="danger" on_close=Callback::new(move |()| set_open.set(false))>
+                <Modal title=title.clone() tone=Tone::Danger on_close=Callback::new(move |()| set_open.set(false))>
                     <p>
                         {move || match counts.get() {
                             Some(Ok(Some(c))) => format!("This deletes the organization with its {} members and {} pending invitations.", c.members, c.invitations),
