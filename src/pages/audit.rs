@@ -141,7 +141,17 @@ fn AuditRow(entry: AuditEntry) -> impl IntoView {
                     {entry.actor_email.clone()}" · "{entry.actor_role.replace('_', " ")}" · "{format_time(entry.at)}
                 </span>
             </header>
-            <ChangeList changes=entry.changes.clone()/>
+            {if entry.action == AuditAction::Denied {
+                // A refusal changed nothing: say what was asked for, not a before and after.
+                let asked = entry
+                    .changes
+                    .iter()
+                    .find_map(|c| c.after.clone())
+                    .unwrap_or_default();
+                view! { <p class="od-audit__attempt">"Asked for "<code>{asked}</code>" — refused, nothing was changed."</p> }.into_any()
+            } else {
+                view! { <ChangeList changes=entry.changes.clone()/> }.into_any()
+            }}
             {entry.request_id.clone().map(|id| view! { <p class="od-audit__request">"Request "<code>{id}</code></p> })}
         </article>
     }

@@ -166,7 +166,7 @@ fn AccessEditor(
                     {move || selected.get().map(|m| view! { <span class="od-card__hint" data-testid="claims-for">{format!("for {}", m.email)}</span> })}
                 </h2>
                 <p class="od-muted od-section__lead">"When someone signs in to this organization, the AI application receives these claims. Organization-specific ones are highlighted; choose a member below to see theirs."</p>
-                <pre class="od-json" data-testid="claims"><code>
+                <pre class="od-json" data-testid="claims" tabindex="0" aria-label="Token claims"><code>
                     "{\n"
                     {move || {
                         let claims = claims.get();

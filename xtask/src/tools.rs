@@ -13,6 +13,7 @@ const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const WASM_OPT_VERSION: &str = "version 132";
 const PLAYWRIGHT_VERSION: &str = "1.64.1";
 const OIDC_PROVIDER_VERSION: &str = "9.13.3";
+const AXE_CORE_VERSION: &str = "4.14.1";
 /// Debian's Chromium, which the tests drive.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// Debian's ChromeDriver, which wasm-bindgen-test-runner drives.
@@ -155,16 +156,20 @@ pub fn ensure_test_tools(root: &Path, steps: &mut Steps) -> Result<()> {
         ),
     }
 
-    // Both come from tests/e2e/package-lock.json: Playwright's driver (no browser download)
-    // and the OpenID Connect provider that stands in for Auth0's Universal Login.
+    // All three come from tests/e2e/package-lock.json: Playwright's driver (no browser
+    // download), the OpenID Connect provider that stands in for Auth0's Universal Login, and
+    // axe-core, which checks every screen against WCAG 2.1 A/AA.
     let has = |package: &str, version: &str| {
         std::fs::read_to_string(root.join(format!("tests/e2e/node_modules/{package}/package.json")))
             .is_ok_and(|json| json.contains(&format!("\"version\": \"{version}\"")))
     };
-    if has("playwright-core", PLAYWRIGHT_VERSION) && has("oidc-provider", OIDC_PROVIDER_VERSION) {
+    if has("playwright-core", PLAYWRIGHT_VERSION)
+        && has("oidc-provider", OIDC_PROVIDER_VERSION)
+        && has("axe-core", AXE_CORE_VERSION)
+    {
         steps.skip(
-            "playwright-core and oidc-provider",
-            &format!("{PLAYWRIGHT_VERSION}, {OIDC_PROVIDER_VERSION}"),
+            "playwright-core, oidc-provider and axe-core",
+            &format!("{PLAYWRIGHT_VERSION}, {OIDC_PROVIDER_VERSION}, {AXE_CORE_VERSION}"),
         );
     } else {
         ensure_npm(steps)?;
@@ -172,7 +177,7 @@ pub fn ensure_test_tools(root: &Path, steps: &mut Steps) -> Result<()> {
         install.args(["ci", "--no-audit", "--no-fund", "--prefix", "tests/e2e"]);
         steps.run(
             &format!(
-                "install playwright-core {PLAYWRIGHT_VERSION} (no browser download) and oidc-provider {OIDC_PROVIDER_VERSION} (npm)"
+                "install playwright-core {PLAYWRIGHT_VERSION} (no browser download), oidc-provider {OIDC_PROVIDER_VERSION} and axe-core {AXE_CORE_VERSION} (npm)"
             ),
             install,
         )?;

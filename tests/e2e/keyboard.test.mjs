@@ -1,0 +1,82 @@
+// The keyboard alone: an org admin signs in, rebrands their organization and invites a
+// colleague without touching the mouse. Every control on the way takes focus in order, and
+// focus is visible wherever it lands.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useDemo, newPage } from './harness.mjs';
+
+const AI_ORG = 'org_aiOrg7Qm2Xk4Lp9';
+const demo = useDemo();
+
+/**
+ * Presses Tab until the focused element matches `selector` (at most 80 times), then checks
+ * that focus is visible there. Returns how many presses it took.
+ */
+async function tabTo(page, selector) {
+  for (let presses = 1; presses <= 80; presses += 1) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) {
+      const visible = await page.evaluate(() => {
+        const el = document.activeElement;
+        const style = getComputedStyle(el);
+        return el.matches(':focus-visible') && (style.outlineStyle !== 'none' || style.boxShadow !== 'none');
+      });
+      assert.ok(visible, `focus on ${selector} is visible`);
+      return presses;
+    }
+  }
+  const at = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120));
+  throw new Error(`Tab never reached ${selector}; focus is on ${at}`);
+}
+
+test('an org admin rebrands their org and invites a colleague with the keyboard alone', async () => {
+  const page = await newPage(demo.browser);
+  await page.goto(`${demo.server.url}/`);
+  await page.waitForURL(/\/auth\/login/);
+  await tabTo(page, 'button[data-persona="org-admin"]');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${demo.server.url}/orgs/${AI_ORG}`);
+  await page.locator('h1', { hasText: 'AI Organization' }).waitFor();
+
+  // Branding: a new primary colour, reviewed and confirmed.
+  await tabTo(page, `a.od-tabs__tab[href="/orgs/${AI_ORG}/branding"]`);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${demo.server.url}/orgs/${AI_ORG}/branding`);
+  await page.locator('#primary-color').waitFor();
+  await tabTo(page, '#primary-color');
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type('#5B21B6');
+  await tabTo(page, '[data-testid="save"]:not([disabled])');
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid="diff"]').waitFor();
+  assert.ok(
+    await page.evaluate(() => document.querySelector('[role="dialog"]').contains(document.activeElement)),
+    'focus moved into the review dialog',
+  );
+  await tabTo(page, '[data-testid="confirm"]');
+  await page.keyboard.press('Enter');
+  await page.locator('.od-toast', { hasText: 'Saved' }).waitFor();
+  await page.locator('[role="dialog"]').waitFor({ state: 'detached' });
+
+  // Invitations: one address, one role, sent.
+  await tabTo(page, `a.od-tabs__tab[href="/orgs/${AI_ORG}/invitations"]`);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${demo.server.url}/orgs/${AI_ORG}/invitations`);
+  await page.locator('#invitees').waitFor();
+  await tabTo(page, '#invitees');
+  await page.keyboard.type('keyboard.user@example.com');
+  await tabTo(page, 'input[data-role="viewer"]');
+  await page.keyboard.press('Space');
+  assert.equal(await page.isChecked('input[data-role="viewer"]'), true);
+  await tabTo(page, '[data-testid="invite"]:not([disabled])');
+  await page.keyboard.press('Enter');
+  const row = page.locator('tr[data-invitee="keyboard.user@example.com"]');
+  await row.waitFor();
+  assert.match(await row.textContent(), /viewer/);
+
+  // What was saved is what was typed.
+  await page.goto(`${demo.server.url}/orgs/${AI_ORG}/branding`);
+  await page.locator('#primary-color').waitFor();
+  assert.equal(await page.inputValue('#primary-color'), '#5b21b6');
+  assert.deepEqual(page.problems, []);
+});
