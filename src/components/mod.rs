@@ -3,14 +3,17 @@
 pub mod color_field;
 pub mod contrast_report;
 pub mod copy_button;
+pub mod create_user;
 pub mod diff_view;
 pub mod error_view;
 pub mod modal;
 pub mod org_avatar;
 pub mod page_header;
+pub mod save_flow;
 pub mod shell;
 pub mod sign_in_preview;
 pub mod skeleton;
 pub mod swatch;
 pub mod tabs;
 pub mod toast;
+pub mod virtual_list;

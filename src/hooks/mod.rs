@@ -2,6 +2,8 @@
 
 pub mod debounce;
 pub mod mutation;
+pub mod paging;
 
 pub use debounce::Debounce;
 pub use mutation::{mutation, mutation_with_errors};
+pub use paging::CursorPages;

@@ -8,8 +8,8 @@ use orgdesk_model::{Color, LogoUrl, Me, Organization};
 
 use crate::components::color_field::ColorField;
 use crate::components::contrast_report::ContrastReport;
+use crate::components::save_flow::SaveFlow;
 use crate::components::sign_in_preview::{LogoStatus, SignInPreview};
-use crate::pages::save_flow::SaveFlow;
 
 /// Auth0's Universal Login colours when an organization sets none.
 pub const DEFAULT_PRIMARY: &str = "#635dff";
@@ -54,14 +54,6 @@ pub fn BrandingStudio(
     let saved_parsed = saved.parse().ok().flatten();
     let changed = Memo::new(move |_| parsed.get().map(|b| b != saved_parsed).unwrap_or(true));
     let valid = Signal::derive(move || can_edit && parsed.get().is_ok() && changed.get());
-    let logo_error = Memo::new(move |_| {
-        let text = logo.get();
-        let text = text.trim();
-        (!text.is_empty())
-            .then(|| LogoUrl::parse(text).err())
-            .flatten()
-            .map(|e| e.message)
-    });
 
     // The preview shows valid edits at once and keeps the saved value while a field is invalid.
     let color_or = |text: String, saved: Option<String>, default: &str| {
@@ -97,8 +89,6 @@ pub fn BrandingStudio(
     let saved_logo = saved.logo_url.clone();
 
     let org_name = org.label().to_owned();
-    let (mobile, set_mobile) = signal(false);
-    let (compare, set_compare) = signal(Compare::Edited);
     let (logo_status, set_logo_status) = signal(LogoStatus::Missing);
 
     let patch = Signal::derive(move || OrgPatchInput {
@@ -112,56 +102,15 @@ pub fn BrandingStudio(
             background.set(color.to_string());
         }
     });
-    let logo_warning = move || {
-        match logo_status.get() {
-        LogoStatus::Failed => Some("The logo could not be loaded from this address; the sign-in page would show no logo.".to_owned()),
-        LogoStatus::Loaded(w, h) if w < LOGO_MIN_PX || h < LOGO_MIN_PX => {
-            Some(format!("The logo is {w}×{h} px; at least {LOGO_MIN_PX}×{LOGO_MIN_PX} px looks sharp on every screen."))
-        }
-        _ => None,
-    }
+    let edited = Look {
+        logo: edited_logo,
+        primary: edited_primary,
+        background: edited_background,
     };
-    let logo_note = move || match logo_status.get() {
-        LogoStatus::Loaded(w, h) => format!("Loaded, {w}×{h} px."),
-        LogoStatus::Loading => "Loading…".to_owned(),
-        _ => "An https:// address of a PNG or SVG, shown at most 52 px high.".to_owned(),
-    };
-
-    let edited_name = org_name.clone();
-    let saved_name = org_name.clone();
-    let preview_edited = move || {
-        view! {
-            <SignInPreview
-                logo=edited_logo primary=edited_primary background=edited_background
-                org_name=Signal::derive({ let n = edited_name.clone(); move || n.clone() })
-                app_name=Signal::derive(|| APP_NAME.to_owned())
-                mobile caption="Edited"
-                on_logo=Callback::new(move |status| set_logo_status.set(status))
-            />
-        }
-    };
-    let preview_saved = move || {
-        let (logo, p, b, n) = (
-            saved_logo.clone(),
-            saved_primary.clone(),
-            saved_background.clone(),
-            saved_name.clone(),
-        );
-        view! {
-            <SignInPreview
-                logo=Signal::derive(move || logo.clone()) primary=Signal::derive(move || p.clone())
-                background=Signal::derive(move || b.clone())
-                org_name=Signal::derive(move || n.clone())
-                app_name=Signal::derive(|| APP_NAME.to_owned())
-                mobile caption="Saved"
-            />
-        }
-    };
-    let toggle = move |value: Compare, label: &'static str| {
-        view! {
-            <button type="button" class="od-segmented__item" aria-pressed=move || (compare.get() == value).to_string()
-                on:click=move |_| set_compare.set(value)>{label}</button>
-        }
+    let saved = Look {
+        logo: Signal::derive(move || saved_logo.clone()),
+        primary: Signal::derive(move || saved_primary.clone()),
+        background: Signal::derive(move || saved_background.clone()),
     };
 
     view! {
@@ -169,18 +118,7 @@ pub fn BrandingStudio(
             <section class="od-card od-studio__controls" aria-label="Branding controls">
                 <h2 class="od-card__title">"Branding"</h2>
                 {(!can_edit).then(|| view! { <p class="od-note">"You can look at this organization's branding; only its admins can change it."</p> })}
-                <div class="od-field">
-                    <label class="od-field__label" for="logo-url">"Logo URL"</label>
-                    <input id="logo-url" class="od-input od-input--wide" type="url" spellcheck="false"
-                        placeholder="https://…" class:od-input--invalid=move || logo_error.get().is_some()
-                        disabled=!can_edit
-                        prop:value=move || logo.get() on:input=move |ev| logo.set(event_target_value(&ev))/>
-                    {move || match logo_error.get() {
-                        Some(message) => view! { <p class="od-field__error" role="alert">{message}</p> }.into_any(),
-                        None => view! { <p class="od-field__help">{logo_note()}</p> }.into_any(),
-                    }}
-                    {move || logo_warning().map(|w| view! { <p class="od-field__warning" role="status">{w}</p> })}
-                </div>
+                <LogoField logo disabled=!can_edit status=logo_status/>
                 <ColorField label="Primary colour" id="primary-color" value=primary disabled=!can_edit
                     help="Buttons and links on the sign-in page."/>
                 <ColorField label="Page background" id="page-background" value=background disabled=!can_edit
@@ -202,25 +140,121 @@ pub fn BrandingStudio(
                     </p>
                 })}
             </section>
-            <section class="od-studio__preview" aria-label="Sign-in preview">
-                <div class="od-studio__toolbar">
-                    <div class="od-segmented" role="group" aria-label="Frame">
-                        <button type="button" class="od-segmented__item" aria-pressed=move || (!mobile.get()).to_string()
-                            on:click=move |_| set_mobile.set(false)>"Desktop"</button>
-                        <button type="button" class="od-segmented__item" aria-pressed=move || mobile.get().to_string()
-                            on:click=move |_| set_mobile.set(true)>"Mobile"</button>
-                    </div>
-                    <div class="od-segmented" role="group" aria-label="Version">
-                        {toggle(Compare::Edited, "Edited")}
-                        {toggle(Compare::Saved, "Saved")}
-                        {toggle(Compare::SideBySide, "Side by side")}
-                    </div>
-                </div>
-                <div class="od-studio__frames" class:od-studio__frames--split=move || compare.get() == Compare::SideBySide>
-                    <Show when=move || compare.get() != Compare::Saved>{preview_edited.clone()}</Show>
-                    <Show when=move || compare.get() != Compare::Edited>{preview_saved.clone()}</Show>
-                </div>
-            </section>
+            <PreviewPane edited saved org_name on_logo=Callback::new(move |status| set_logo_status.set(status))/>
         </div>
+    }
+}
+
+/// What a sign-in preview shows: the logo and the two colours.
+#[derive(Debug, Clone, Copy)]
+struct Look {
+    logo: Signal<Option<String>>,
+    primary: Signal<Color>,
+    background: Signal<Color>,
+}
+
+/// The logo's address, checked as it is typed, with what loading it found.
+#[component]
+fn LogoField(
+    /// What is typed.
+    logo: RwSignal<String>,
+    /// Whether the person may only look.
+    disabled: bool,
+    /// What loading the logo in the preview found.
+    status: ReadSignal<LogoStatus>,
+) -> impl IntoView {
+    let error = Memo::new(move |_| {
+        let text = logo.get();
+        let text = text.trim();
+        (!text.is_empty())
+            .then(|| LogoUrl::parse(text).err())
+            .flatten()
+            .map(|e| e.message)
+    });
+    let warning = move || {
+        match status.get() {
+        LogoStatus::Failed => Some(
+            "The logo could not be loaded from this address; the sign-in page would show no logo."
+                .to_owned(),
+        ),
+        LogoStatus::Loaded(w, h) if w < LOGO_MIN_PX || h < LOGO_MIN_PX => Some(format!(
+            "The logo is {w}×{h} px; at least {LOGO_MIN_PX}×{LOGO_MIN_PX} px looks sharp on every screen."
+        )),
+        _ => None,
+    }
+    };
+    let note = move || match status.get() {
+        LogoStatus::Loaded(w, h) => format!("Loaded, {w}×{h} px."),
+        LogoStatus::Loading => "Loading…".to_owned(),
+        _ => "An https:// address of a PNG or SVG, shown at most 52 px high.".to_owned(),
+    };
+    view! {
+        <div class="od-field">
+            <label class="od-field__label" for="logo-url">"Logo URL"</label>
+            <input id="logo-url" class="od-input od-input--wide" type="url" spellcheck="false"
+                placeholder="https://…" class:od-input--invalid=move || error.get().is_some()
+                disabled=disabled
+                prop:value=move || logo.get() on:input=move |ev| logo.set(event_target_value(&ev))/>
+            {move || match error.get() {
+                Some(message) => view! { <p class="od-field__error" role="alert">{message}</p> }.into_any(),
+                None => view! { <p class="od-field__help">{note()}</p> }.into_any(),
+            }}
+            {move || warning().map(|w| view! { <p class="od-field__warning" role="status">{w}</p> })}
+        </div>
+    }
+}
+
+/// The sign-in preview: desktop or mobile frame, the edited look, the saved one, or both.
+#[component]
+fn PreviewPane(
+    /// The look as edited.
+    edited: Look,
+    /// The look as saved.
+    saved: Look,
+    /// The name the sign-in page greets with.
+    org_name: String,
+    /// Told what loading the edited logo found.
+    on_logo: Callback<LogoStatus>,
+) -> impl IntoView {
+    let (mobile, set_mobile) = signal(false);
+    let (compare, set_compare) = signal(Compare::Edited);
+    let name = Signal::derive(move || org_name.clone());
+    let app_name = Signal::derive(|| APP_NAME.to_owned());
+    let toggle = move |value: Compare, label: &'static str| {
+        view! {
+            <button type="button" class="od-segmented__item" aria-pressed=move || (compare.get() == value).to_string()
+                on:click=move |_| set_compare.set(value)>{label}</button>
+        }
+    };
+    view! {
+        <section class="od-studio__preview" aria-label="Sign-in preview">
+            <div class="od-studio__toolbar">
+                <div class="od-segmented" role="group" aria-label="Frame">
+                    <button type="button" class="od-segmented__item" aria-pressed=move || (!mobile.get()).to_string()
+                        on:click=move |_| set_mobile.set(false)>"Desktop"</button>
+                    <button type="button" class="od-segmented__item" aria-pressed=move || mobile.get().to_string()
+                        on:click=move |_| set_mobile.set(true)>"Mobile"</button>
+                </div>
+                <div class="od-segmented" role="group" aria-label="Version">
+                    {toggle(Compare::Edited, "Edited")}
+                    {toggle(Compare::Saved, "Saved")}
+                    {toggle(Compare::SideBySide, "Side by side")}
+                </div>
+            </div>
+            <div class="od-studio__frames" class:od-studio__frames--split=move || compare.get() == Compare::SideBySide>
+                <Show when=move || compare.get() != Compare::Saved>
+                    <SignInPreview
+                        logo=edited.logo primary=edited.primary background=edited.background
+                        org_name=name app_name mobile caption="Edited" on_logo
+                    />
+                </Show>
+                <Show when=move || compare.get() != Compare::Edited>
+                    <SignInPreview
+                        logo=saved.logo primary=saved.primary background=saved.background
+                        org_name=name app_name mobile caption="Saved"
+                    />
+                </Show>
+            </div>
+        </section>
     }
 }

@@ -74,23 +74,6 @@ pub fn BulkInvite(
     let unknown = move || tally(|o| matches!(o, Outcome::Unknown(_)));
     let remaining = move || tally(|o| *o == Outcome::Waiting);
 
-    let on_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
-            return;
-        };
-        spawn_local(async move {
-            if let Ok(value) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                text.set(value.as_string().unwrap_or_default());
-            }
-        });
-    };
-
     let start = move |_| {
         let all = rows.get_untracked();
         outcomes.set(
@@ -114,44 +97,7 @@ pub fn BulkInvite(
                 if cancelled.get_value() {
                     break;
                 }
-                let input = NewInvitationInput {
-                    invitee_email: row
-                        .email
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default(),
-                    inviter_name: inviter.get_value(),
-                    roles: row.role_ids.clone(),
-                    connection_id: None,
-                    ttl_days: None,
-                    send_invitation_email: true,
-                };
-                let mut outcome = Outcome::Failed("not sent".into());
-                for attempt in 1..=ATTEMPTS {
-                    match api::members::invite(org.get_value(), input.clone()).await {
-                        Ok(_) => {
-                            outcome = Outcome::Sent;
-                            break;
-                        }
-                        // Maybe made, maybe not: sending it again could invite twice.
-                        Err(err) if err.outcome_unknown() => {
-                            outcome = Outcome::Unknown(err.message);
-                            break;
-                        }
-                        // The directory's rate limit: wait and try the same row again, so the run
-                        // paces itself under the budget instead of failing rows.
-                        Err(err)
-                            if (err.status == 429 || err.status == 503) && attempt < ATTEMPTS =>
-                        {
-                            gloo_timers::future::sleep(Duration::from_secs(u64::from(attempt) * 2))
-                                .await;
-                        }
-                        Err(err) => {
-                            outcome = Outcome::Failed(err.message);
-                            break;
-                        }
-                    }
-                }
+                let outcome = invite_row(org.get_value(), inviter.get_value(), row).await;
                 outcomes.update(|o| o[index] = outcome);
             }
             outcomes.update(|o| {
@@ -168,11 +114,7 @@ pub fn BulkInvite(
         <Modal title="Invite from a CSV file" on_close=Callback::new(move |()| { cancelled.set_value(true); close(); })>
             <Show when=move || stage.get() == Stage::Preview>
                 <p class="od-field__help">"One person per line: " <code>"email,roles"</code> " — several roles separated by “;”. A first line " <code>"email,roles"</code> " is skipped. Nothing is sent until you start."</p>
-                <div class="od-bulk__inputs">
-                    <input type="file" accept=".csv,text/csv,text/plain" aria-label="CSV file" on:change=on_file/>
-                    <textarea class="od-input od-textarea" rows="4" data-testid="csv" placeholder="ana@example.com,viewer"
-                        prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-                </div>
+                <CsvInput text/>
             </Show>
             <Show when=move || !rows.with(Vec::is_empty)>
                 <p class="od-bulk__summary" data-testid="bulk-summary">
@@ -180,14 +122,129 @@ pub fn BulkInvite(
                 </p>
             </Show>
             <Show when=move || stage.get() != Stage::Preview>
-                <div class="od-progress" data-testid="progress">
-                    <progress max=move || to_send().to_string() value=move || (sent() + failed() + unknown()).to_string()></progress>
-                    <span>{move || match unknown() {
-                        0 => format!("{} done · {} failed · {} remaining", sent(), failed(), remaining()),
-                        n => format!("{} done · {} failed · {n} unknown · {} remaining", sent(), failed(), remaining()),
-                    }}</span>
-                </div>
+                <BulkProgress to_send=Signal::derive(to_send) sent=Signal::derive(sent) failed=Signal::derive(failed)
+                    unknown=Signal::derive(unknown) remaining=Signal::derive(remaining)/>
             </Show>
+            <BulkTable rows outcomes/>
+            <div class="od-modal__actions">
+                {move || match stage.get() {
+                    Stage::Preview => view! {
+                        <button class="od-button" on:click=move |_| close()>"Cancel"</button>
+                        <button class="od-button od-button--primary" data-testid="bulk-start" disabled=move || to_send() == 0 on:click=start>
+                            {move || match to_send() { 1 => "Invite 1 person".to_owned(), n => format!("Invite {n} people") }}
+                        </button>
+                    }.into_any(),
+                    Stage::Running => view! {
+                        <button class="od-button od-button--danger" on:click=move |_| cancelled.set_value(true)>"Cancel the rest"</button>
+                    }.into_any(),
+                    Stage::Done => view! {
+                        <p class="od-bulk__done" data-testid="bulk-done">{move || {
+                            let done = format!("Finished: {} invited, {} failed, {} skipped.", sent(), failed(), tally(|o| *o == Outcome::Skipped));
+                            match unknown() {
+                                0 => done,
+                                1 => format!("{done} 1 has an unknown outcome: check the invitations list before sending it again."),
+                                n => format!("{done} {n} have an unknown outcome: check the invitations list before sending them again."),
+                            }
+                        }}</p>
+                        <button class="od-button od-button--primary" on:click=move |_| close()>"Close"</button>
+                    }.into_any(),
+                }}
+            </div>
+        </Modal>
+    }
+}
+
+/// Sends one row's invitation. When the directory says "slow down" (429 or 503), the same row
+/// is tried again after a pause that grows (2 s, 4 s, 6 s), so the run paces itself under the
+/// budget instead of failing rows; an answer that may or may not have been applied is not
+/// sent again.
+async fn invite_row(org: OrgId, inviter: String, row: &BulkRow) -> Outcome {
+    let input = NewInvitationInput {
+        invitee_email: row
+            .email
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        inviter_name: inviter,
+        roles: row.role_ids.clone(),
+        connection_id: None,
+        ttl_days: None,
+        send_invitation_email: true,
+    };
+    for attempt in 1..=ATTEMPTS {
+        match api::members::invite(org.clone(), input.clone()).await {
+            Ok(_) => return Outcome::Sent,
+            // Maybe made, maybe not: sending it again could invite twice.
+            Err(err) if err.outcome_unknown() => return Outcome::Unknown(err.message),
+            Err(err) if (err.status == 429 || err.status == 503) && attempt < ATTEMPTS => {
+                gloo_timers::future::sleep(Duration::from_secs(u64::from(attempt) * 2)).await;
+            }
+            Err(err) => return Outcome::Failed(err.message),
+        }
+    }
+    Outcome::Failed("not sent".into())
+}
+
+/// The CSV, from a file or typed.
+#[component]
+fn CsvInput(
+    /// The CSV text.
+    text: RwSignal<String>,
+) -> impl IntoView {
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        spawn_local(async move {
+            if let Ok(value) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                text.set(value.as_string().unwrap_or_default());
+            }
+        });
+    };
+    view! {
+        <div class="od-bulk__inputs">
+            <input type="file" accept=".csv,text/csv,text/plain" aria-label="CSV file" on:change=on_file/>
+            <textarea class="od-input od-textarea" rows="4" data-testid="csv" placeholder="ana@example.com,viewer"
+                prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+        </div>
+    }
+}
+
+/// The run's progress: a bar and the counts.
+#[component]
+fn BulkProgress(
+    to_send: Signal<usize>,
+    sent: Signal<usize>,
+    failed: Signal<usize>,
+    unknown: Signal<usize>,
+    remaining: Signal<usize>,
+) -> impl IntoView {
+    view! {
+        <div class="od-progress" data-testid="progress">
+            <progress max=move || to_send.get().to_string() value=move || (sent.get() + failed.get() + unknown.get()).to_string()></progress>
+            <span>{move || match unknown.get() {
+                0 => format!("{} done · {} failed · {} remaining", sent.get(), failed.get(), remaining.get()),
+                n => format!("{} done · {} failed · {n} unknown · {} remaining", sent.get(), failed.get(), remaining.get()),
+            }}</span>
+        </div>
+    }
+}
+
+/// Each row of the CSV with what was found in it, then what became of it.
+#[component]
+fn BulkTable(
+    /// The rows, as read.
+    rows: Memo<Vec<BulkRow>>,
+    /// What became of each row, once the run started.
+    outcomes: RwSignal<Vec<Outcome>>,
+) -> impl IntoView {
+    view! {
             <div class="od-bulk__table">
                 <table class="od-table od-table--compact">
                     <thead><tr><th>"Line"</th><th>"Email"</th><th>"Roles"</th><th>"Status"</th></tr></thead>
@@ -218,30 +275,5 @@ pub fn BulkInvite(
                     </tbody>
                 </table>
             </div>
-            <div class="od-modal__actions">
-                {move || match stage.get() {
-                    Stage::Preview => view! {
-                        <button class="od-button" on:click=move |_| close()>"Cancel"</button>
-                        <button class="od-button od-button--primary" data-testid="bulk-start" disabled=move || to_send() == 0 on:click=start>
-                            {move || match to_send() { 1 => "Invite 1 person".to_owned(), n => format!("Invite {n} people") }}
-                        </button>
-                    }.into_any(),
-                    Stage::Running => view! {
-                        <button class="od-button od-button--danger" on:click=move |_| cancelled.set_value(true)>"Cancel the rest"</button>
-                    }.into_any(),
-                    Stage::Done => view! {
-                        <p class="od-bulk__done" data-testid="bulk-done">{move || {
-                            let done = format!("Finished: {} invited, {} failed, {} skipped.", sent(), failed(), tally(|o| *o == Outcome::Skipped));
-                            match unknown() {
-                                0 => done,
-                                1 => format!("{done} 1 has an unknown outcome: check the invitations list before sending it again."),
-                                n => format!("{done} {n} have an unknown outcome: check the invitations list before sending them again."),
-                            }
-                        }}</p>
-                        <button class="od-button od-button--primary" on:click=move |_| close()>"Close"</button>
-                    }.into_any(),
-                }}
-            </div>
-        </Modal>
     }
 }

@@ -149,7 +149,6 @@ fn InviteForm(org_id: OrgId, grantable: Vec<RoleInfo>, reload: Callback<()>) -> 
     let days = RwSignal::new(DEFAULT_INVITATION_DAYS.to_string());
     let send_email = RwSignal::new(true);
     let connection = RwSignal::new(String::new());
-    let connections = LocalResource::new(api::users::connections);
     let sending = RwSignal::new(false);
     let links = RwSignal::new(Vec::<(String, String)>::new());
     let org = StoredValue::new(org_id);
@@ -215,62 +214,9 @@ fn InviteForm(org_id: OrgId, grantable: Vec<RoleInfo>, reload: Callback<()>) -> 
         <section class="od-card">
             <h2 class="od-card__title">"Invite people"</h2>
             <form class="od-invite" on:submit=submit novalidate>
-                <div class="od-field od-invite__emails">
-                    <label class="od-field__label" for="invitees">"Email addresses"</label>
-                    <textarea id="invitees" class="od-input od-textarea" rows="3" placeholder="ana@example.com, li@example.com"
-                        prop:value=move || emails.get() on:input=move |ev| emails.set(event_target_value(&ev))></textarea>
-                    {move || {
-                        let (good, bad) = parsed.get();
-                        if bad.is_empty() {
-                            view! { <p class="od-field__help">{format!("{} to invite. Separate addresses with commas or new lines.", good.len())}</p> }.into_any()
-                        } else {
-                            view! { <p class="od-field__error" role="alert">{format!("Not email addresses: {}", bad.join(", "))}</p> }.into_any()
-                        }
-                    }}
-                </div>
-                <div class="od-field">
-                    <span class="od-field__label">"Roles"</span>
-                    <div class="od-checks">
-                        {grantable.into_iter().map(|role| {
-                            let id = role.id.clone();
-                            let id2 = role.id.clone();
-                            view! {
-                                <label class="od-check" title=role.description.clone()>
-                                    <input type="checkbox" data-role=role.name.clone()
-                                        prop:checked=move || chosen.with(|c| c.contains(&id))
-                                        on:change=move |_| chosen.update(|c| if let Some(p) = c.iter().position(|x| *x == id2) { c.remove(p); } else { c.push(id2.clone()); })/>
-                                    {role.name.clone()}
-                                </label>
-                            }
-                        }).collect_view()}
-                    </div>
-                    <p class="od-field__help">"Given on acceptance. With none chosen, they join without roles."</p>
-                </div>
-                <div class="od-invite__row">
-                    <div class="od-field">
-                        <label class="od-field__label" for="invite-connection">"Connection"</label>
-                        <select id="invite-connection" class="od-input" on:change=move |ev| connection.set(event_target_value(&ev))>
-                            <option value="">"The organization's default"</option>
-                            {move || connections.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| view! {
-                                <option value=c.id.clone()>{c.name.clone()}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <div class="od-field">
-                        <label class="od-field__label" for="inviter">"Invited by"</label>
-                        <input id="inviter" class="od-input" prop:value=move || inviter.get() on:input=move |ev| inviter.set(event_target_value(&ev))/>
-                    </div>
-                    <div class="od-field">
-                        <label class="od-field__label" for="ttl">"Valid for (days)"</label>
-                        <input id="ttl" class="od-input od-input--short" type="number" min="1" max="30"
-                            prop:value=move || days.get() on:input=move |ev| days.set(event_target_value(&ev))/>
-                        {move || days_error.get().map(|m| view! { <p class="od-field__error">{m}</p> })}
-                    </div>
-                    <label class="od-check od-invite__send">
-                        <input type="checkbox" prop:checked=move || send_email.get() on:change=move |_| send_email.update(|s| *s = !*s)/>
-                        "Send the invitation email"
-                    </label>
-                </div>
+                <AddressesField emails parsed/>
+                <RolePicker grantable chosen/>
+                <InviteOptions connection inviter days days_error send_email/>
                 <div class="od-save">
                     <button type="submit" class="od-button od-button--primary" data-testid="invite" disabled=move || !valid() || sending.get()>
                         {move || if sending.get() { "Inviting…".to_owned() } else {
@@ -279,14 +225,7 @@ fn InviteForm(org_id: OrgId, grantable: Vec<RoleInfo>, reload: Callback<()>) -> 
                     </button>
                 </div>
             </form>
-            <Show when=move || !links.with(Vec::is_empty)>
-                <div class="od-links">
-                    <p class="od-field__help">"No email was sent; share these links yourself:"</p>
-                    {move || links.get().into_iter().map(|(email, url)| view! {
-                        <div class="od-links__row"><span>{email}</span><code class="od-url">{url.clone()}</code><CopyButton value=url label="invitation link"/></div>
-                    }).collect_view()}
-                </div>
-            </Show>
+            <InvitationLinks links/>
         </section>
     }
 }
@@ -409,5 +348,117 @@ fn InvitationTable(
                 </Modal>
             }
         })}
+    }
+}
+
+/// The addresses to invite, checked as typed.
+#[component]
+fn AddressesField(
+    /// What is typed.
+    emails: RwSignal<String>,
+    /// The addresses found in it, and the parts that are not addresses.
+    parsed: Memo<(Vec<Email>, Vec<String>)>,
+) -> impl IntoView {
+    view! {
+        <div class="od-field od-invite__emails">
+            <label class="od-field__label" for="invitees">"Email addresses"</label>
+            <textarea id="invitees" class="od-input od-textarea" rows="3" placeholder="ana@example.com, li@example.com"
+                prop:value=move || emails.get() on:input=move |ev| emails.set(event_target_value(&ev))></textarea>
+            {move || {
+                let (good, bad) = parsed.get();
+                if bad.is_empty() {
+                    view! { <p class="od-field__help">{format!("{} to invite. Separate addresses with commas or new lines.", good.len())}</p> }.into_any()
+                } else {
+                    view! { <p class="od-field__error" role="alert">{format!("Not email addresses: {}", bad.join(", "))}</p> }.into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+/// The roles an invitation gives, among those the inviter may grant.
+#[component]
+fn RolePicker(
+    /// The roles on offer.
+    grantable: Vec<RoleInfo>,
+    /// The ids of those chosen.
+    chosen: RwSignal<Vec<String>>,
+) -> impl IntoView {
+    view! {
+        <div class="od-field">
+            <span class="od-field__label">"Roles"</span>
+            <div class="od-checks">
+                {grantable.into_iter().map(|role| {
+                    let id = role.id.clone();
+                    let id2 = role.id.clone();
+                    view! {
+                        <label class="od-check" title=role.description.clone()>
+                            <input type="checkbox" data-role=role.name.clone()
+                                prop:checked=move || chosen.with(|c| c.contains(&id))
+                                on:change=move |_| chosen.update(|c| if let Some(p) = c.iter().position(|x| *x == id2) { c.remove(p); } else { c.push(id2.clone()); })/>
+                            {role.name.clone()}
+                        </label>
+                    }
+                }).collect_view()}
+            </div>
+            <p class="od-field__help">"Given on acceptance. With none chosen, they join without roles."</p>
+        </div>
+    }
+}
+
+/// Which connection, from whom, for how long, and whether Auth0 sends the email.
+#[component]
+fn InviteOptions(
+    connection: RwSignal<String>,
+    inviter: RwSignal<String>,
+    days: RwSignal<String>,
+    days_error: Memo<Option<String>>,
+    send_email: RwSignal<bool>,
+) -> impl IntoView {
+    let connections = LocalResource::new(api::users::connections);
+    view! {
+        <div class="od-invite__row">
+            <div class="od-field">
+                <label class="od-field__label" for="invite-connection">"Connection"</label>
+                <select id="invite-connection" class="od-input" on:change=move |ev| connection.set(event_target_value(&ev))>
+                    <option value="">"The organization's default"</option>
+                    {move || connections.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| view! {
+                        <option value=c.id.clone()>{c.name.clone()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="od-field">
+                <label class="od-field__label" for="inviter">"Invited by"</label>
+                <input id="inviter" class="od-input" prop:value=move || inviter.get() on:input=move |ev| inviter.set(event_target_value(&ev))/>
+            </div>
+            <div class="od-field">
+                <label class="od-field__label" for="ttl">"Valid for (days)"</label>
+                <input id="ttl" class="od-input od-input--short" type="number" min="1" max="30"
+                    prop:value=move || days.get() on:input=move |ev| days.set(event_target_value(&ev))/>
+                {move || days_error.get().map(|m| view! { <p class="od-field__error">{m}</p> })}
+            </div>
+            <label class="od-check od-invite__send">
+                <input type="checkbox" prop:checked=move || send_email.get() on:change=move |_| send_email.update(|s| *s = !*s)/>
+                "Send the invitation email"
+            </label>
+        </div>
+    }
+}
+
+/// The links of invitations sent without an email, to share by hand.
+#[component]
+fn InvitationLinks(
+    /// Each invitee's address and link.
+    links: RwSignal<Vec<(String, String)>>,
+) -> impl IntoView {
+    view! {
+    <Show when=move || !links.with(Vec::is_empty)>
+        <div class="od-links">
+            <p class="od-field__help">"No email was sent; share these links yourself:"</p>
+            {move || links.get().into_iter().map(|(email, url)| view! {
+                <div class="od-links__row"><span>{email}</span><code class="od-url">{url.clone()}</code><CopyButton value=url label="invitation link"/></div>
+            }).collect_view()}
+        </div>
+    </Show>
     }
 }

@@ -1,7 +1,6 @@
 //! The Members tab: every member with their roles, fetched page by page as the list scrolls,
 //! with only the visible rows in the page, so an organization of 20,000 stays smooth.
 
-use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use orgdesk_model::api::Capability;
@@ -10,10 +9,10 @@ use orgdesk_model::org::initials;
 use orgdesk_model::{Me, OrgId};
 
 use crate::api;
+use crate::components::create_user::CreateUser;
 use crate::components::modal::{Modal, Tone};
-use crate::components::toast::use_toasts;
-use crate::hooks::{mutation, Debounce};
-use crate::pages::users::CreateUser;
+use crate::components::virtual_list::VirtualList;
+use crate::hooks::{mutation, CursorPages, Debounce};
 
 /// Height of one row, in CSS pixels (the list positions rows by it).
 pub const ROW_HEIGHT: f64 = 60.0;
@@ -21,10 +20,6 @@ pub const ROW_HEIGHT: f64 = 60.0;
 pub const VIEWPORT_HEIGHT: f64 = 540.0;
 /// Members fetched per request.
 pub const PAGE_SIZE: u32 = 100;
-/// Rows drawn above and below the visible ones, so fast scrolling shows no gaps.
-const OVERSCAN: usize = 6;
-/// The next page is fetched when the visible rows come within this many of the loaded end.
-const PREFETCH_ROWS: usize = 20;
 
 /// The tab: the role catalogue (for admins), then the list.
 #[component]
@@ -65,89 +60,28 @@ pub fn MemberList(
     #[prop(into)]
     grantable: Signal<Vec<RoleInfo>>,
 ) -> impl IntoView {
-    let toasts = use_toasts();
     let org = StoredValue::new(org_id);
     let query = RwSignal::new(String::new());
-    let rows = RwSignal::new(Vec::<Member>::new());
-    let next = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(false);
-    let loaded_once = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let scroll_top = RwSignal::new(0.0_f64);
-    let generation = StoredValue::new(0u64);
-    let viewport = NodeRef::<html::Div>::new();
+    let pages = CursorPages::new(move |from| {
+        api::members::list(org.get_value(), query.get_untracked(), from, PAGE_SIZE)
+    });
+    let CursorPages {
+        rows,
+        next,
+        loading,
+        loaded_once,
+        error,
+        ..
+    } = pages;
     let removing = RwSignal::new(None::<Member>);
     let adding = RwSignal::new(false);
     let creating = RwSignal::new(false);
     let can_create_users = use_context::<Me>().is_some_and(|m| m.can(Capability::CreateUser));
-
-    let load = move |from: Option<String>| {
-        let current = generation.get_value();
-        loading.set(true);
-        let q = query.get_untracked();
-        spawn_local(async move {
-            let result = api::members::list(org.get_value(), q, from.clone(), PAGE_SIZE).await;
-            // A newer search replaced this one while it was on its way.
-            if generation.get_value() != current {
-                return;
-            }
-            loading.set(false);
-            loaded_once.set(true);
-            match result {
-                Ok(page) => {
-                    if from.is_none() {
-                        rows.set(page.items);
-                    } else {
-                        rows.update(|r| r.extend(page.items));
-                    }
-                    next.set(page.next);
-                    error.set(None);
-                }
-                Err(err) => {
-                    toasts.error(&err);
-                    error.set(Some(err.message));
-                }
-            }
-        });
-    };
-    let restart = move || {
-        generation.update_value(|g| *g += 1);
-        rows.set(Vec::new());
-        next.set(None);
-        scroll_top.set(0.0);
-        if let Some(el) = viewport.get_untracked() {
-            el.set_scroll_top(0);
-        }
-        load(None);
-    };
+    let restart = move || pages.restart();
     Effect::new(move || {
         query.track();
         restart();
     });
-    // Fetch the next page when the visible rows come near the end of what is loaded.
-    Effect::new(move || {
-        let len = rows.with(Vec::len);
-        let last_visible = ((scroll_top.get() + VIEWPORT_HEIGHT) / ROW_HEIGHT).ceil() as usize;
-        if !loading.get() && last_visible + PREFETCH_ROWS >= len {
-            if let Some(cursor) = next.get() {
-                load(Some(cursor));
-            }
-        }
-    });
-
-    let visible = Memo::new(move |_| {
-        let first = ((scroll_top.get() / ROW_HEIGHT).floor() as usize).saturating_sub(OVERSCAN);
-        let count = (VIEWPORT_HEIGHT / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
-        rows.with(|all| {
-            all.iter()
-                .enumerate()
-                .skip(first)
-                .take(count)
-                .map(|(i, m)| (i, m.clone()))
-                .collect::<Vec<_>>()
-        })
-    });
-    let total_height = move || format!("{}px", rows.with(Vec::len) as f64 * ROW_HEIGHT);
 
     let debounce = Debounce::new();
     let on_search = move |ev| {
@@ -238,26 +172,18 @@ pub fn MemberList(
                     <p class="od-empty__text">{move || if query.get().is_empty() { "Nobody belongs to this organization yet. Add existing users or invite people.".to_owned() } else { format!("No member’s email or name contains “{}”.", query.get()) }}</p>
                 </div>
             </Show>
-            <div
-                class="od-vlist"
-                data-testid="member-list"
-                node_ref=viewport
-                // Layout that the windowing relies on is set here, not left to the stylesheet.
-                style:max-height=format!("{VIEWPORT_HEIGHT}px")
-                style:overflow-y="auto"
-                style:position="relative"
-                on:scroll=move |_| {
-                    if let Some(el) = viewport.get_untracked() {
-                        scroll_top.set(f64::from(el.scroll_top()));
-                    }
+            <VirtualList
+                rows=rows
+                key=|m: &Member| (m.user_id.clone(), m.roles.len())
+                row=move |member: Member| view! {
+                    <MemberRow member can_manage grantable on_role on_remove=Callback::new(move |m| removing.set(Some(m)))/>
                 }
-            >
-                <div class="od-vlist__spacer" style:height=total_height style:position="relative">
-                    <For each=move || visible.get() key=|(i, m)| (*i, m.user_id.clone(), m.roles.len()) let:item>
-                        <MemberRow index=item.0 member=item.1 can_manage grantable on_role on_remove=Callback::new(move |m| removing.set(Some(m)))/>
-                    </For>
-                </div>
-            </div>
+                row_height=ROW_HEIGHT
+                viewport_height=VIEWPORT_HEIGHT
+                on_near_end=Callback::new(move |()| pages.load_more())
+                reset=pages.generation()
+                test_id="member-list"
+            />
         </section>
         {move || removing.get().map(|member| {
             let name = member.name.clone();
@@ -297,14 +223,12 @@ pub fn MemberList(
 /// One member.
 #[component]
 fn MemberRow(
-    index: usize,
     member: Member,
     can_manage: bool,
     grantable: Signal<Vec<RoleInfo>>,
     on_role: Callback<(Member, RoleRef, bool)>,
     on_remove: Callback<Member>,
 ) -> impl IntoView {
-    let top = format!("{}px", index as f64 * ROW_HEIGHT);
     let held: Vec<String> = member.roles.iter().map(|r| r.id.clone()).collect();
     let m = StoredValue::new(member.clone());
     let addable = Memo::new(move |_| {
@@ -316,8 +240,7 @@ fn MemberRow(
     });
     let can_grant = move |role: &RoleRef| grantable.with(|g| g.iter().any(|r| r.id == role.id));
     view! {
-        <div class="od-member" data-member=member.user_id.clone() style:top=top
-            style:position="absolute" style:height=format!("{ROW_HEIGHT}px") style:left="0" style:right="0">
+        <div class="od-member" data-member=member.user_id.clone()>
             <span class="od-member__avatar" aria-hidden="true">{initials(&member.name)}</span>
             <div class="od-member__who">
                 <span class="od-member__name">{member.name.clone()}</span>

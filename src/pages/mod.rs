@@ -11,6 +11,5 @@ pub mod org_access;
 pub mod org_detail;
 pub mod orgs;
 pub mod roles;
-pub mod save_flow;
 pub mod settings;
 pub mod users;

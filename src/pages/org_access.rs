@@ -9,13 +9,13 @@ use orgdesk_model::api::SchemaInfo;
 use orgdesk_model::claims::{claims_preview, is_org_claim, ClaimsMember};
 use orgdesk_model::input::OrgPatchInput;
 use orgdesk_model::members::{Member, RoleInfo};
-use orgdesk_model::schema::{FieldKind, MetadataField};
+use orgdesk_model::schema::{FieldKind, MetadataField, MetadataSchema};
 use orgdesk_model::{Me, Metadata, Organization, Role};
 
 use crate::api;
 use crate::components::error_view::ErrorView;
+use crate::components::save_flow::SaveFlow;
 use crate::components::skeleton::TableSkeleton;
-use crate::pages::save_flow::SaveFlow;
 
 /// The tab: loads the schema, then shows the editor and the claims.
 #[component]
@@ -121,14 +121,6 @@ fn AccessEditor(
     let matrix_org = org.id.clone();
 
     let schema_fields = info.schema.fields.clone();
-    let raw_keys = move || {
-        values.with(|v| {
-            v.keys()
-                .filter(|k| schema.with_value(|s| s.field(k).is_none()))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    };
     let saved_for_lock = saved.clone();
     view! {
         <div class="od-access">
@@ -145,46 +137,13 @@ fn AccessEditor(
                     let editable = field.editable_by(role) && !locked;
                     view! { <SchemaField field values editable locked errors=field_errors/> }
                 }).collect_view()}
-                <Show when=move || role == Role::PlatformAdmin || !raw_keys().is_empty()>
-                    <h3 class="od-subtitle">"Other keys"</h3>
-                    <p class="od-field__help">"Keys outside the schema, kept as plain text."</p>
-                    <For each=raw_keys key=|k| k.clone() let:key>
-                        <RawRow key values editable=role == Role::PlatformAdmin/>
-                    </For>
-                    <Show when=move || role == Role::PlatformAdmin>
-                        <AddRawKey values/>
-                    </Show>
-                </Show>
+                <OtherKeys values schema role/>
                 {move || budget_error.get().map(|m| view! { <p class="od-field__error" role="alert">{m}</p> })}
                 {can_edit_any.then(|| view! {
                     <SaveFlow org=org.clone() patch valid on_saved=reload label="Save access"/>
                 })}
             </section>
-            <section class="od-card od-claims" aria-label="Token claims">
-                <h2 class="od-card__title">
-                    "What a member’s token carries"
-                    {move || selected.get().map(|m| view! { <span class="od-card__hint" data-testid="claims-for">{format!("for {}", m.email)}</span> })}
-                </h2>
-                <p class="od-muted od-section__lead">"When someone signs in to this organization, the AI application receives these claims. Organization-specific ones are highlighted; choose a member below to see theirs."</p>
-                <pre class="od-json" data-testid="claims" tabindex="0" aria-label="Token claims"><code>
-                    "{\n"
-                    {move || {
-                        let claims = claims.get();
-                        let last = claims.len().saturating_sub(1);
-                        claims.into_iter().enumerate().map(|(i, (name, value))| {
-                            let highlight = is_org_claim(&name, &namespace);
-                            let comma = if i < last { "," } else { "" };
-                            view! {
-                                <span class="od-json__line" class:od-json__line--org=highlight>
-                                    "  "<span class="od-json__key">{format!("{name:?}")}</span>": "
-                                    <span class="od-json__value">{value.to_string()}</span>{comma}"\n"
-                                </span>
-                            }
-                        }).collect_view()
-                    }}
-                    "}"
-                </code></pre>
-            </section>
+            <ClaimsPreview claims namespace selected/>
         </div>
         {show_matrix.then(|| view! { <AccessMatrix org_id=matrix_org.clone() selected/> })}
     }
@@ -403,5 +362,76 @@ fn AddRawKey(values: RwSignal<BTreeMap<String, String>>) -> impl IntoView {
                 prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
             <button type="button" class="od-button" disabled=move || key.get().trim().is_empty() on:click=add>"Add key"</button>
         </div>
+    }
+}
+
+/// Metadata keys outside the schema, as plain text: platform admins may add and change them.
+#[component]
+fn OtherKeys(
+    /// Every key's value, as edited.
+    values: RwSignal<BTreeMap<String, String>>,
+    /// The keys the schema knows.
+    schema: StoredValue<MetadataSchema>,
+    /// Who is editing.
+    role: Role,
+) -> impl IntoView {
+    let raw_keys = move || {
+        values.with(|v| {
+            v.keys()
+                .filter(|k| schema.with_value(|s| s.field(k).is_none()))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <Show when=move || role == Role::PlatformAdmin || !raw_keys().is_empty()>
+            <h3 class="od-subtitle">"Other keys"</h3>
+            <p class="od-field__help">"Keys outside the schema, kept as plain text."</p>
+            <For each=raw_keys key=|k| k.clone() let:key>
+                <RawRow key values editable=role == Role::PlatformAdmin/>
+            </For>
+            <Show when=move || role == Role::PlatformAdmin>
+                <AddRawKey values/>
+            </Show>
+        </Show>
+    }
+}
+
+/// The claims a member's token carries, organization-specific ones highlighted.
+#[component]
+fn ClaimsPreview(
+    /// The claims, in order.
+    claims: Memo<serde_json::Map<String, serde_json::Value>>,
+    /// The namespace of orgdesk's own claims.
+    namespace: String,
+    /// The member they are for, if one is chosen.
+    selected: RwSignal<Option<ClaimsMember>>,
+) -> impl IntoView {
+    view! {
+    <section class="od-card od-claims" aria-label="Token claims">
+        <h2 class="od-card__title">
+            "What a member’s token carries"
+            {move || selected.get().map(|m| view! { <span class="od-card__hint" data-testid="claims-for">{format!("for {}", m.email)}</span> })}
+        </h2>
+        <p class="od-muted od-section__lead">"When someone signs in to this organization, the AI application receives these claims. Organization-specific ones are highlighted; choose a member below to see theirs."</p>
+        <pre class="od-json" data-testid="claims" tabindex="0" aria-label="Token claims"><code>
+            "{\n"
+            {move || {
+                let claims = claims.get();
+                let last = claims.len().saturating_sub(1);
+                claims.into_iter().enumerate().map(|(i, (name, value))| {
+                    let highlight = is_org_claim(&name, &namespace);
+                    let comma = if i < last { "," } else { "" };
+                    view! {
+                        <span class="od-json__line" class:od-json__line--org=highlight>
+                            "  "<span class="od-json__key">{format!("{name:?}")}</span>": "
+                            <span class="od-json__value">{value.to_string()}</span>{comma}"\n"
+                        </span>
+                    }
+                }).collect_view()
+            }}
+            "}"
+        </code></pre>
+    </section>
     }
 }

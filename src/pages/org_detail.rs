@@ -12,6 +12,7 @@ use crate::components::error_view::ErrorView;
 use crate::components::modal::{Modal, Tone};
 use crate::components::org_avatar::{AvatarSize, OrgAvatar};
 use crate::components::page_header::PageHeader;
+use crate::components::save_flow::SaveFlow;
 use crate::components::skeleton::DetailSkeleton;
 use crate::components::swatch::Swatch;
 use crate::components::tabs::OrgTabs;
@@ -23,7 +24,6 @@ use crate::pages::invitations::InvitationsTab;
 use crate::pages::members::MembersTab;
 use crate::pages::not_found::NotFound;
 use crate::pages::org_access::AccessTab;
-use crate::pages::save_flow::SaveFlow;
 
 /// Which tab of the organization page is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use orgdesk_model::tenant::{ErrorPage, TenantSettings, TenantSettingsInput};
+use orgdesk_model::validate::ValidationError;
 
 use crate::api;
 use crate::components::diff_view::ChangeList;
@@ -36,6 +37,26 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
+/// What a field holds, which decides the browser's keyboard and checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum FieldKind {
+    #[default]
+    Text,
+    Url,
+    Email,
+}
+
+/// The first rule the typed settings break, shown beside its field.
+#[derive(Debug, Clone, Copy)]
+struct FieldErrors(Memo<Option<ValidationError>>);
+
+impl FieldErrors {
+    /// The message for `field`, while it breaks a rule.
+    fn of(self, field: &'static str) -> Signal<Option<String>> {
+        Signal::derive(move || self.0.get().filter(|e| e.field == field).map(|e| e.message))
+    }
+}
+
 /// A text field with its rule checked as the person types.
 #[component]
 fn Field(
@@ -44,12 +65,17 @@ fn Field(
     help: &'static str,
     value: RwSignal<String>,
     #[prop(into)] error: Signal<Option<String>>,
-    #[prop(optional)] kind: &'static str,
+    #[prop(optional)] kind: FieldKind,
 ) -> impl IntoView {
+    let kind = match kind {
+        FieldKind::Text => "text",
+        FieldKind::Url => "url",
+        FieldKind::Email => "email",
+    };
     view! {
         <div class="od-field">
             <label class="od-field__label" for=id>{label}</label>
-            <input id=id class="od-input od-input--wide" type=if kind.is_empty() { "text" } else { kind }
+            <input id=id class="od-input od-input--wide" type=kind
                 class:od-input--invalid=move || error.get().is_some()
                 prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
             {move || match error.get() {
@@ -88,15 +114,7 @@ fn SettingsForm(current: TenantSettings, reload: Callback<()>) -> impl IntoView 
         }
     });
     let parsed = Memo::new(move |_| change.get().parse());
-    let error_for = move |field: &'static str| {
-        Signal::derive(move || {
-            parsed
-                .get()
-                .err()
-                .filter(|e| e.field == field)
-                .map(|e| e.message)
-        })
-    };
+    let errors = FieldErrors(Memo::new(move |_| parsed.get().err()));
     let changes = Memo::new(move |_| match parsed.get() {
         Ok(change) => {
             let before = stored.get_value();
@@ -120,47 +138,11 @@ fn SettingsForm(current: TenantSettings, reload: Callback<()>) -> impl IntoView 
         },
     );
     let close = Callback::new(move |()| reviewing.set(false));
-    let flags: Vec<(String, bool)> = current.flags.clone().into_iter().collect();
+    let flags: Vec<(String, bool)> = current.flags.into_iter().collect();
     view! {
         <div class="od-settings">
-            <section class="od-card od-section">
-                <h2 class="od-card__title">"Identity and support"</h2>
-                <Field id="friendly-name" label="Name" help="Shown on the sign-in page and in emails; 1–255 characters."
-                    value=name error=error_for("friendly_name")/>
-                <div class="od-settings__logo">
-                    <Field id="picture-url" label="Logo" help="An https:// address of the tenant's logo."
-                        value=picture error=error_for("picture_url") kind="url"/>
-                    {move || {
-                        let src = picture.get();
-                        (src.starts_with("https://") && error_for("picture_url").get().is_none())
-                            .then(|| view! { <img class="od-settings__logo-preview" src=src alt="Logo preview"/> })
-                    }}
-                </div>
-                <Field id="support-email" label="Support email" help="Where people write when sign-in does not work."
-                    value=email error=error_for("support_email") kind="email"/>
-                <Field id="support-url" label="Support page" help="An https:// page with help for people who cannot sign in."
-                    value=url error=error_for("support_url") kind="url"/>
-            </section>
-            <section class="od-card od-section">
-                <h2 class="od-card__title">"Custom error page"</h2>
-                <p class="od-muted">"What Auth0 shows when sign-in fails: a page of your own (redirect), or this HTML."</p>
-                <Field id="error-url" label="Redirect to" help="Leave empty to show the HTML below instead."
-                    value=page_url error=error_for("error_page.url") kind="url"/>
-                <div class="od-field">
-                    <label class="od-field__label" for="error-html">"HTML"</label>
-                    <textarea id="error-html" class="od-input od-textarea" rows="6" spellcheck="false"
-                        prop:value=move || page_html.get() on:input=move |ev| page_html.set(event_target_value(&ev))></textarea>
-                    {move || match error_for("error_page.html").get() {
-                        Some(message) => view! { <p class="od-field__error" role="alert">{message}</p> }.into_any(),
-                        None => view! { <p class="od-field__help">"Liquid HTML; at most 32 KB."</p> }.into_any(),
-                    }}
-                </div>
-                <label class="od-check">
-                    <input type="checkbox" prop:checked=move || log_link.get()
-                        on:change=move |ev| log_link.set(event_target_checked(&ev))/>
-                    "Show a link to the sign-in log on the error page"
-                </label>
-            </section>
+            <IdentitySection name picture email url errors/>
+            <ErrorPageSection page_url page_html log_link errors/>
             <div class="od-save">
                 <button class="od-button od-button--primary" data-testid="save"
                     disabled=move || parsed.get().is_err() || changes.get().is_empty() || save.pending().get()
@@ -186,24 +168,95 @@ fn SettingsForm(current: TenantSettings, reload: Callback<()>) -> impl IntoView 
                     </Modal>
                 })}
             </div>
-            <section class="od-card od-section">
-                <h2 class="od-card__title">"Tenant flags"</h2>
-                <p class="od-muted">"Shown for reference; change them in the Auth0 dashboard."</p>
-                {if flags.is_empty() {
-                    view! { <p class="od-muted">"No flags are set."</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="od-flags">
-                            {flags.into_iter().map(|(flag, on)| view! {
-                                <li class="od-flags__row">
-                                    <code>{flag}</code>
-                                    <span class=if on { "od-badge od-badge--ok" } else { "od-badge" }>{if on { "on" } else { "off" }}</span>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }}
-            </section>
+            <FlagsSection flags/>
         </div>
+    }
+}
+
+/// The tenant's name, logo and where people find help.
+#[component]
+fn IdentitySection(
+    name: RwSignal<String>,
+    picture: RwSignal<String>,
+    email: RwSignal<String>,
+    url: RwSignal<String>,
+    errors: FieldErrors,
+) -> impl IntoView {
+    view! {
+        <section class="od-card od-section">
+            <h2 class="od-card__title">"Identity and support"</h2>
+            <Field id="friendly-name" label="Name" help="Shown on the sign-in page and in emails; 1–255 characters."
+                value=name error=errors.of("friendly_name")/>
+            <div class="od-settings__logo">
+                <Field id="picture-url" label="Logo" help="An https:// address of the tenant's logo."
+                    value=picture error=errors.of("picture_url") kind=FieldKind::Url/>
+                {move || {
+                    let src = picture.get();
+                    (src.starts_with("https://") && errors.of("picture_url").get().is_none())
+                        .then(|| view! { <img class="od-settings__logo-preview" src=src alt="Logo preview"/> })
+                }}
+            </div>
+            <Field id="support-email" label="Support email" help="Where people write when sign-in does not work."
+                value=email error=errors.of("support_email") kind=FieldKind::Email/>
+            <Field id="support-url" label="Support page" help="An https:// page with help for people who cannot sign in."
+                value=url error=errors.of("support_url") kind=FieldKind::Url/>
+        </section>
+    }
+}
+
+/// What Auth0 shows when sign-in fails.
+#[component]
+fn ErrorPageSection(
+    page_url: RwSignal<String>,
+    page_html: RwSignal<String>,
+    log_link: RwSignal<bool>,
+    errors: FieldErrors,
+) -> impl IntoView {
+    view! {
+        <section class="od-card od-section">
+            <h2 class="od-card__title">"Custom error page"</h2>
+            <p class="od-muted">"What Auth0 shows when sign-in fails: a page of your own (redirect), or this HTML."</p>
+            <Field id="error-url" label="Redirect to" help="Leave empty to show the HTML below instead."
+                value=page_url error=errors.of("error_page.url") kind=FieldKind::Url/>
+            <div class="od-field">
+                <label class="od-field__label" for="error-html">"HTML"</label>
+                <textarea id="error-html" class="od-input od-textarea" rows="6" spellcheck="false"
+                    prop:value=move || page_html.get() on:input=move |ev| page_html.set(event_target_value(&ev))></textarea>
+                {move || match errors.of("error_page.html").get() {
+                    Some(message) => view! { <p class="od-field__error" role="alert">{message}</p> }.into_any(),
+                    None => view! { <p class="od-field__help">"Liquid HTML; at most 32 KB."</p> }.into_any(),
+                }}
+            </div>
+            <label class="od-check">
+                <input type="checkbox" prop:checked=move || log_link.get()
+                    on:change=move |ev| log_link.set(event_target_checked(&ev))/>
+                "Show a link to the sign-in log on the error page"
+            </label>
+        </section>
+    }
+}
+
+/// The tenant's flags, read-only.
+#[component]
+fn FlagsSection(flags: Vec<(String, bool)>) -> impl IntoView {
+    view! {
+        <section class="od-card od-section">
+            <h2 class="od-card__title">"Tenant flags"</h2>
+            <p class="od-muted">"Shown for reference; change them in the Auth0 dashboard."</p>
+            {if flags.is_empty() {
+                view! { <p class="od-muted">"No flags are set."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="od-flags">
+                        {flags.into_iter().map(|(flag, on)| view! {
+                            <li class="od-flags__row">
+                                <code>{flag}</code>
+                                <span class=if on { "od-badge od-badge--ok" } else { "od-badge" }>{if on { "on" } else { "off" }}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
     }
 }
