@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use orgdesk_model::diff::{Change, ValueKind};
 use orgdesk_model::Color;
 
+use crate::components::modal::Modal;
 use crate::components::swatch::Swatch;
 
 fn value_view(kind: ValueKind, value: Option<String>) -> AnyView {
@@ -40,5 +41,35 @@ pub fn ChangeList(
                 })
                 .collect_view()}
         </ul>
+    }
+}
+
+/// "Review your changes": what a save would change, then Back to editing or Confirm and save.
+#[component]
+pub fn ReviewDialog(
+    /// The line above the changes ("You are about to change:").
+    lead: &'static str,
+    /// What the save changes.
+    changes: Vec<Change>,
+    /// Whether the save is on its way.
+    #[prop(into)]
+    pending: Signal<bool>,
+    /// Saves.
+    on_confirm: Callback<()>,
+    /// Back to editing.
+    on_close: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <Modal title="Review your changes" on_close>
+            <p class="od-muted">{lead}</p>
+            <ChangeList changes/>
+            <div class="od-modal__actions">
+                <button class="od-button" on:click=move |_| on_close.run(())>"Back to editing"</button>
+                <button class="od-button od-button--primary" data-testid="confirm"
+                    disabled=move || pending.get() on:click=move |_| on_confirm.run(())>
+                    {move || if pending.get() { "Saving…" } else { "Confirm and save" }}
+                </button>
+            </div>
+        </Modal>
     }
 }

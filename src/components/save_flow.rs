@@ -7,7 +7,7 @@ use orgdesk_model::input::{apply, OrgPatchInput};
 use orgdesk_model::{Metadata, Organization};
 
 use crate::api;
-use crate::components::diff_view::ChangeList;
+use crate::components::diff_view::{ChangeList, ReviewDialog};
 use crate::components::modal::Modal;
 use crate::hooks::mutation_with_errors;
 
@@ -97,9 +97,9 @@ pub fn SaveFlow(
             }
         },
     );
-    let confirm = move |_| {
+    let confirm = Callback::new(move |()| {
         save.dispatch(to_send.get_untracked());
-    };
+    });
     let close = Callback::new(move |()| stage.set(Stage::Editing));
     view! {
         <div class="od-save">
@@ -114,17 +114,8 @@ pub fn SaveFlow(
             {move || match stage.get() {
                 Stage::Editing => ().into_any(),
                 Stage::Confirming => view! {
-                    <Modal title="Review your changes" on_close=close>
-                        <p class="od-muted">"You are about to change:"</p>
-                        <ChangeList changes=changes.get()/>
-                        <div class="od-modal__actions">
-                            <button class="od-button" on:click=move |_| close.run(())>"Back to editing"</button>
-                            <button class="od-button od-button--primary" data-testid="confirm"
-                                disabled=move || save.pending().get() on:click=confirm>
-                                {move || if save.pending().get() { "Saving…" } else { "Confirm and save" }}
-                            </button>
-                        </div>
-                    </Modal>
+                    <ReviewDialog lead="You are about to change:" changes=changes.get() pending=save.pending()
+                        on_confirm=confirm on_close=close/>
                 }.into_any(),
                 Stage::Conflict(current) => {
                     let theirs = org_changes(&against.get_untracked(), &current);

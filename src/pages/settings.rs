@@ -6,9 +6,8 @@ use orgdesk_model::tenant::{ErrorPage, TenantSettings, TenantSettingsInput};
 use orgdesk_model::validate::ValidationError;
 
 use crate::api;
-use crate::components::diff_view::ChangeList;
+use crate::components::diff_view::ReviewDialog;
 use crate::components::error_view::ErrorView;
-use crate::components::modal::Modal;
 use crate::components::page_header::PageHeader;
 use crate::components::skeleton::TableSkeleton;
 use crate::hooks::mutation_with_errors;
@@ -150,22 +149,13 @@ fn SettingsForm(current: TenantSettings, reload: Callback<()>) -> impl IntoView 
                     "Save settings"
                 </button>
                 {move || reviewing.get().then(|| view! {
-                    <Modal title="Review your changes" on_close=close>
-                        <p class="od-muted">"You are about to change the tenant's settings:"</p>
-                        <ChangeList changes=changes.get()/>
-                        <div class="od-modal__actions">
-                            <button class="od-button" on:click=move |_| close.run(())>"Back to editing"</button>
-                            <button class="od-button od-button--primary" data-testid="confirm"
-                                disabled=move || save.pending().get()
-                                on:click=move |_| {
-                                    if let Ok(change) = parsed.get_untracked() {
-                                        save.dispatch(change);
-                                    }
-                                }>
-                                {move || if save.pending().get() { "Saving…" } else { "Confirm and save" }}
-                            </button>
-                        </div>
-                    </Modal>
+                    <ReviewDialog lead="You are about to change the tenant's settings:" changes=changes.get()
+                        pending=save.pending() on_close=close
+                        on_confirm=Callback::new(move |()| {
+                            if let Ok(change) = parsed.get_untracked() {
+                                save.dispatch(change);
+                            }
+                        })/>
                 })}
             </div>
             <FlagsSection flags/>
