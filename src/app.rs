@@ -1,7 +1,7 @@
 //! The router and the shell: who is signed in decides which screens exist.
 
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 use orgdesk_model::{Me, Role};
 
@@ -9,13 +9,9 @@ use crate::api;
 use crate::components::shell::Shell;
 use crate::components::skeleton::PageSkeleton;
 use crate::components::toast::{provide_toaster, Toaster};
-use crate::pages::audit::AuditPage;
+use crate::lazy::{self, Lazy};
 use crate::pages::not_found::NotFound;
-use crate::pages::org_detail::{OrgDetail, OrgTab};
 use crate::pages::orgs::OrgList;
-use crate::pages::roles::RolesPage;
-use crate::pages::settings::SettingsPage;
-use crate::pages::users::{UserDetailPage, UsersPage};
 
 /// The whole app: sign-in check, then the shell with its routes.
 #[component]
@@ -51,22 +47,25 @@ fn SignedIn(
     };
     provide_context(me.clone());
     crate::org_cache::OrgCache::provide();
+    lazy::prefetch_when_idle();
     view! {
         <Shell me>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/") view=move || view! { <Redirect path=home.clone()/> }/>
                 <Route path=path!("/orgs") view=OrgList/>
-                <Route path=path!("/orgs/:id") view=|| view! { <OrgDetail tab=OrgTab::Overview/> }/>
-                <Route path=path!("/orgs/:id/branding") view=|| view! { <OrgDetail tab=OrgTab::Branding/> }/>
-                <Route path=path!("/orgs/:id/access") view=|| view! { <OrgDetail tab=OrgTab::Access/> }/>
-                <Route path=path!("/orgs/:id/members") view=|| view! { <OrgDetail tab=OrgTab::Members/> }/>
-                <Route path=path!("/orgs/:id/invitations") view=|| view! { <OrgDetail tab=OrgTab::Invitations/> }/>
-                <Route path=path!("/orgs/:id/connections") view=|| view! { <OrgDetail tab=OrgTab::Connections/> }/>
-                <Route path=path!("/users") view=UsersPage/>
-                <Route path=path!("/users/:id") view=UserDetailPage/>
-                <Route path=path!("/roles") view=RolesPage/>
-                <Route path=path!("/settings") view=SettingsPage/>
-                <Route path=path!("/audit") view=AuditPage/>
+                <ParentRoute path=path!("/orgs/:id") view=|| view! { <Lazy load=lazy::org_page/> }>
+                    <Route path=path!("") view=|| view! { <Lazy load=lazy::overview/> }/>
+                    <Route path=path!("branding") view=|| view! { <Lazy load=lazy::branding/> }/>
+                    <Route path=path!("access") view=|| view! { <Lazy load=lazy::access/> }/>
+                    <Route path=path!("members") view=|| view! { <Lazy load=lazy::members/> }/>
+                    <Route path=path!("invitations") view=|| view! { <Lazy load=lazy::invitations/> }/>
+                    <Route path=path!("connections") view=|| view! { <Lazy load=lazy::connections/> }/>
+                </ParentRoute>
+                <Route path=path!("/users") view=|| view! { <Lazy load=lazy::users/> }/>
+                <Route path=path!("/users/:id") view=|| view! { <Lazy load=lazy::user_detail/> }/>
+                <Route path=path!("/roles") view=|| view! { <Lazy load=lazy::roles/> }/>
+                <Route path=path!("/settings") view=|| view! { <Lazy load=lazy::settings/> }/>
+                <Route path=path!("/audit") view=|| view! { <Lazy load=lazy::audit/> }/>
             </Routes>
         </Shell>
     }

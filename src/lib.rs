@@ -4,5 +4,6 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod hooks;
+pub mod lazy;
 pub mod org_cache;
 pub mod pages;

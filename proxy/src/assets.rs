@@ -15,9 +15,9 @@ use tower_http::services::{ServeDir, ServeFile};
 /// The built app, as found on disk at start.
 #[derive(Debug, Clone)]
 pub struct Assets {
-    /// The folder Trunk wrote.
+    /// The folder `cargo xtask` wrote (`dist/`).
     pub dir: PathBuf,
-    /// `'sha256-…'` sources for the inline scripts of `index.html` (Trunk's module loader).
+    /// `'sha256-…'` sources for the inline scripts of `index.html` (the module loader).
     pub inline_script_hashes: Vec<String>,
 }
 
@@ -64,10 +64,20 @@ pub fn content_security_policy(inline_script_hashes: &[String]) -> String {
     )
 }
 
-/// Whether a file name carries Trunk's content hash (`name-0123456789abcdef.ext`), so that it
-/// can be cached for ever. Trunk prints the 64-bit hash without leading zeros, so it can be
-/// shorter than 16 digits.
+/// Whether a path is named by its content, so that it can be cached for ever: a file in the
+/// build's folder (`/app-0123456789abcdef/…`, the hash over every file in it), or a file whose
+/// name carries its own hash (`name-0123456789abcdef.ext`; a 64-bit hash printed without
+/// leading zeros can be shorter than 16 digits).
 fn is_hashed(path: &str) -> bool {
+    let in_build_folder = path
+        .strip_prefix("/app-")
+        .and_then(|rest| rest.split_once('/'))
+        .is_some_and(|(hash, file)| {
+            hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) && !file.is_empty()
+        });
+    if in_build_folder {
+        return true;
+    }
     let name = path.rsplit('/').next().unwrap_or("");
     let stem = name.split('.').next().unwrap_or("");
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
@@ -130,6 +140,12 @@ mod tests {
             is_hashed("/orgdesk-web-20ff5695afc6b09_bg.wasm"),
             "15 digits: a leading zero dropped"
         );
+        assert!(is_hashed("/app-0123456789abcdef/split_audit_screen.wasm"));
+        assert!(
+            !is_hashed("/app-0123/orgdesk-web.js"),
+            "too short for a build hash"
+        );
+        assert!(!is_hashed("/app-0123456789abcdef/"));
         assert!(!is_hashed("/index.html"));
         assert!(!is_hashed("/orgs/org_abc"));
     }

@@ -1,7 +1,8 @@
 //! One organization: header, tabs, and the tab's content (overview, branding, access).
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::components::Outlet;
+use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 use orgdesk_model::api::Capability;
 use orgdesk_model::input::OrgPatchInput;
 use orgdesk_model::{DisplayName, Me, OrgId, Organization, Role, METADATA_MAX_KEYS};
@@ -18,12 +19,7 @@ use crate::components::swatch::Swatch;
 use crate::components::tabs::OrgTabs;
 use crate::hooks::mutation;
 use crate::org_cache::OrgCache;
-use crate::pages::branding::BrandingStudio;
-use crate::pages::connections::ConnectionsTab;
-use crate::pages::invitations::InvitationsTab;
-use crate::pages::members::MembersTab;
 use crate::pages::not_found::NotFound;
-use crate::pages::org_access::AccessTab;
 
 /// Which tab of the organization page is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,12 +38,35 @@ pub enum OrgTab {
     Connections,
 }
 
-/// The organization named in the address, on the given tab.
+impl OrgTab {
+    /// The tab an address shows (`/orgs/org_…/branding` → Branding).
+    #[must_use]
+    pub fn of_path(path: &str) -> Self {
+        match path.trim_end_matches('/').rsplit('/').next().unwrap_or("") {
+            "branding" => Self::Branding,
+            "access" => Self::Access,
+            "members" => Self::Members,
+            "invitations" => Self::Invitations,
+            "connections" => Self::Connections,
+            _ => Self::Overview,
+        }
+    }
+}
+
+/// The organization a tab shows, and how it tells the page it saved: given to the tabs (the
+/// nested routes) by the page around them.
+#[derive(Debug, Clone)]
+pub struct OrgShown {
+    /// The organization, as last loaded or saved.
+    pub org: Organization,
+    /// Shows the organization as saved.
+    pub reload: Callback<Organization>,
+}
+
+/// The organization named in the address: its header and tabs, and the tab's route inside.
+/// Switching tabs changes only what is inside; the header stays.
 #[component]
-pub fn OrgDetail(
-    /// The tab to show.
-    tab: OrgTab,
-) -> impl IntoView {
+pub fn OrgDetail() -> impl IntoView {
     let params = use_params_map();
     let cache = OrgCache::get();
     let org = LocalResource::new(move || {
@@ -78,7 +97,7 @@ pub fn OrgDetail(
         <Transition fallback=|| view! { <DetailSkeleton/> }>
             {move || Suspend::new(async move {
                 match org.await {
-                    Ok(Some(org)) => view! { <OrgView org tab reload/> }.into_any(),
+                    Ok(Some(org)) => view! { <OrgView org reload/> }.into_any(),
                     Ok(None) => view! { <NotFound/> }.into_any(),
                     Err(err) if err.is_not_found() => view! { <NotFound/> }.into_any(),
                     Err(err) => view! { <ErrorView err/> }.into_any(),
@@ -93,39 +112,19 @@ pub fn OrgDetail(
 fn OrgView(
     /// The organization.
     org: Organization,
-    /// The tab.
-    tab: OrgTab,
     /// Shows the organization as saved.
     reload: Callback<Organization>,
 ) -> impl IntoView {
-    let me = use_context::<Me>();
-    let trail = match me.as_ref().map(|m| m.role) {
-        Some(Role::PlatformAdmin) => vec![("Organizations".to_owned(), "/orgs".to_owned())],
-        _ => Vec::new(),
-    };
-    let base = format!("/orgs/{}", org.id);
-    let (current, title) = match tab {
-        OrgTab::Overview => ("overview", org.label().to_owned()),
-        OrgTab::Branding => ("branding", "Branding".to_owned()),
-        OrgTab::Access => ("access", "Access".to_owned()),
-        OrgTab::Members => ("members", "Members".to_owned()),
-        OrgTab::Invitations => ("invitations", "Invitations".to_owned()),
-        OrgTab::Connections => ("connections", "Connections".to_owned()),
-    };
-    let mut trail = trail;
-    if tab != OrgTab::Overview {
-        trail.push((org.label().to_owned(), base.clone()));
-    }
-    let content = match tab {
-        OrgTab::Overview => view! { <Overview org=org.clone() reload/> }.into_any(),
-        OrgTab::Branding => view! { <BrandingStudio org=org.clone() reload/> }.into_any(),
-        OrgTab::Access => view! { <AccessTab org=org.clone() reload/> }.into_any(),
-        OrgTab::Members => view! { <MembersTab org_id=org.id.clone()/> }.into_any(),
-        OrgTab::Invitations => view! { <InvitationsTab org_id=org.id.clone()/> }.into_any(),
-        OrgTab::Connections => view! { <ConnectionsTab org_id=org.id.clone()/> }.into_any(),
-    };
+    provide_context(OrgShown {
+        org: org.clone(),
+        reload,
+    });
+    let location = use_location();
+    let tab = Memo::new(move |_| OrgTab::of_path(&location.pathname.get()));
+    let stored = StoredValue::new(org.clone());
+    // Only the title, trail and current tab follow the tab; the header stays as it is.
     view! {
-        <PageHeader trail title=title title_in_trail_only=true/>
+        {move || view! { <OrgTitle org=stored.get_value() tab=tab.get()/> }}
         <section class="od-org-header od-card">
             <OrgAvatar org=org.clone() size=AvatarSize::Large/>
             <div class="od-org-header__text">
@@ -138,9 +137,60 @@ fn OrgView(
                 </div>
             </div>
         </section>
-        <OrgTabs base current/>
-        {content}
+        {move || view! { <OrgTabs base=format!("/orgs/{}", stored.with_value(|o| o.id.clone())) current=tab.get().key()/> }}
+        <Outlet/>
     }
+}
+
+impl OrgTab {
+    /// The tab's key in the tab bar.
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Overview => "overview",
+            Self::Branding => "branding",
+            Self::Access => "access",
+            Self::Members => "members",
+            Self::Invitations => "invitations",
+            Self::Connections => "connections",
+        }
+    }
+}
+
+/// The page's title and trail for `tab`.
+#[component]
+fn OrgTitle(org: Organization, tab: OrgTab) -> impl IntoView {
+    let me = use_context::<Me>();
+    let trail = match me.as_ref().map(|m| m.role) {
+        Some(Role::PlatformAdmin) => vec![("Organizations".to_owned(), "/orgs".to_owned())],
+        _ => Vec::new(),
+    };
+    let base = format!("/orgs/{}", org.id);
+    let title = match tab {
+        OrgTab::Overview => org.label().to_owned(),
+        OrgTab::Branding => "Branding".to_owned(),
+        OrgTab::Access => "Access".to_owned(),
+        OrgTab::Members => "Members".to_owned(),
+        OrgTab::Invitations => "Invitations".to_owned(),
+        OrgTab::Connections => "Connections".to_owned(),
+    };
+    let mut trail = trail;
+    if tab != OrgTab::Overview {
+        trail.push((org.label().to_owned(), base.clone()));
+    }
+    view! { <PageHeader trail title=title title_in_trail_only=true/> }
+}
+
+/// The shown organization, for a tab.
+#[must_use]
+pub fn org_shown() -> Option<OrgShown> {
+    use_context::<OrgShown>()
+}
+
+/// The Overview tab.
+#[component]
+pub fn OverviewTab() -> impl IntoView {
+    org_shown().map(|OrgShown { org, reload }| view! { <Overview org reload/> })
 }
 
 /// Name, branding and metadata at a glance; rename and delete for platform admins.

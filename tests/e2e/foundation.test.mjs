@@ -80,10 +80,15 @@ test('the served app carries a strict Content-Security-Policy and precompressed 
   assert.doesNotMatch(csp, /unsafe-inline/);
   assert.equal(response.headers.get('cache-control'), 'no-cache');
   const html = await response.text();
-  const wasm = /href="(\/orgdesk-web-[0-9a-f]{8,16}_bg\.wasm)"/.exec(html)?.[1];
-  assert.ok(wasm, 'index.html preloads the hashed wasm');
-  const asset = await fetch(demo.server.url + wasm, { headers: { 'accept-encoding': 'br' } });
-  assert.equal(asset.headers.get('content-encoding'), 'br');
-  assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable');
-  assert.equal(asset.headers.get('content-type'), 'application/wasm');
+  const build = /href="(\/app-[0-9a-f]{16}\/)orgdesk-web_bg\.wasm"/.exec(html)?.[1];
+  assert.ok(build, 'index.html preloads the wasm from the build folder, named by content');
+  assert.match(html, /integrity="sha384-[A-Za-z0-9+/=]+"/);
+  // The main module and a lazily loaded screen alike: brotli, cached for ever, the right type.
+  for (const file of ['orgdesk-web_bg.wasm', 'split_audit_chunk.wasm']) {
+    const asset = await fetch(demo.server.url + build + file, { headers: { 'accept-encoding': 'br' } });
+    assert.equal(asset.status, 200, file);
+    assert.equal(asset.headers.get('content-encoding'), 'br');
+    assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    assert.equal(asset.headers.get('content-type'), 'application/wasm');
+  }
 });

@@ -26,12 +26,25 @@ struct Row {
 }
 
 /// The first-load bytes: HTML, JS, wasm and CSS, raw and as the proxy serves them (brotli).
+/// The screens split off into chunks (`split_*.wasm`, `chunk_*.wasm`) are listed with their
+/// sizes but are not part of the first load.
 fn bundle(dist: &Path) -> Result<(u64, u64, Vec<Value>)> {
     let mut raw_total = 0;
     let mut br_total = 0;
     let mut files = Vec::new();
+    let mut paths = Vec::new();
     for entry in std::fs::read_dir(dist).with_context(|| format!("reading {}", dist.display()))? {
         let path = entry?.path();
+        if path.is_dir() {
+            for inner in std::fs::read_dir(&path)? {
+                paths.push(inner?.path());
+            }
+        } else {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    for path in paths {
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
@@ -39,14 +52,23 @@ fn bundle(dist: &Path) -> Result<(u64, u64, Vec<Value>)> {
         if !matches!(ext, "html" | "js" | "wasm" | "css") {
             continue;
         }
+        let name = path.strip_prefix(dist)?.display().to_string();
+        let file = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let lazy = file.starts_with("split_") || file.starts_with("chunk_");
         let raw = std::fs::metadata(&path)?.len();
         let br = std::fs::metadata(format!("{}.br", path.display()))
             .map(|m| m.len())
             .with_context(|| format!("{} has no .br copy", path.display()))?;
-        raw_total += raw;
-        br_total += br;
+        if !lazy {
+            raw_total += raw;
+            br_total += br;
+        }
         files.push(json!({
-            "file": path.file_name().and_then(|n| n.to_str()).unwrap_or_default(),
+            "file": name,
+            "first_load": !lazy,
             "raw_bytes": raw,
             "brotli_bytes": br,
         }));

@@ -6,6 +6,7 @@
 
 mod bench;
 mod tools;
+mod web;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -131,53 +132,36 @@ fn cargo(args: &[&str]) -> Command {
 }
 
 fn build_app(root: &Path, steps: &mut Steps) -> Result<()> {
-    let mut trunk = Command::new(tools::cargo_bin("trunk"));
-    trunk.args(["build", "--release"]);
-    tools::with_tool_path(&mut trunk);
-    steps.run("build the browser app (trunk, release)", trunk)?;
-    steps.start("precompress the app (brotli, gzip)");
-    let (raw, br) = compress_dist(&root.join("dist"), &root.join("target/precompressed"))?;
-    println!("    ok: {} KB raw, {} KB brotli", raw / 1024, br / 1024);
-    Ok(())
+    web::build(root, steps)
 }
 
-/// Writes `.br` and `.gz` beside every text and wasm file of `dist/`, which the proxy then serves
-/// as they are. Returns the raw and brotli sizes in bytes. Trunk's file names carry a content
-/// hash, so the compressed copies of a name seen before are taken from `cache` (brotli at
-/// quality 11 takes about 20 s for the wasm on these machines).
-fn compress_dist(dist: &Path, cache: &Path) -> Result<(usize, usize)> {
+/// Writes `.br` and `.gz` beside `path` (text and wasm files), which the proxy then serves as
+/// they are. Returns the raw and brotli sizes in bytes (the raw size twice for other files).
+/// Brotli at quality 11 takes about 20 s for the main wasm here, so what was compressed before
+/// is taken from `target/precompressed/`, by content.
+pub fn precompress(path: &Path) -> Result<(usize, usize)> {
+    use sha2::Digest as _;
     use std::io::Write;
-    std::fs::create_dir_all(cache).with_context(|| format!("creating {}", cache.display()))?;
-    let mut raw_total = 0;
-    let mut br_total = 0;
-    for entry in std::fs::read_dir(dist).with_context(|| format!("reading {}", dist.display()))? {
-        let path = entry?.path();
-        let compressible = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e, "html" | "js" | "css" | "wasm" | "svg" | "json"));
-        if !compressible {
-            continue;
-        }
-        let data = std::fs::read(&path)?;
-        let file_name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        let (cached_br, cached_gz) = (
-            cache.join(format!("{file_name}.br")),
-            cache.join(format!("{file_name}.gz")),
-        );
-        // index.html has no hash in its name: always compress it afresh.
-        if file_name != "index.html" && cached_br.exists() && cached_gz.exists() {
-            let name = path.display().to_string();
-            std::fs::copy(&cached_br, format!("{name}.br"))?;
-            std::fs::copy(&cached_gz, format!("{name}.gz"))?;
-            raw_total += data.len();
-            br_total += usize::try_from(std::fs::metadata(&cached_br)?.len()).unwrap_or(0);
-            continue;
-        }
+    let data = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let compressible = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e, "html" | "js" | "css" | "wasm" | "svg" | "json"));
+    if !compressible {
+        return Ok((data.len(), data.len()));
+    }
+    let cache = project_root()?.join("target/precompressed");
+    std::fs::create_dir_all(&cache)?;
+    let key: String = sha2::Sha256::digest(&data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let (cached_br, cached_gz) = (
+        cache.join(format!("{key}.br")),
+        cache.join(format!("{key}.gz")),
+    );
+    let name = path.display().to_string();
+    if !(cached_br.exists() && cached_gz.exists()) {
         let mut br = Vec::new();
         {
             let mut writer = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
@@ -185,16 +169,13 @@ fn compress_dist(dist: &Path, cache: &Path) -> Result<(usize, usize)> {
         }
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         gz.write_all(&data)?;
-        let gz = gz.finish()?;
-        raw_total += data.len();
-        br_total += br.len();
-        let name = path.display().to_string();
-        std::fs::write(format!("{name}.br"), &br)?;
-        std::fs::write(format!("{name}.gz"), &gz)?;
         std::fs::write(&cached_br, &br)?;
-        std::fs::write(&cached_gz, &gz)?;
+        std::fs::write(&cached_gz, gz.finish()?)?;
     }
-    Ok((raw_total, br_total))
+    std::fs::copy(&cached_br, format!("{name}.br"))?;
+    std::fs::copy(&cached_gz, format!("{name}.gz"))?;
+    let br = usize::try_from(std::fs::metadata(&cached_br)?.len()).unwrap_or(0);
+    Ok((data.len(), br))
 }
 
 fn demo(root: &Path, args: &[String]) -> Result<()> {

@@ -8,7 +8,6 @@ use anyhow::{bail, Context, Result};
 
 use crate::Steps;
 
-const TRUNK_VERSION: &str = "0.21.14";
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const WASM_OPT_VERSION: &str = "version 132";
 const PLAYWRIGHT_VERSION: &str = "1.64.1";
@@ -68,7 +67,7 @@ fn is_root() -> bool {
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
-/// The wasm target, Trunk, wasm-bindgen and wasm-opt: what building the app needs.
+/// The wasm target, wasm-bindgen and wasm-opt: what building the app needs.
 pub fn ensure_build_tools(root: &Path, steps: &mut Steps) -> Result<()> {
     let installed = Command::new("rustup")
         .args(["target", "list", "--installed"])
@@ -80,27 +79,6 @@ pub fn ensure_build_tools(root: &Path, steps: &mut Steps) -> Result<()> {
         let mut add = Command::new("rustup");
         add.args(["target", "add", "wasm32-unknown-unknown"]);
         steps.run("add the wasm32 target", add)?;
-    }
-
-    let trunk = cargo_bin("trunk");
-    match version_of(&trunk, "--version") {
-        Some(v) if v.contains(TRUNK_VERSION) => steps.skip("trunk", &v),
-        _ => {
-            // Trunk 0.22 needs a newer Rust than these machines have.
-            let mut install = Command::new("cargo");
-            install.args([
-                "install",
-                "trunk",
-                "--version",
-                TRUNK_VERSION,
-                "--locked",
-                "--force",
-            ]);
-            steps.run(
-                &format!("install trunk {TRUNK_VERSION} (several minutes, once)"),
-                install,
-            )?;
-        }
     }
 
     let wasm_bindgen = cargo_bin("wasm-bindgen");

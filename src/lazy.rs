@@ -1,0 +1,226 @@
+//! Screens that load as they are needed. In the split release build each is a chunk of its
+//! own, fetched the first time it is shown (or ahead of time, once the browser is idle); a
+//! chunk that fails to load is said so in the screen, with Retry. Unsplit builds link every
+//! screen in and show it at once.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::JsCast;
+
+use crate::components::skeleton::PageSkeleton;
+use crate::pages::audit::AuditPage;
+use crate::pages::branding::BrandingStudio;
+use crate::pages::connections::ConnectionsTab;
+use crate::pages::invitations::InvitationsTab;
+use crate::pages::members::MembersTab;
+use crate::pages::org_access::AccessTab;
+use crate::pages::org_detail::{org_shown, OrgDetail, OrgShown, OverviewTab};
+use crate::pages::roles::RolesPage;
+use crate::pages::settings::SettingsPage;
+use crate::pages::users::{UserDetailPage, UsersPage};
+
+/// A chunk could not be fetched or started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChunkFailed;
+
+/// Shows the screen `load` gives, with a skeleton while its chunk loads, and a message with
+/// Retry when it cannot be loaded.
+#[component]
+pub fn Lazy<F, Fut>(
+    /// Loads the screen.
+    load: F,
+) -> impl IntoView
+where
+    F: Fn() -> Fut + Copy + Send + Sync + 'static,
+    Fut: Future<Output = Result<AnyView, ChunkFailed>> + 'static,
+{
+    let attempt = RwSignal::new(0u32);
+    view! {
+        <Suspense fallback=|| view! { <PageSkeleton/> }>
+            {move || {
+                attempt.track();
+                // The chunk's promise lives on this one thread; the wrapper says so to Suspense.
+                Suspend::new(SendWrapper::new(async move {
+                    match load().await {
+                        Ok(view) => view,
+                        Err(ChunkFailed) => view! { <ChunkError retry=Callback::new(move |()| attempt.update(|a| *a += 1))/> }.into_any(),
+                    }
+                }))
+            }}
+        </Suspense>
+    }
+}
+
+/// What a screen says when its code could not be loaded. When the server now serves another
+/// build than the one this page came from, the code asked for is gone for good: the person is
+/// told to reload rather than to retry.
+#[component]
+fn ChunkError(retry: Callback<()>) -> impl IntoView {
+    let updated = LocalResource::new(|| async { app_was_updated().await.unwrap_or(false) });
+    let reload = |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    };
+    view! {
+        <section class="od-card od-error" role="alert" data-testid="chunk-error">
+            {move || if updated.get().unwrap_or(false) {
+                view! {
+                    <h2 class="od-card__title">"orgdesk was updated"</h2>
+                    <p>"A new version was installed since this page was opened. Reload to use it; nothing you saved is lost."</p>
+                    <div class="od-modal__actions">
+                        <button class="od-button od-button--primary" on:click=reload>"Reload"</button>
+                    </div>
+                }.into_any()
+            } else {
+                view! {
+                    <h2 class="od-card__title">"This screen could not be loaded"</h2>
+                    <p>"The connection may have dropped. The rest of orgdesk keeps working."</p>
+                    <div class="od-modal__actions">
+                        <button class="od-button" on:click=reload>"Reload the page"</button>
+                        <button class="od-button od-button--primary" on:click=move |_| retry.run(())>"Retry"</button>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The build folder (`/app-…/`) a page names, if any.
+fn build_folder(html: &str) -> Option<&str> {
+    let start = html.find("/app-")?;
+    let rest = &html[start..];
+    let end = rest[1..].find('/')? + 2;
+    Some(&rest[..end])
+}
+
+/// Whether the server's page names another build than the one running.
+async fn app_was_updated() -> Option<bool> {
+    let document = web_sys::window()?.document()?;
+    let running = document
+        .query_selector("link[rel=modulepreload]")
+        .ok()??
+        .get_attribute("href")?;
+    let served = gloo_net::http::Request::get("/")
+        .header("cache-control", "no-cache")
+        .send()
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    let (running, served) = (build_folder(&running)?, build_folder(&served)?);
+    Some(running != served)
+}
+
+/// Once the first screen has painted and the browser has nothing else to do, fetches the other
+/// screens' chunks, so that moving around needs no wait.
+pub fn prefetch_when_idle() {
+    let start = || leptos::task::spawn_local(prefetch_all());
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let callback = wasm_bindgen::closure::Closure::once_into_js(start);
+    let idle = js_sys::Reflect::get(&window, &"requestIdleCallback".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    match idle {
+        Some(request_idle) => {
+            let _ = request_idle.call1(&window, &callback);
+        }
+        None => {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                callback.unchecked_ref(),
+                1_000,
+            );
+        }
+    }
+}
+
+/// Declares the lazily loaded screens. Each line names the screen's loader, its chunk and its
+/// preload function, and the view it shows: `loader: chunk / preload => { view }`.
+macro_rules! screens {
+    ($( $(#[$doc:meta])* $name:ident : $chunk:ident / $preload:ident => $body:block )*) => {
+        #[cfg(feature = "split")]
+        mod split {
+            use super::*;
+
+            impl From<wasm_split_helpers::SplitLoaderError> for ChunkFailed {
+                fn from(_: wasm_split_helpers::SplitLoaderError) -> Self {
+                    Self
+                }
+            }
+
+            $(
+                $(#[$doc])*
+                #[wasm_split_helpers::wasm_split($chunk, fallible, preload($preload))]
+                pub fn $name() -> Result<AnyView, ChunkFailed> {
+                    Ok($body.into_any())
+                }
+            )*
+
+            /// Fetches every screen's chunk that is not loaded yet, one after the other.
+            pub async fn prefetch_all() {
+                $( let _ = $preload().await; )*
+            }
+        }
+
+        #[cfg(not(feature = "split"))]
+        mod split {
+            use super::*;
+
+            $(
+                $(#[$doc])*
+                #[allow(clippy::unused_async)]
+                pub async fn $name() -> Result<AnyView, ChunkFailed> {
+                    Ok($body.into_any())
+                }
+            )*
+
+            /// Nothing to fetch: every screen is linked in.
+            #[allow(clippy::unused_async)]
+            pub async fn prefetch_all() {}
+        }
+
+        pub use split::*;
+    };
+}
+
+screens! {
+    /// An organization's page: header and tabs around the tab's route.
+    org_page: org_page_chunk / preload_org_page => { view! { <OrgDetail/> } }
+    /// An organization's overview.
+    overview: overview_chunk / preload_overview => { view! { <OverviewTab/> } }
+    /// The branding studio.
+    branding: branding_chunk / preload_branding => {
+        org_shown().map(|OrgShown { org, reload }| view! { <BrandingStudio org reload/> })
+    }
+    /// AI access and the claims preview.
+    access: access_chunk / preload_access => {
+        org_shown().map(|OrgShown { org, reload }| view! { <AccessTab org reload/> })
+    }
+    /// Members and their roles.
+    members: members_chunk / preload_members => {
+        org_shown().map(|shown| view! { <MembersTab org_id=shown.org.id/> })
+    }
+    /// Pending invitations.
+    invitations: invitations_chunk / preload_invitations => {
+        org_shown().map(|shown| view! { <InvitationsTab org_id=shown.org.id/> })
+    }
+    /// Enabled connections.
+    connections: connections_chunk / preload_connections => {
+        org_shown().map(|shown| view! { <ConnectionsTab org_id=shown.org.id/> })
+    }
+    /// The Users screen.
+    users: users_chunk / preload_users => { view! { <UsersPage/> } }
+    /// One user.
+    user_detail: user_detail_chunk / preload_user_detail => { view! { <UserDetailPage/> } }
+    /// The Roles screen.
+    roles: roles_chunk / preload_roles => { view! { <RolesPage/> } }
+    /// Tenant settings.
+    settings: settings_chunk / preload_settings => { view! { <SettingsPage/> } }
+    /// The Audit screen.
+    audit: audit_chunk / preload_audit => { view! { <AuditPage/> } }
+}
