@@ -71,7 +71,11 @@ const paintProbe = (selector) => `(() => {
   observer.observe(document, { childList: true, subtree: true });
 })();`;
 
-/** Navigates a fresh context to `path` and returns the ms until `selector` was painted. */
+/**
+ * Navigates a fresh context (cold cache) to `path` and returns the ms until `selector` was
+ * painted, and the bytes received on the wire until then (headers and compressed bodies of the
+ * page and every response that ended before the paint).
+ */
 async function timeToPaint(browser, base, cookie, path, selector) {
   const context = await signedInContext(browser, base, cookie);
   try {
@@ -79,7 +83,56 @@ async function timeToPaint(browser, base, cookie, path, selector) {
     await page.addInitScript(paintProbe(selector));
     await page.goto(base + path, { waitUntil: 'commit' });
     await page.waitForFunction(() => window.__bench?.painted, null, { timeout: 30000 });
-    return await page.evaluate(() => window.__bench.painted);
+    return await page.evaluate(() => {
+      const painted = window.__bench.painted;
+      const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+      const bytes = entries.filter((e) => e.responseEnd <= painted).reduce((sum, e) => sum + e.transferSize, 0);
+      return { ms: painted, bytes };
+    });
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * From the organization list to an organization's branding studio, once the other screens have
+ * been prefetched: the ms from the click to the studio painted, median of `RUNS`.
+ */
+async function listToStudio(browser, base, cookie, orgId) {
+  const context = await signedInContext(browser, base, cookie);
+  try {
+    const page = await context.newPage();
+    await page.goto(`${base}/orgs`);
+    await page.locator('tr.od-table__row[data-org]').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    const times = [];
+    for (let i = 0; i < RUNS; i += 1) {
+      const ms = await page.evaluate((href) => new Promise((resolve) => {
+        const link = document.createElement('a');
+        link.href = href;
+        document.body.append(link);
+        const started = performance.now();
+        const observer = new MutationObserver(() => {
+          if (!document.querySelector('[data-caption="Edited"] [data-testid="preview-button"]')) return;
+          observer.disconnect();
+          requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - started), 0));
+        });
+        observer.observe(document, { childList: true, subtree: true });
+        link.click();
+        link.remove();
+      }), `/orgs/${orgId}/branding`);
+      times.push(ms);
+      await page.evaluate(() => {
+        const link = document.createElement('a');
+        link.href = '/orgs';
+        document.body.append(link);
+        link.click();
+        link.remove();
+      });
+      await page.locator('tr.od-table__row[data-org]').first().waitFor();
+    }
+    log(`list to studio: ${times.map((x) => round(x)).join(' ')} ms`);
+    return { runs: RUNS, ms: round(median(times)) };
   } finally {
     await context.close();
   }
@@ -113,13 +166,25 @@ async function load(browser) {
     writeFileSync(join(assets, 'baseline.html'), html);
     writeFileSync(join(assets, 'baseline.html.br'), brotliCompressSync(html));
     const app = [];
+    const wire = [];
     const baseline = [];
     for (let i = 0; i < RUNS; i += 1) {
-      app.push(await timeToPaint(browser, server.url, cookie, '/orgs', 'tr.od-table__row[data-org]'));
-      baseline.push(await timeToPaint(browser, server.url, cookie, '/baseline.html', 'tr.od-table__row[data-org]'));
+      const run = await timeToPaint(browser, server.url, cookie, '/orgs', 'tr.od-table__row[data-org]');
+      app.push(run.ms);
+      wire.push(run.bytes);
+      baseline.push((await timeToPaint(browser, server.url, cookie, '/baseline.html', 'tr.od-table__row[data-org]')).ms);
     }
-    log(`load: app ${app.map((x) => round(x)).join(' ')} ms; static ${baseline.map((x) => round(x)).join(' ')} ms`);
-    return { runs: RUNS, rows: items.length, app_ms: round(median(app)), baseline_ms: round(median(baseline)), ratio: round(median(app) / median(baseline), 2) };
+    log(`load: app ${app.map((x) => round(x)).join(' ')} ms; static ${baseline.map((x) => round(x)).join(' ')} ms; wire ${wire.join(' ')} bytes`);
+    const studio = await listToStudio(browser, server.url, cookie, items[0].id);
+    return {
+      runs: RUNS,
+      rows: items.length,
+      app_ms: round(median(app)),
+      baseline_ms: round(median(baseline)),
+      ratio: round(median(app) / median(baseline), 2),
+      first_screen_wire_bytes: median(wire),
+      list_to_studio_ms: studio.ms,
+    };
   } finally {
     await server.stop();
     rmSync(assets, { recursive: true, force: true });
