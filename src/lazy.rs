@@ -17,6 +17,7 @@ use crate::pages::invitations::InvitationsTab;
 use crate::pages::members::MembersTab;
 use crate::pages::org_access::AccessTab;
 use crate::pages::org_detail::{org_shown, OrgDetail, OrgShown, OverviewTab};
+use crate::pages::orgs::CreateOrg;
 use crate::pages::roles::RolesPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::users::{UserDetailPage, UsersPage};
@@ -118,7 +119,12 @@ async fn app_was_updated() -> Option<bool> {
 /// Once the first screen has painted and the browser has nothing else to do, fetches the other
 /// screens' chunks, so that moving around needs no wait.
 pub fn prefetch_when_idle() {
-    let start = || leptos::task::spawn_local(prefetch_all());
+    let start = || {
+        leptos::task::spawn_local(async {
+            prefetch_all().await;
+            prefetch_dialogs().await;
+        });
+    };
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -223,4 +229,27 @@ screens! {
     settings: settings_chunk / preload_settings => { view! { <SettingsPage/> } }
     /// The Audit screen.
     audit: audit_chunk / preload_audit => { view! { <AuditPage/> } }
+}
+
+/// The dialog that creates an organization: only platform admins open it, so the first screen
+/// does not carry its form and rules.
+#[cfg(feature = "split")]
+#[wasm_split_helpers::wasm_split(create_org_chunk, fallible, preload(preload_create_org))]
+pub fn create_org(on_close: Callback<()>) -> Result<AnyView, ChunkFailed> {
+    Ok(view! { <CreateOrg on_close/> }.into_any())
+}
+
+/// The dialog that creates an organization.
+#[cfg(not(feature = "split"))]
+#[allow(clippy::unused_async)]
+pub async fn create_org(on_close: Callback<()>) -> Result<AnyView, ChunkFailed> {
+    Ok(view! { <CreateOrg on_close/> }.into_any())
+}
+
+/// Fetches the dialogs' chunks that are not loaded yet.
+async fn prefetch_dialogs() {
+    #[cfg(feature = "split")]
+    {
+        let _ = preload_create_org().await;
+    }
 }

@@ -15,6 +15,7 @@ use crate::components::page_header::PageHeader;
 use crate::components::skeleton::TableSkeleton;
 use crate::components::swatch::Swatch;
 use crate::hooks::{mutation_with_errors, Debounce};
+use crate::lazy::Lazy;
 use crate::org_cache::OrgCache;
 
 /// Rows per page.
@@ -64,7 +65,7 @@ pub fn OrgList() -> impl IntoView {
             })}
         </PageHeader>
         <Show when=move || creating.get()>
-            <CreateOrg on_close=Callback::new(move |()| set_creating.set(false))/>
+            <Lazy load=move || crate::lazy::create_org(Callback::new(move |()| set_creating.set(false)))/>
         </Show>
         <div class="od-toolbar">
             <label class="od-search">
@@ -198,7 +199,7 @@ fn Pager(
 
 /// The form that creates an organization (platform admins).
 #[component]
-fn CreateOrg(
+pub fn CreateOrg(
     /// Closes the dialog.
     on_close: Callback<()>,
 ) -> impl IntoView {
