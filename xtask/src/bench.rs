@@ -193,12 +193,12 @@ pub fn report(
         .fold((0, 0), |(n, bytes), f| {
             (n + 1, bytes + f["brotli_bytes"].as_u64().unwrap_or(0))
         });
-    let screens: Vec<String> = files
+    let screens: Vec<(String, u64)> = files
         .iter()
         .filter_map(|f| {
             let name = f["file"].as_str()?.rsplit('/').next()?;
             let screen = name.strip_prefix("split_")?.strip_suffix("_chunk.wasm")?;
-            Some(format!("{screen} {}", kb(f["brotli_bytes"].as_u64()?)))
+            Some((screen.replace('_', " "), f["brotli_bytes"].as_u64()?))
         })
         .collect();
     let mut rows = vec![
@@ -218,18 +218,20 @@ pub fn report(
             met: None,
         },
         Row {
-            figure: "screens' chunks, brotli".into(),
-            value: screens.join(", "),
-            budget: "—".into(),
-            met: None,
-        },
-        Row {
             figure: "all chunks (screens and the code they share), brotli".into(),
             value: format!("{chunks} files, {}", kb(chunk_bytes)),
             budget: "—".into(),
             met: None,
         },
     ];
+    for (screen, bytes) in screens {
+        rows.push(Row {
+            figure: format!("chunk of the {screen} screen, brotli"),
+            value: kb(bytes),
+            budget: "—".into(),
+            met: None,
+        });
+    }
     rows.push(Row {
         figure: format!(
             "load to first org row painted, cold cache (median of {})",
