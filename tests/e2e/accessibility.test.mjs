@@ -3,11 +3,8 @@
 // scrolls sideways.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { useDemo, newPage, signIn } from './harness.mjs';
+import { useDemo, newPage, signIn, axeViolations } from './harness.mjs';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const AI_ORG = 'org_aiOrg7Qm2Xk4Lp9';
 const ADA = 'auth0|6651f0a2c3d4e5f6a7b8c9d0';
 const demo = useDemo();
@@ -25,22 +22,6 @@ const SCREENS = {
 async function settled(page) {
   await page.waitForLoadState('networkidle');
   await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]') && document.querySelector('h1'));
-}
-
-/** axe-core's WCAG 2.1 A/AA violations on the page, one line per element. */
-async function violations(page) {
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
-    await page.evaluate(AXE);
-  }
-  return page.evaluate(async () => {
-    const result = await window.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-      resultTypes: ['violations'],
-    });
-    return result.violations.flatMap((v) =>
-      v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${n.failureSummary.replace(/\s+/g, ' ')}`),
-    );
-  });
 }
 
 /** Cards whose content is wider than they are (a card that scrolls on purpose is fine). */
@@ -61,7 +42,7 @@ async function check(page, where, found) {
   await settled(page);
   for (const scheme of ['light', 'dark']) {
     await page.emulateMedia({ colorScheme: scheme });
-    for (const line of await violations(page)) found.push(`${where} (${scheme}): ${line}`);
+    for (const line of await axeViolations(page)) found.push(`${where} (${scheme}): ${line}`);
   }
   await page.emulateMedia({ colorScheme: 'light' });
   for (const line of await overflowingCards(page)) found.push(`${where} at 1280 px: ${line}`);

@@ -3,7 +3,7 @@
 // the old page asks for a reload.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useDemo, newPage, signIn } from './harness.mjs';
+import { useDemo, newPage, signIn, axeViolations } from './harness.mjs';
 
 const AI_ORG = 'org_aiOrg7Qm2Xk4Lp9';
 const demo = useDemo();
@@ -69,6 +69,11 @@ test('a screen whose chunk fails says so with Retry, the rest keeps working, and
   await error.waitFor();
   assert.match(await error.textContent(), /This screen could not be loaded/);
   assert.ok(refused >= 1);
+  for (const scheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    assert.deepEqual(await axeViolations(page), [], scheme);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // The rest of the app works meanwhile.
   await page.click('.od-nav a:has-text("Organizations")');
@@ -102,5 +107,6 @@ test('after a deploy replaced the files, the old page asks for a reload instead 
   await error.waitFor();
   await error.locator('h2', { hasText: 'orgdesk was updated' }).waitFor();
   assert.equal(await error.getByRole('button', { name: 'Reload' }).count(), 1);
+  assert.deepEqual(await axeViolations(page), []);
   assert.deepEqual(panics(page), []);
 });
