@@ -228,7 +228,7 @@ fn demo(root: &Path, args: &[String]) -> Result<()> {
 }
 
 fn test(root: &Path) -> Result<()> {
-    let mut steps = Steps::new(24);
+    let mut steps = Steps::new(25);
     tools::ensure_build_tools(root, &mut steps)?;
     tools::ensure_test_tools(root, &mut steps)?;
     tools::ensure_bench_tools(&mut steps)?;
@@ -259,6 +259,21 @@ fn test(root: &Path) -> Result<()> {
             "--target",
             "wasm32-unknown-unknown",
             "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    steps.run(
+        "lint the split build of the app (clippy, wasm32, lazily loaded screens)",
+        cargo(&[
+            "clippy",
+            "-p",
+            "orgdesk-web",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--features",
+            "split",
             "--",
             "-D",
             "warnings",
