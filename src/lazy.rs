@@ -123,6 +123,13 @@ pub fn prefetch_when_idle() {
         leptos::task::spawn_local(async {
             prefetch_all().await;
             prefetch_dialogs().await;
+            // Said on the page for whoever needs to know the app is fully loaded (tests).
+            if let Some(root) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+            {
+                let _ = root.set_attribute("data-prefetched", "");
+            }
         });
     };
     let Some(window) = web_sys::window() else {

@@ -19,7 +19,7 @@ test('once the org list is up, every other screen is prefetched, and opening one
   });
   await signIn(page, demo.server.url, 'platform-admin');
   await page.locator('tr[data-org]').first().waitFor();
-  await page.waitForLoadState('networkidle');
+  await page.locator('html[data-prefetched]').waitFor({ state: 'attached' });
   const splits = new Set(chunks.filter((n) => n.startsWith('split_')));
   for (const screen of ['org_page', 'overview', 'branding', 'access', 'members', 'invitations', 'connections', 'users', 'user_detail', 'roles', 'settings', 'audit']) {
     assert.ok(splits.has(`split_${screen}_chunk.wasm`), `${screen} was prefetched (${[...splits].join(', ')})`);

@@ -97,6 +97,9 @@ test('two replicas behind nginx behave as one orgdesk', async () => {
   await signInAtProvider(page, issuer, ADA);
   await page.waitForURL(`${base}/orgs`);
   await page.locator('text=Test Organization').first().waitFor();
+  // The app prefetches the other screens once the list is up; let that finish, so that what
+  // follows is all that goes through the balancer.
+  await page.locator('html[data-prefetched]').waitFor({ state: 'attached' });
 
   // The sign-in began on the first replica and its callback was taken by the second, which
   // found the sign-in in the shared database; everything else alternated between them.
