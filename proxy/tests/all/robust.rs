@@ -512,6 +512,9 @@ async fn an_audit_row_that_cannot_be_written_is_applied_but_not_recorded_and_log
         .with_writer(move || LogSink(sink.clone()))
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // The tests share one process: another test may have cached a span's interest as "never"
+    // while no subscriber listened. Ask every callsite again now that this one does.
+    tracing::callsite::rebuild_interest_cache();
 
     let app = orgdesk_proxy::app(state);
     let request = axum::http::Request::patch("/api/orgs/org_3hbVAMF8F3wVIcEJ")
