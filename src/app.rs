@@ -9,7 +9,7 @@ use crate::api;
 use crate::components::shell::Shell;
 use crate::components::skeleton::PageSkeleton;
 use crate::components::toast::{provide_toaster, Toaster};
-use crate::lazy::{self, Lazy};
+use crate::lazy;
 use crate::pages::not_found::NotFound;
 use crate::pages::orgs::OrgList;
 
@@ -47,25 +47,24 @@ fn SignedIn(
     };
     provide_context(me.clone());
     crate::org_cache::OrgCache::provide();
-    lazy::prefetch_when_idle();
     view! {
         <Shell me>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/") view=move || view! { <Redirect path=home.clone()/> }/>
                 <Route path=path!("/orgs") view=OrgList/>
-                <ParentRoute path=path!("/orgs/:id") view=|| view! { <Lazy load=lazy::org_page/> }>
-                    <Route path=path!("") view=|| view! { <Lazy load=lazy::overview/> }/>
-                    <Route path=path!("branding") view=|| view! { <Lazy load=lazy::branding/> }/>
-                    <Route path=path!("access") view=|| view! { <Lazy load=lazy::access/> }/>
-                    <Route path=path!("members") view=|| view! { <Lazy load=lazy::members/> }/>
-                    <Route path=path!("invitations") view=|| view! { <Lazy load=lazy::invitations/> }/>
-                    <Route path=path!("connections") view=|| view! { <Lazy load=lazy::connections/> }/>
+                <ParentRoute path=path!("/orgs/:id") view=lazy::route(lazy::org_page)>
+                    <Route path=path!("") view=lazy::route(lazy::overview)/>
+                    <Route path=path!("branding") view=lazy::route(lazy::branding)/>
+                    <Route path=path!("access") view=lazy::route(lazy::access)/>
+                    <Route path=path!("members") view=lazy::route(lazy::members)/>
+                    <Route path=path!("invitations") view=lazy::route(lazy::invitations)/>
+                    <Route path=path!("connections") view=lazy::route(lazy::connections)/>
                 </ParentRoute>
-                <Route path=path!("/users") view=|| view! { <Lazy load=lazy::users/> }/>
-                <Route path=path!("/users/:id") view=|| view! { <Lazy load=lazy::user_detail/> }/>
-                <Route path=path!("/roles") view=|| view! { <Lazy load=lazy::roles/> }/>
-                <Route path=path!("/settings") view=|| view! { <Lazy load=lazy::settings/> }/>
-                <Route path=path!("/audit") view=|| view! { <Lazy load=lazy::audit/> }/>
+                <Route path=path!("/users") view=lazy::route(lazy::users)/>
+                <Route path=path!("/users/:id") view=lazy::route(lazy::user_detail)/>
+                <Route path=path!("/roles") view=lazy::route(lazy::roles)/>
+                <Route path=path!("/settings") view=lazy::route(lazy::settings)/>
+                <Route path=path!("/audit") view=lazy::route(lazy::audit)/>
             </Routes>
         </Shell>
     }

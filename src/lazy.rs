@@ -4,6 +4,7 @@
 //! screen in and show it at once.
 
 use std::future::Future;
+use std::pin::Pin;
 
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -26,17 +27,24 @@ use crate::pages::users::{UserDetailPage, UsersPage};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChunkFailed;
 
+/// What loading a screen's chunk gives: the screen, or that its code could not be fetched.
+/// One boxed type for every screen, so that `Lazy` and the router's code for it are compiled
+/// once rather than once per screen (about 10 % of the first screen's wasm).
+pub type Loading = Pin<Box<dyn Future<Output = Result<AnyView, ChunkFailed>>>>;
+
+/// A route's view that shows the screen `load` gives, through [`Lazy`]. Every lazy route has
+/// this one type.
+pub fn route(load: fn() -> Loading) -> impl Fn() -> AnyView + Clone + Send + Sync + 'static {
+    move || view! { <Lazy load=Callback::new(move |()| load())/> }.into_any()
+}
+
 /// Shows the screen `load` gives, with a skeleton while its chunk loads, and a message with
 /// Retry when it cannot be loaded.
 #[component]
-pub fn Lazy<F, Fut>(
+pub fn Lazy(
     /// Loads the screen.
-    load: F,
-) -> impl IntoView
-where
-    F: Fn() -> Fut + Copy + Send + Sync + 'static,
-    Fut: Future<Output = Result<AnyView, ChunkFailed>> + 'static,
-{
+    load: Callback<(), Loading>,
+) -> impl IntoView {
     let attempt = RwSignal::new(0u32);
     view! {
         <Suspense fallback=|| view! { <PageSkeleton/> }>
@@ -44,8 +52,11 @@ where
                 attempt.track();
                 // The chunk's promise lives on this one thread; the wrapper says so to Suspense.
                 Suspend::new(SendWrapper::new(async move {
-                    match load().await {
-                        Ok(view) => view,
+                    match load.run(()).await {
+                        Ok(view) => {
+                            screen_shown();
+                            view
+                        }
                         Err(ChunkFailed) => view! { <ChunkError retry=Callback::new(move |()| attempt.update(|a| *a += 1))/> }.into_any(),
                     }
                 }))
@@ -116,10 +127,31 @@ async fn app_was_updated() -> Option<bool> {
     Some(running != served)
 }
 
-/// Once the first screen has painted and the browser has nothing else to do, fetches the other
-/// screens' chunks, so that moving around needs no wait.
-pub fn prefetch_when_idle() {
-    let start = || {
+thread_local! {
+    static PREFETCH_SCHEDULED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Said by a screen once it shows its content. The first time, the other screens' chunks are
+/// fetched after that frame has been drawn, when the browser has nothing else to do: moving
+/// around then needs no wait, and the first screen never shares the network or the main
+/// thread with them.
+pub fn screen_shown() {
+    if PREFETCH_SCHEDULED.with(|scheduled| scheduled.replace(true)) {
+        return;
+    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let after_frame = wasm_bindgen::closure::Closure::once_into_js(when_idle);
+    let _ = window.request_animation_frame(after_frame.unchecked_ref());
+}
+
+/// Runs the prefetch when the browser is idle (in a second where it cannot tell).
+fn when_idle() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let start = wasm_bindgen::closure::Closure::once_into_js(|| {
         leptos::task::spawn_local(async {
             prefetch_all().await;
             prefetch_dialogs().await;
@@ -131,21 +163,17 @@ pub fn prefetch_when_idle() {
                 let _ = root.set_attribute("data-prefetched", "");
             }
         });
-    };
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let callback = wasm_bindgen::closure::Closure::once_into_js(start);
+    });
     let idle = js_sys::Reflect::get(&window, &"requestIdleCallback".into())
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     match idle {
         Some(request_idle) => {
-            let _ = request_idle.call1(&window, &callback);
+            let _ = request_idle.call1(&window, &start);
         }
         None => {
             let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                callback.unchecked_ref(),
+                start.unchecked_ref(),
                 1_000,
             );
         }
@@ -197,7 +225,14 @@ macro_rules! screens {
             pub async fn prefetch_all() {}
         }
 
-        pub use split::*;
+        $(
+            $(#[$doc])*
+            pub fn $name() -> Loading {
+                Box::pin(split::$name())
+            }
+        )*
+
+        pub use split::prefetch_all;
     };
 }
 

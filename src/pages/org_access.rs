@@ -424,7 +424,7 @@ fn ClaimsPreview(
                     let comma = if i < last { "," } else { "" };
                     view! {
                         <span class="od-json__line" class:od-json__line--org=highlight>
-                            "  "<span class="od-json__key">{format!("{name:?}")}</span>": "
+                            "  "<span class="od-json__key">{serde_json::Value::String(name).to_string()}</span>": "
                             <span class="od-json__value">{value.to_string()}</span>{comma}"\n"
                         </span>
                     }

@@ -15,7 +15,7 @@ use crate::components::page_header::PageHeader;
 use crate::components::skeleton::TableSkeleton;
 use crate::components::swatch::Swatch;
 use crate::hooks::{mutation_with_errors, Debounce};
-use crate::lazy::Lazy;
+use crate::lazy::{create_org, Lazy, Loading};
 use crate::org_cache::OrgCache;
 
 /// Rows per page.
@@ -65,7 +65,7 @@ pub fn OrgList() -> impl IntoView {
             })}
         </PageHeader>
         <Show when=move || creating.get()>
-            <Lazy load=move || crate::lazy::create_org(Callback::new(move |()| set_creating.set(false)))/>
+            <Lazy load=Callback::new(move |()| -> Loading { Box::pin(create_org(Callback::new(move |()| set_creating.set(false)))) })/>
         </Show>
         <div class="od-toolbar">
             <label class="od-search">
@@ -86,7 +86,10 @@ pub fn OrgList() -> impl IntoView {
         <Transition fallback=|| view! { <TableSkeleton/> } set_pending=set_searching>
             {move || Suspend::new(async move {
                 match orgs.await {
-                    Ok(result) => view! { <OrgTable page=result query=query.get_untracked()/> }.into_any(),
+                    Ok(result) => {
+                        crate::lazy::screen_shown();
+                        view! { <OrgTable page=result query=query.get_untracked()/> }.into_any()
+                    }
                     Err(err) => view! { <ErrorView err/> }.into_any(),
                 }
             })}

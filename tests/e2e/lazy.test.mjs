@@ -33,6 +33,33 @@ test('once the org list is up, every other screen is prefetched, and opening one
   assert.deepEqual(page.problems, []);
 });
 
+test('the first screen asks for its first page once, ahead of the app, and no chunk before its rows', async () => {
+  const page = await newPage(demo.browser);
+  await page.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      if (!document.querySelector('tr[data-org]')) return;
+      window.firstRow = performance.now();
+      observer.disconnect();
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await signIn(page, demo.server.url, 'platform-admin', '/orgs');
+  await page.locator('html[data-prefetched]').waitFor({ state: 'attached' });
+  const { firstRow, entries } = await page.evaluate(() => ({
+    firstRow: window.firstRow,
+    entries: performance.getEntriesByType('resource').map((e) => {
+      const url = new URL(e.name);
+      return { name: url.pathname + url.search, start: e.startTime, initiator: e.initiatorType };
+    }),
+  }));
+  const lists = entries.filter((e) => e.name.startsWith('/api/orgs?'));
+  assert.equal(lists.length, 1, `one request for the list: ${JSON.stringify(lists)}`);
+  assert.equal(lists[0].initiator, 'link', 'the page asked for it before the app started');
+  const chunks = entries.filter((e) => /\/(split|chunk)_[^/]*\.wasm$/.test(e.name));
+  assert.ok(chunks.length > 10, `the other screens were prefetched (${chunks.length} chunks)`);
+  for (const chunk of chunks) assert.ok(chunk.start > firstRow, `${chunk.name} at ${chunk.start} ms, rows at ${firstRow} ms`);
+  assert.deepEqual(page.problems, []);
+});
+
 test('switching tabs keeps the organization page: same header, no new request for the org', async () => {
   const page = await newPage(demo.browser);
   await signIn(page, demo.server.url, 'org-admin');

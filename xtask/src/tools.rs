@@ -13,6 +13,10 @@ const WASM_OPT_VERSION: &str = "version 132";
 const PLAYWRIGHT_VERSION: &str = "1.64.1";
 const OIDC_PROVIDER_VERSION: &str = "9.13.3";
 const AXE_CORE_VERSION: &str = "4.14.1";
+/// The toolchain the release wasm is built with: a pinned nightly, for what stable cannot do yet
+/// (`-C panic=immediate-abort`, `-Z location-detail=none`, `-Z fmt-debug=none`, and `build-std`
+/// to rebuild the standard library with them). Everything else builds on stable.
+pub const APP_TOOLCHAIN: &str = "nightly-2026-05-20";
 /// Debian's Chromium, which the tests drive.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// Debian's ChromeDriver, which wasm-bindgen-test-runner drives.
@@ -67,8 +71,41 @@ fn is_root() -> bool {
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
-/// The wasm target, wasm-bindgen and wasm-opt: what building the app needs.
+/// The wasm target, the app's toolchain, wasm-bindgen and wasm-opt: what building the app needs.
 pub fn ensure_build_tools(root: &Path, steps: &mut Steps) -> Result<()> {
+    let components = Command::new("rustup")
+        .args([
+            "component",
+            "list",
+            "--installed",
+            "--toolchain",
+            APP_TOOLCHAIN,
+        ])
+        .output()
+        .context("rustup is needed to install the app's toolchain")?;
+    if components.status.success()
+        && String::from_utf8_lossy(&components.stdout).contains("rust-src")
+    {
+        steps.skip(APP_TOOLCHAIN, "already installed with rust-src");
+    } else {
+        // build-std rebuilds the standard library for wasm32 from rust-src, so the toolchain
+        // needs no wasm32 component (which not every nightly has).
+        let mut install = Command::new("rustup");
+        install.args([
+            "toolchain",
+            "install",
+            APP_TOOLCHAIN,
+            "--profile",
+            "minimal",
+            "--component",
+            "rust-src",
+        ]);
+        steps.run(
+            &format!("install the app's toolchain {APP_TOOLCHAIN} (once)"),
+            install,
+        )?;
+    }
+
     let installed = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output()

@@ -22,28 +22,53 @@ use anyhow::{bail, Context, Result};
 use base64::Engine as _;
 use sha2::{Digest, Sha256, Sha384};
 
-use crate::{cargo, tools, Steps};
+use crate::{tools, Steps};
 
 /// The app's crate name, which names the wasm and its JS.
 const APP: &str = "orgdesk-web";
 
+/// The loader of the chunks, which the main module's JS imports: preloaded with it, so the
+/// page does not learn of it only once that JS has arrived.
+const SPLIT_LOADER: &str = "__wasm_split.js";
+
+/// Where the release wasm is built (see [`build`]).
+const APP_TARGET_DIR: &str = "target/app";
+
+/// The compiler flags of the release wasm. `RUSTFLAGS` replaces `.cargo/config.toml`'s, so the
+/// erased component types are repeated here. A panic aborts at once, with no message and no
+/// unwinding machinery, and neither panic locations nor `Debug` output are compiled in; the
+/// standard library is rebuilt with the same flags (`-Z build-std`).
+const APP_RUSTFLAGS: &[&str] = &[
+    "--cfg erase_components",
+    "-Z unstable-options",
+    "-C panic=immediate-abort",
+    "-Z location-detail=none",
+    "-Z fmt-debug=none",
+];
+
 /// Builds `dist/` from scratch.
 pub fn build(root: &Path, steps: &mut Steps) -> Result<()> {
-    let mut rustc = cargo(&[
-        "rustc",
-        "-p",
-        APP,
-        "--bin",
-        APP,
-        "--release",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--features",
-        "split",
-        "--",
-        "-C",
-        "link-arg=--emit-relocs",
-    ]);
+    // The pinned nightly through rustup, not the cargo running the xtask; a target folder of its
+    // own, so the stable builds' artifacts and this one's never replace each other.
+    let mut rustc = Command::new("rustup");
+    rustc
+        .args(["run", tools::APP_TOOLCHAIN, "cargo", "rustc"])
+        .args(["-p", APP, "--bin", APP, "--release"])
+        .args(["--target", "wasm32-unknown-unknown", "--features", "split"])
+        .args(["-Z", "build-std=std,panic_abort", "--target-dir"])
+        .arg(root.join(APP_TARGET_DIR))
+        .args(["--", "-C", "link-arg=--emit-relocs"])
+        .env("RUSTFLAGS", APP_RUSTFLAGS.join(" "));
+    for inherited in [
+        "CARGO",
+        "RUSTC",
+        "RUSTUP_TOOLCHAIN",
+        "RUSTC_WRAPPER",
+        "CARGO_TARGET_DIR",
+    ] {
+        rustc.env_remove(inherited);
+    }
+    tools::with_tool_path(&mut rustc);
     rustc.current_dir(root);
     steps.run(
         "build the browser app (release, wasm32, with relocations)",
@@ -55,17 +80,20 @@ pub fn build(root: &Path, steps: &mut Steps) -> Result<()> {
         std::fs::remove_dir_all(&work).with_context(|| format!("clearing {}", work.display()))?;
     }
     std::fs::create_dir_all(&work)?;
-    let input = root.join(format!("target/wasm32-unknown-unknown/release/{APP}.wasm"));
+    let input = root.join(format!(
+        "{APP_TARGET_DIR}/wasm32-unknown-unknown/release/{APP}.wasm"
+    ));
 
     steps.start("split the wasm into the first screen and chunks");
     let wasm = std::fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
     let main_wasm = work.join("main.wasm");
+    let link_name = format!("./{SPLIT_LOADER}");
     let split = wasm_split_cli_support::transform({
         let mut options = wasm_split_cli_support::Options::new(&wasm);
         options.output_dir = &work;
         options.main_out_path = &main_wasm;
         options.main_module = "./orgdesk-web.js";
-        options.link_name = "./__wasm_split.js";
+        options.link_name = &link_name;
         options
     })
     .map_err(|err| anyhow::anyhow!("{err:?}"))
@@ -142,16 +170,19 @@ pub fn build(root: &Path, steps: &mut Steps) -> Result<()> {
     std::fs::write(dist.join(&css_name), &css)?;
 
     let template = std::fs::read_to_string(root.join("index.html"))?;
-    let js = format!("/{app_dir}/{APP}.js");
-    let main = format!("/{app_dir}/{APP}_bg.wasm");
+    let built = |name: &str| Built {
+        href: format!("/{app_dir}/{name}"),
+        integrity: integrity(&app_files[name]),
+    };
     let html = page(
         &template,
-        &css_name,
-        &integrity(&css),
-        &js,
-        &integrity(&app_files[&format!("{APP}.js")]),
-        &main,
-        &integrity(&app_files[&format!("{APP}_bg.wasm")]),
+        &Built {
+            href: format!("/{css_name}"),
+            integrity: integrity(&css),
+        },
+        &built(&format!("{APP}.js")),
+        &built(&format!("{APP}_bg.wasm")),
+        &built(SPLIT_LOADER),
     )?;
     std::fs::write(dist.join("index.html"), html)?;
 
@@ -177,33 +208,48 @@ pub fn build(root: &Path, steps: &mut Steps) -> Result<()> {
     Ok(())
 }
 
-/// `index.html` with its two markers replaced by the built files.
-fn page(
-    template: &str,
-    css: &str,
-    css_integrity: &str,
-    js: &str,
-    js_integrity: &str,
-    wasm: &str,
-    wasm_integrity: &str,
-) -> Result<String> {
+/// A file the page links to: its address and its integrity.
+struct Built {
+    href: String,
+    integrity: String,
+}
+
+/// `index.html` with its two markers replaced by the built files: the stylesheet, then the
+/// app's JS and its chunk loader (module preloads), the main module (a preload) and the inline
+/// module that starts it.
+fn page(template: &str, css: &Built, js: &Built, wasm: &Built, loader: &Built) -> Result<String> {
     let css_link =
         "<!-- orgdesk:stylesheet (cargo xtask writes the built stylesheet's link here) -->";
     let rust_link = "<!-- orgdesk:app (cargo xtask writes the app's preloads and loader here) -->";
     if !template.contains(css_link) || !template.contains(rust_link) {
         bail!("index.html no longer has the two markers this build replaces");
     }
+    let module = |file: &Built| {
+        format!(
+            r#"<link rel="modulepreload" href="{}" crossorigin="anonymous" integrity="{}" />"#,
+            file.href, file.integrity
+        )
+    };
     Ok(template
         .replace(
             css_link,
-            &format!(r#"<link rel="stylesheet" href="/{css}" integrity="{css_integrity}" />"#),
+            &format!(
+                r#"<link rel="stylesheet" href="{}" integrity="{}" />"#,
+                css.href, css.integrity
+            ),
         )
         .replace(
             rust_link,
             &format!(
-                r#"<link rel="modulepreload" href="{js}" crossorigin="anonymous" integrity="{js_integrity}" />
+                r#"{}
+    {}
     <link rel="preload" href="{wasm}" as="fetch" type="application/wasm" crossorigin="anonymous" integrity="{wasm_integrity}" />
-    <script type="module">import init from '{js}'; await init({{ module_or_path: '{wasm}' }});</script>"#
+    <script type="module">import init from '{js}'; await init({{ module_or_path: '{wasm}' }});</script>"#,
+                module(js),
+                module(loader),
+                wasm = wasm.href,
+                wasm_integrity = wasm.integrity,
+                js = js.href,
             ),
         ))
 }
