@@ -250,11 +250,15 @@ pub enum Capability {
     ReadConnections,
     /// Enable, change and disable an organization's connections (platform admins).
     ManageConnections,
+    /// List the APIs (resource servers) and their permissions (platform admins).
+    ReadApis,
+    /// Create, change and delete APIs (platform admins).
+    ManageApis,
 }
 
 impl Capability {
     /// Every action, for `/api/me`'s capabilities and the access matrix tests.
-    pub const ALL: [Capability; 21] = [
+    pub const ALL: [Capability; 23] = [
         Capability::ListOrgs,
         Capability::ReadOrg,
         Capability::ReadUsers,
@@ -276,6 +280,8 @@ impl Capability {
         Capability::CreateUser,
         Capability::ReadConnections,
         Capability::ManageConnections,
+        Capability::ReadApis,
+        Capability::ManageApis,
     ];
 
     /// The capability name the browser app sees.
@@ -303,6 +309,8 @@ impl Capability {
             Self::CreateUser => "users:create",
             Self::ReadConnections => "connections:read",
             Self::ManageConnections => "connections:write",
+            Self::ReadApis => "apis:read",
+            Self::ManageApis => "apis:write",
         }
     }
 }
@@ -367,13 +375,19 @@ pub enum AuditAction {
     UsersCreate,
     /// `audit.purge`: Purged old audit rows.
     AuditPurge,
+    /// `api.create`: Created API.
+    ApiCreate,
+    /// `api.update`: Changed API.
+    ApiUpdate,
+    /// `api.delete`: Deleted API.
+    ApiDelete,
     /// An action this version of orgdesk does not know.
     Other(String),
 }
 
 impl AuditAction {
     /// Every action this version records.
-    pub const ALL: [AuditAction; 19] = [
+    pub const ALL: [AuditAction; 22] = [
         Self::OrgCreate,
         Self::OrgUpdate,
         Self::OrgDelete,
@@ -393,6 +407,9 @@ impl AuditAction {
         Self::ConnectionsDisable,
         Self::UsersCreate,
         Self::AuditPurge,
+        Self::ApiCreate,
+        Self::ApiUpdate,
+        Self::ApiDelete,
     ];
 
     /// The stored name.
@@ -418,6 +435,9 @@ impl AuditAction {
             Self::ConnectionsDisable => "connections.disable",
             Self::UsersCreate => "users.create",
             Self::AuditPurge => "audit.purge",
+            Self::ApiCreate => "api.create",
+            Self::ApiUpdate => "api.update",
+            Self::ApiDelete => "api.delete",
             Self::Other(name) => name,
         }
     }
@@ -445,6 +465,9 @@ impl AuditAction {
             Self::ConnectionsDisable => "Disabled connection",
             Self::UsersCreate => "Created user",
             Self::AuditPurge => "Purged old audit rows",
+            Self::ApiCreate => "Created API",
+            Self::ApiUpdate => "Changed API",
+            Self::ApiDelete => "Deleted API",
             Self::Other(name) => name,
         }
     }

@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod apis;
 pub mod bulk;
 pub mod claims;
 pub mod contrast;

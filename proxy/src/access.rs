@@ -15,8 +15,8 @@ pub fn allowed(role: Role, action: Action) -> bool {
         AssignRoles, EditBranding, EditMetadata, FindUsers, Invite, ListOrgs, ManageMembers,
         ReadAudit, ReadConnections, ReadInvitations, ReadMembers, ReadOrg, ReadRoles,
     };
-    // Tenant-wide reads (users, settings) stay with platform admins: an org admin must not learn
-    // who else uses the product.
+    // Tenant-wide reads (users, settings, APIs) stay with platform admins: an org admin must not
+    // learn who else uses the product.
     match role {
         Role::PlatformAdmin => true,
         Role::OrgAdmin => matches!(
@@ -121,6 +121,8 @@ mod tests {
             Action::CreateUser => 18,
             Action::ReadConnections => 19,
             Action::ManageConnections => 20,
+            Action::ReadApis => 21,
+            Action::ManageApis => 22,
         }
     }
 
@@ -165,6 +167,8 @@ mod tests {
             let caps = capabilities(role);
             assert!(!caps.contains(&Action::ReadUsers), "{role:?}");
             assert!(!caps.contains(&Action::ReadTenant), "{role:?}");
+            assert!(!caps.contains(&Action::ReadApis), "{role:?}");
+            assert!(!caps.contains(&Action::ManageApis), "{role:?}");
             assert!(caps.contains(&Action::ReadOrg), "{role:?}");
         }
         assert_eq!(capabilities(Role::PlatformAdmin).len(), Action::ALL.len());

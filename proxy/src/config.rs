@@ -264,6 +264,10 @@ pub const REQUIRED_SCOPES: &[&str] = &[
     "read:connections",
     "read:tenant_settings",
     "update:tenant_settings",
+    "read:resource_servers",
+    "create:resource_servers",
+    "update:resource_servers",
+    "delete:resource_servers",
 ];
 
 /// What real mode needs to reach the tenant, read from the file and the environment.

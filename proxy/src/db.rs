@@ -186,6 +186,7 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
         6,
         include_str!("../migrations/postgres/0006_org_search.sql"),
     ),
+    (7, include_str!("../migrations/postgres/0007_apis.sql")),
 ];
 
 /// The grants orgdesk's runtime role needs (README "Running in production").

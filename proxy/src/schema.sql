@@ -87,6 +87,21 @@ CREATE TABLE IF NOT EXISTS roles (
     description TEXT NOT NULL DEFAULT ''
 );
 
+-- APIs (Auth0's resource servers): permissions are a JSON array of {value, description};
+-- system_api marks the directory's own, which is neither changed nor deleted.
+CREATE TABLE IF NOT EXISTS apis (
+    id                   TEXT PRIMARY KEY,
+    name                 TEXT NOT NULL,
+    identifier           TEXT NOT NULL UNIQUE,
+    signing_alg          TEXT NOT NULL,
+    token_lifetime       INTEGER NOT NULL,
+    rbac                 INTEGER NOT NULL DEFAULT 1,
+    permissions_in_token INTEGER NOT NULL DEFAULT 1,
+    permissions          TEXT NOT NULL DEFAULT '[]',
+    system_api           INTEGER NOT NULL DEFAULT 0,
+    created_at           INTEGER NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS role_permissions (
     role_id                    TEXT NOT NULL REFERENCES roles (id) ON DELETE CASCADE,
     resource_server_identifier TEXT NOT NULL,

@@ -5,6 +5,7 @@ pub mod local;
 
 use async_trait::async_trait;
 pub use orgdesk_model::api::{CursorPage, OrgCounts};
+use orgdesk_model::apis::{Api, ApiPatch, NewApi};
 use orgdesk_model::input::NewOrg;
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
 use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
@@ -253,6 +254,23 @@ pub trait Directory: Send + Sync {
         &self,
         change: &TenantSettingsInput,
     ) -> Result<TenantSettings, DirectoryError>;
+
+    /// Every API (resource server), sorted by name; the directory's own is marked `system`.
+    async fn list_apis(&self) -> Result<Vec<Api>, DirectoryError>;
+
+    /// One API, `None` when there is no such one.
+    async fn get_api(&self, id: &str) -> Result<Option<Api>, DirectoryError>;
+
+    /// Creates an API (already checked): RS256, RBAC on, permissions in the access token.
+    /// `Conflict` when its identifier is taken.
+    async fn create_api(&self, api: &NewApi) -> Result<Api, DirectoryError>;
+
+    /// Changes an API's name, token lifetime or permissions (already checked; never the
+    /// directory's own API, which the route refuses first).
+    async fn update_api(&self, id: &str, patch: &ApiPatch) -> Result<Api, DirectoryError>;
+
+    /// Deletes an API (never the directory's own).
+    async fn delete_api(&self, id: &str) -> Result<(), DirectoryError>;
 
     /// Whether the backend can serve: for Auth0, that a Management API token can be had (a
     /// cached one counts). For `/readyz`.

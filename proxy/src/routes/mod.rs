@@ -1,5 +1,6 @@
 //! The JSON API under `/api`, one module per resource.
 
+mod apis;
 mod audit;
 pub mod auth;
 mod connections;
@@ -31,5 +32,6 @@ pub fn api() -> Router<AppState> {
         .merge(users::routes())
         .merge(connections::routes())
         .merge(tenant::routes())
+        .merge(apis::routes())
         .fallback(|| async { AppError::NotFound })
 }

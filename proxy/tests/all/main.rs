@@ -11,6 +11,7 @@ mod upstream;
 
 // Areas.
 mod api;
+mod apis;
 mod assets;
 mod connections;
 mod contract;

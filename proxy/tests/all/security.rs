@@ -369,6 +369,37 @@ async fn every_api_route_answers_every_caller_and_org_as_the_table_says() {
             Some(json!({"friendly_name": "Renamed"})),
             [200, 403, 403, 403],
         ),
+        ("GET", "/api/apis".into(), None, [200, 403, 403, 403]),
+        (
+            "POST",
+            "/api/apis".into(),
+            Some(json!({"name": "Models", "identifier": "https://models.example/"})),
+            [201, 403, 403, 403],
+        ),
+        (
+            "GET",
+            "/api/apis/rs_aiPlatformApi0002".into(),
+            None,
+            [200, 403, 403, 403],
+        ),
+        (
+            "PATCH",
+            "/api/apis/rs_aiPlatformApi0002".into(),
+            Some(json!({"name": "AI API"})),
+            [200, 403, 403, 403],
+        ),
+        (
+            "DELETE",
+            "/api/apis/rs_aiPlatformApi0002".into(),
+            None,
+            [204, 403, 403, 403],
+        ),
+        (
+            "PATCH",
+            "/api/apis/rs_managementApi0001".into(),
+            Some(json!({"name": "Mine now"})),
+            [409, 403, 403, 403],
+        ),
         ("GET", "/api/audit".into(), None, [200, 200, 200, 403]),
         (
             "GET",
@@ -406,7 +437,7 @@ async fn every_api_route_answers_every_caller_and_org_as_the_table_says() {
         failures.len(),
         failures.join("\n")
     );
-    assert_eq!(cells, 19 * 5 * 4 + 14 * 5);
+    assert_eq!(cells, 19 * 5 * 4 + 20 * 5);
 }
 
 fn mutation(method: &str, uri: &str, cookie: &str) -> axum::http::request::Builder {

@@ -10,6 +10,7 @@ use super::wire::{
     PatchEnabledConnection, PatchOrg, PatchTenantSettings, PatchUser, PermissionsPage, RolesBody,
     RolesPage, TenantSettings, User, UsersPage,
 };
+use super::wire::{CreateResourceServer, PatchResourceServer, ResourceServer, ResourceServersPage};
 
 /// Paging and field selection, as Auth0's list endpoints take them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -390,5 +391,62 @@ impl Auth0Client {
     ) -> Result<TenantSettings, CallError> {
         self.json(&Call::patch(&["tenants", "settings"]).json(body))
             .await
+    }
+
+    /// `GET /resource-servers`, only those with the given identifiers when some are named.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn list_resource_servers(
+        &self,
+        paging: &Paging,
+        identifiers: &[&str],
+    ) -> Result<ResourceServersPage, CallError> {
+        let mut call = paging.apply(Call::get(&["resource-servers"]));
+        for identifier in identifiers {
+            call = call.query("identifiers", identifier);
+        }
+        self.json(&call).await
+    }
+
+    /// `GET /resource-servers/{id}`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn get_resource_server(&self, id: &str) -> Result<ResourceServer, CallError> {
+        self.json(&Call::get(&["resource-servers", id])).await
+    }
+
+    /// `POST /resource-servers`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn create_resource_server(
+        &self,
+        body: &CreateResourceServer,
+    ) -> Result<ResourceServer, CallError> {
+        self.json(&Call::create(&["resource-servers"]).json(body))
+            .await
+    }
+
+    /// `PATCH /resource-servers/{id}`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn patch_resource_server(
+        &self,
+        id: &str,
+        body: &PatchResourceServer,
+    ) -> Result<ResourceServer, CallError> {
+        self.json(&Call::patch(&["resource-servers", id]).json(body))
+            .await
+    }
+
+    /// `DELETE /resource-servers/{id}`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn delete_resource_server(&self, id: &str) -> Result<(), CallError> {
+        self.done(&Call::delete(&["resource-servers", id])).await
     }
 }

@@ -197,6 +197,8 @@ const ALLOWED: &[(&str, &str)] = &[
     ("GET", "users-by-email"),
     ("GET", "connections"),
     ("GET PATCH", "tenants/settings"),
+    ("GET POST", "resource-servers"),
+    ("GET PATCH DELETE", "resource-servers/*"),
 ];
 
 /// Whether `method path` is on the allow-list.

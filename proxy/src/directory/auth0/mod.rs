@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
+use orgdesk_model::apis::{Api, ApiPatch, ApiPermission, NewApi};
 use orgdesk_model::input::NewOrg;
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
 use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
@@ -300,6 +301,46 @@ fn to_tenant_settings(settings: wire::TenantSettings) -> TenantSettings {
             show_log_link: page.show_log_link.unwrap_or(false),
         },
         flags: settings.flags,
+    }
+}
+
+/// The token dialect that writes the granted permissions into the access token.
+const PERMISSIONS_DIALECT: &str = "access_token_authz";
+
+/// An API as orgdesk shows it. Missing fields take Auth0's defaults.
+fn to_api(server: wire::ResourceServer) -> Api {
+    let mut permissions: Vec<ApiPermission> = server
+        .scopes
+        .unwrap_or_default()
+        .into_iter()
+        .map(|scope| ApiPermission {
+            value: scope.value,
+            description: scope.description.unwrap_or_default(),
+        })
+        .collect();
+    permissions.sort();
+    let identifier = server.identifier.unwrap_or_default();
+    Api {
+        name: server.name.unwrap_or_else(|| identifier.clone()),
+        identifier,
+        signing_alg: server.signing_alg.unwrap_or_else(|| "RS256".into()),
+        token_lifetime: server
+            .token_lifetime
+            .unwrap_or(orgdesk_model::apis::TOKEN_LIFETIME_DEFAULT),
+        rbac: server.enforce_policies.unwrap_or(false),
+        permissions_in_token: server
+            .token_dialect
+            .is_some_and(|dialect| dialect.ends_with("_authz")),
+        permissions,
+        system: server.is_system.unwrap_or(false),
+        id: server.id,
+    }
+}
+
+fn to_scope(permission: &ApiPermission) -> wire::Scope {
+    wire::Scope {
+        value: permission.value.clone(),
+        description: (!permission.description.is_empty()).then(|| permission.description.clone()),
     }
 }
 
@@ -931,6 +972,75 @@ impl Directory for Auth0Directory {
             .await
             .map_err(to_directory)?;
         Ok(to_tenant_settings(settings))
+    }
+
+    async fn list_apis(&self) -> Result<Vec<Api>, DirectoryError> {
+        let mut apis = Vec::new();
+        for page in 0.. {
+            let batch = self
+                .client
+                .list_resource_servers(&Paging::offset(page, PAGE), &[])
+                .await
+                .map_err(to_directory)?;
+            let got = batch.resource_servers.len();
+            apis.extend(batch.resource_servers.into_iter().map(to_api));
+            let total = batch.total.unwrap_or(0);
+            if got < PAGE as usize || apis.len() as u64 >= total {
+                break;
+            }
+        }
+        apis.sort_by(|a, b| (!a.system, &a.name).cmp(&(!b.system, &b.name)));
+        Ok(apis)
+    }
+
+    async fn get_api(&self, id: &str) -> Result<Option<Api>, DirectoryError> {
+        match self.client.get_resource_server(id).await {
+            Ok(server) => Ok(Some(to_api(server))),
+            Err(CallError::Status { status: 404, .. }) => Ok(None),
+            Err(err) => Err(to_directory(err)),
+        }
+    }
+
+    async fn create_api(&self, api: &NewApi) -> Result<Api, DirectoryError> {
+        let body = wire::CreateResourceServer {
+            name: api.name.clone(),
+            identifier: api.identifier.clone(),
+            scopes: api.permissions.iter().map(to_scope).collect(),
+            signing_alg: Some(orgdesk_model::apis::SIGNING_ALG.to_owned()),
+            token_lifetime: Some(api.token_lifetime),
+            enforce_policies: Some(true),
+            token_dialect: Some(PERMISSIONS_DIALECT.to_owned()),
+        };
+        let server = self
+            .client
+            .create_resource_server(&body)
+            .await
+            .map_err(to_directory)?;
+        Ok(to_api(server))
+    }
+
+    async fn update_api(&self, id: &str, patch: &ApiPatch) -> Result<Api, DirectoryError> {
+        let body = wire::PatchResourceServer {
+            name: patch.name.clone(),
+            token_lifetime: patch.token_lifetime,
+            scopes: patch
+                .permissions
+                .as_ref()
+                .map(|list| list.iter().map(to_scope).collect()),
+        };
+        let server = self
+            .client
+            .patch_resource_server(id, &body)
+            .await
+            .map_err(to_directory)?;
+        Ok(to_api(server))
+    }
+
+    async fn delete_api(&self, id: &str) -> Result<(), DirectoryError> {
+        self.client
+            .delete_resource_server(id)
+            .await
+            .map_err(to_directory)
     }
 
     fn forget_cached(&self) {

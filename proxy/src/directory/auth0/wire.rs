@@ -617,3 +617,102 @@ mod tests {
         assert_eq!(unix_seconds("2023-13-01T00:00:00Z"), None);
     }
 }
+
+/// A permission an API defines, in Auth0's terms (a scope).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Scope {
+    /// `invoke:gpt-4o`.
+    pub value: String,
+    /// What it allows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// An API as Auth0 sends it (a resource server). Every field but the id may be left out when
+/// `fields` asks for fewer.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct ResourceServer {
+    /// Auth0's id for it.
+    pub id: String,
+    /// Its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The audience tokens are asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// Its permissions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<Scope>>,
+    /// `RS256`, `HS256`, `PS256`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_alg: Option<String>,
+    /// Access-token lifetime in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_lifetime: Option<u32>,
+    /// RBAC on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforce_policies: Option<bool>,
+    /// `access_token`, `access_token_authz` (with the permissions), `rfc9068_profile`,
+    /// `rfc9068_profile_authz`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_dialect: Option<String>,
+    /// Auth0's own API (the Management API).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_system: Option<bool>,
+}
+
+/// A page of APIs (offset paging).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ResourceServersPage {
+    /// The rows.
+    pub resource_servers: Vec<ResourceServer>,
+    /// First row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<u64>,
+    /// Page size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
+    /// All rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+}
+
+/// `POST /resource-servers`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateResourceServer {
+    /// Its name.
+    pub name: String,
+    /// Its identifier.
+    pub identifier: String,
+    /// Its permissions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<Scope>,
+    /// How tokens are signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_alg: Option<String>,
+    /// Access-token lifetime in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_lifetime: Option<u32>,
+    /// RBAC on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforce_policies: Option<bool>,
+    /// Which token dialect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_dialect: Option<String>,
+}
+
+/// `PATCH /resource-servers/{id}`: only what changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatchResourceServer {
+    /// New name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// New lifetime.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_lifetime: Option<u32>,
+    /// The whole new list of permissions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<Scope>>,
+}

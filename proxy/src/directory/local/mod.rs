@@ -12,6 +12,7 @@ use orgdesk_model::{Metadata, OrgId, Organization, Page};
 
 use crate::db::Store;
 
+use orgdesk_model::apis::{Api, ApiPatch, NewApi};
 use orgdesk_model::input::NewOrg;
 
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo};
@@ -223,6 +224,26 @@ impl Directory for LocalDirectory {
         connection_id: &str,
     ) -> Result<(), DirectoryError> {
         on_engine!(self, write, delete_org_connection(org, connection_id))
+    }
+
+    async fn list_apis(&self) -> Result<Vec<Api>, DirectoryError> {
+        on_engine!(self, read, list_apis())
+    }
+
+    async fn get_api(&self, id: &str) -> Result<Option<Api>, DirectoryError> {
+        on_engine!(self, read, get_api(id))
+    }
+
+    async fn create_api(&self, api: &NewApi) -> Result<Api, DirectoryError> {
+        on_engine!(self, write, create_api(api))
+    }
+
+    async fn update_api(&self, id: &str, patch: &ApiPatch) -> Result<Api, DirectoryError> {
+        on_engine!(self, write, update_api(id, patch))
+    }
+
+    async fn delete_api(&self, id: &str) -> Result<(), DirectoryError> {
+        on_engine!(self, write, delete_api(id))
     }
 
     async fn tenant_settings(&self) -> Result<TenantSettings, DirectoryError> {

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
+use orgdesk_model::apis::{Api, ApiPatch, ApiPermission, NewApi};
 use orgdesk_model::input::NewOrg;
 use orgdesk_model::members::{
     Invitation, Member, NewInvitation, RoleInfo, RoleRef, MAX_ROLES_PER_MEMBER,
@@ -1096,6 +1097,173 @@ pub async fn update_tenant_settings(pool: &Pool,
     Ok(next)
 }
 
+/// The columns of an API row, in [`ApiRow`]'s order.
+const API_COLUMNS: &str =
+    "id, name, identifier, signing_alg, token_lifetime, rbac, permissions_in_token, permissions, system_api";
+
+type ApiRow = (String, String, String, String, i64, i64, i64, String, i64);
+
+fn api_from_row(row: ApiRow) -> Result<Api, DirectoryError> {
+    let (id, name, identifier, signing_alg, lifetime, rbac, in_token, permissions, system) = row;
+    let permissions: Vec<ApiPermission> = serde_json::from_str(&permissions)
+        .map_err(|err| DirectoryError::Internal(format!("stored permissions of {id}: {err}")))?;
+    Ok(Api {
+        id,
+        name,
+        identifier,
+        signing_alg,
+        token_lifetime: u32::try_from(lifetime).unwrap_or(u32::MAX),
+        rbac: rbac != 0,
+        permissions_in_token: in_token != 0,
+        permissions,
+        system: system != 0,
+    })
+}
+
+fn permissions_json(permissions: &[ApiPermission]) -> Result<String, DirectoryError> {
+    serde_json::to_string(permissions)
+        .map_err(|err| DirectoryError::Internal(format!("permissions: {err}")))
+}
+
+pub async fn list_apis(pool: &Pool) -> Result<Vec<Api>, DirectoryError> {
+    let rows: Vec<ApiRow> = sqlx::query_as(&format!(
+        "SELECT {API_COLUMNS} FROM apis ORDER BY system_api DESC, name, id"
+    ))
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(api_from_row).collect()
+}
+
+pub async fn get_api(pool: &Pool, id: &str) -> Result<Option<Api>, DirectoryError> {
+    let row: Option<ApiRow> =
+        sqlx::query_as(&format!("SELECT {API_COLUMNS} FROM apis WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    row.map(api_from_row).transpose()
+}
+
+pub async fn create_api(pool: &Pool, api: &NewApi) -> Result<Api, DirectoryError> {
+    // Auth0's resource server ids are 24 hexadecimal digits; these are as opaque.
+    let id = new_id("rs_")?;
+    let result = sqlx::query(&format!(
+        "INSERT INTO apis ({API_COLUMNS}, created_at) VALUES ($1, $2, $3, $4, $5, 1, 1, $6, 0, $7)"
+    ))
+    .bind(&id)
+    .bind(&api.name)
+    .bind(&api.identifier)
+    .bind(orgdesk_model::apis::SIGNING_ALG)
+    .bind(i64::from(api.token_lifetime))
+    .bind(permissions_json(&api.permissions)?)
+    .bind(now())
+    .execute(pool)
+    .await;
+    match result {
+        // Auth0's own words for it.
+        Err(err) if is_unique_violation(&err) => {
+            return Err(DirectoryError::Conflict(
+                "A resource server with the same identifier already exists.".into(),
+            ))
+        }
+        other => other?,
+    };
+    get_api(pool, &id).await?.ok_or(DirectoryError::NotFound)
+}
+
+pub async fn update_api(pool: &Pool, id: &str, patch: &ApiPatch) -> Result<Api, DirectoryError> {
+    // Read, change and write in one transaction: two saves cannot interleave.
+    let mut tx = begin(pool).await?;
+    let row: Option<ApiRow> = sqlx::query_as(&format!(
+        "SELECT {API_COLUMNS} FROM apis WHERE id = $1{FOR_UPDATE}"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let current = api_from_row(row.ok_or(DirectoryError::NotFound)?)?;
+    let next = current.apply(patch);
+    sqlx::query(
+        "UPDATE apis SET name = $2, token_lifetime = $3, permissions = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&next.name)
+    .bind(i64::from(next.token_lifetime))
+    .bind(permissions_json(&next.permissions)?)
+    .execute(&mut *tx)
+    .await?;
+    // Like Auth0: a permission the API no longer defines is no role's any more.
+    for gone in current
+        .permissions
+        .iter()
+        .filter(|p| !next.permissions.iter().any(|n| n.value == p.value))
+    {
+        sqlx::query(
+            "DELETE FROM role_permissions WHERE resource_server_identifier = $1 AND permission_name = $2",
+        )
+        .bind(&current.identifier)
+        .bind(&gone.value)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(next)
+}
+
+pub async fn delete_api(pool: &Pool, id: &str) -> Result<(), DirectoryError> {
+    let mut tx = begin(pool).await?;
+    let identifier: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT identifier FROM apis WHERE id = $1 AND system_api = 0{FOR_UPDATE}"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let identifier = identifier.ok_or(DirectoryError::NotFound)?;
+    sqlx::query("DELETE FROM role_permissions WHERE resource_server_identifier = $1")
+        .bind(&identifier)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM apis WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Gives a store the demo tenant's APIs once: the directory's own (as Auth0's Management API is
+/// in every tenant) and the AI product's, defining every permission the demo roles hold. A
+/// store seeded before APIs existed gets them on its next start.
+async fn seed_apis_once(tx: &mut Conn) -> Result<(), sqlx::Error> {
+    let seeded: Option<String> =
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'apis_seeded_at'")
+            .fetch_optional(&mut *tx)
+            .await?;
+    if seeded.is_some() {
+        return Ok(());
+    }
+    let now = now();
+    for (id, name, identifier, permissions, system) in demo_apis() {
+        let permissions = serde_json::to_string(&permissions)
+            .map_err(|err| sqlx::Error::Protocol(format!("demo permissions: {err}")))?;
+        sqlx::query(&format!(
+            "INSERT INTO apis ({API_COLUMNS}, created_at) VALUES ($1, $2, $3, 'RS256', 86400, $4, $4, $5, $6, $7) ON CONFLICT (identifier) DO NOTHING"
+        ))
+        .bind(id)
+        .bind(name)
+        .bind(identifier)
+        .bind(i64::from(!system))
+        .bind(permissions)
+        .bind(i64::from(system))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("INSERT INTO meta (key, value) VALUES ('apis_seeded_at', $1)")
+        .bind(now.to_string())
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
 /// Fills an empty store with the demo tenant, once: a store that was seeded before is left as it
 /// is, whatever happened to its data since.
 ///
@@ -1115,8 +1283,11 @@ pub async fn seed_if_empty(pool: &Pool) -> Result<bool, sqlx::Error> {
             .fetch_optional(&mut *tx)
             .await?;
     if seeded.is_some() {
+        seed_apis_once(&mut tx).await?;
+        tx.commit().await?;
         return Ok(false);
     }
+    seed_apis_once(&mut tx).await?;
     let now = now();
 
     sqlx::query("INSERT INTO tenant_settings (id, settings) VALUES (1, $1)")
@@ -1195,8 +1366,9 @@ pub async fn seed_if_empty(pool: &Pool) -> Result<bool, sqlx::Error> {
             .execute(&mut *tx)
             .await?;
         for permission in permissions {
-            sqlx::query("INSERT INTO role_permissions (role_id, resource_server_identifier, permission_name) VALUES ($1, 'https://api.ai-application.example/', $2)")
+            sqlx::query("INSERT INTO role_permissions (role_id, resource_server_identifier, permission_name) VALUES ($1, $2, $3)")
                 .bind(id)
+                .bind(AI_API_IDENTIFIER)
                 .bind(permission)
                 .execute(&mut *tx)
                 .await?;

@@ -9,6 +9,52 @@ pub use crate::demo_tenant::{ACME_ROBOTICS_ID, AI_ORGANIZATION_ID};
 
 pub(crate) const DB_CONNECTION: &str = "Username-Password-Authentication";
 
+/// The AI product's API in the demo tenant: the audience of its access tokens.
+pub const AI_API_IDENTIFIER: &str = "https://api.ai-application.example/";
+
+/// (id, name, identifier, permissions, the directory's own)
+pub(crate) type ApiSeed = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Vec<orgdesk_model::apis::ApiPermission>,
+    bool,
+);
+
+/// The demo tenant's APIs: the directory's own, and the AI product's with every permission the
+/// demo roles hold and one per model.
+pub(crate) fn demo_apis() -> Vec<ApiSeed> {
+    let permission = |value: &str, description: &str| orgdesk_model::apis::ApiPermission {
+        value: value.to_owned(),
+        description: description.to_owned(),
+    };
+    vec![
+        (
+            "rs_managementApi0001",
+            "Auth0 Management API",
+            "https://ai-application.example.auth0.com/api/v2/",
+            Vec::new(),
+            true,
+        ),
+        (
+            "rs_aiPlatformApi0002",
+            "AI Platform API",
+            AI_API_IDENTIFIER,
+            vec![
+                permission("create:experiments", "Start experiments"),
+                permission("deploy:models", "Deploy models"),
+                permission("fine-tune:models", "Fine-tune models"),
+                permission("invoke:claude-sonnet", "Call Claude Sonnet"),
+                permission("invoke:gpt-4o", "Call GPT-4o"),
+                permission("read:datasets", "Read datasets"),
+                permission("read:results", "Read results"),
+                permission("run:inference", "Run inference"),
+            ],
+            false,
+        ),
+    ]
+}
+
 /// (id, name, display name, logo, primary, page background, metadata)
 pub(crate) type OrgSeed = (
     &'static str,

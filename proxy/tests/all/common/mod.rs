@@ -11,6 +11,7 @@ use axum::body::Body;
 use axum::http::{header, Request, Response, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
+use orgdesk_model::apis::{Api, ApiPatch, NewApi};
 use orgdesk_model::input::NewOrg;
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
 use orgdesk_model::users::{Connection, NewUserInput, OrgConnection, User, UserOrg};
@@ -185,6 +186,27 @@ impl Directory for Counting {
     ) -> Result<orgdesk_model::tenant::TenantSettings, DirectoryError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.update_tenant_settings(change).await
+    }
+
+    async fn list_apis(&self) -> Result<Vec<Api>, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.list_apis().await
+    }
+    async fn get_api(&self, id: &str) -> Result<Option<Api>, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.get_api(id).await
+    }
+    async fn create_api(&self, api: &NewApi) -> Result<Api, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.create_api(api).await
+    }
+    async fn update_api(&self, id: &str, patch: &ApiPatch) -> Result<Api, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.update_api(id, patch).await
+    }
+    async fn delete_api(&self, id: &str) -> Result<(), DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.delete_api(id).await
     }
 
     fn health(&self) -> orgdesk_proxy::directory::Health {
