@@ -65,6 +65,8 @@ fn SignedIn(
                 <Route path=path!("/roles") view=lazy::route(lazy::roles)/>
                 <Route path=path!("/settings") view=lazy::route(lazy::settings)/>
                 <Route path=path!("/audit") view=lazy::route(lazy::audit)/>
+                <Route path=path!("/apis") view=lazy::route(lazy::apis)/>
+                <Route path=path!("/apis/:id") view=lazy::route(lazy::api_detail)/>
             </Routes>
         </Shell>
     }

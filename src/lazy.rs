@@ -11,6 +11,7 @@ use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 
 use crate::components::skeleton::PageSkeleton;
+use crate::pages::apis::{ApiDetailPage, ApisPage};
 use crate::pages::audit::AuditPage;
 use crate::pages::branding::BrandingStudio;
 use crate::pages::connections::ConnectionsTab;
@@ -271,6 +272,10 @@ screens! {
     settings: settings_chunk / preload_settings => { view! { <SettingsPage/> } }
     /// The Audit screen.
     audit: audit_chunk / preload_audit => { view! { <AuditPage/> } }
+    /// The APIs screen.
+    apis: apis_chunk / preload_apis => { view! { <ApisPage/> } }
+    /// One API.
+    api_detail: api_detail_chunk / preload_api_detail => { view! { <ApiDetailPage/> } }
 }
 
 /// The dialog that creates an organization: only platform admins open it, so the first screen

@@ -1,5 +1,6 @@
 //! The typed client of the proxy's API: the only place in the app that knows URLs.
 
+pub mod apis;
 pub mod audit;
 pub mod auth;
 pub mod members;

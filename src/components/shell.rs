@@ -57,6 +57,9 @@ fn nav_items(me: &Me) -> Vec<NavItem> {
     if me.can(Capability::ReadRoles) {
         items.push(item("/roles".into(), "Roles", "⚑"));
     }
+    if me.can(Capability::ReadApis) {
+        items.push(item("/apis".into(), "APIs", "⌘"));
+    }
     if me.can(Capability::ReadTenant) {
         items.push(item("/settings".into(), "Settings", "⚙"));
     }

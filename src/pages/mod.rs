@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod apis;
 pub mod audit;
 pub mod branding;
 pub mod bulk_invite;

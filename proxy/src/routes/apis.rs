@@ -27,8 +27,7 @@ pub fn routes() -> Router<AppState> {
 /// refuses it (and so a conflict, not a denial).
 fn system_api() -> AppError {
     AppError::Conflict {
-        message: "Auth0's Management API belongs to Auth0: it cannot be changed or deleted."
-            .into(),
+        message: "Auth0's Management API belongs to Auth0: it cannot be changed or deleted.".into(),
         field: None,
     }
 }

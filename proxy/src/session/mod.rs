@@ -478,7 +478,7 @@ pub fn safe_return_to(requested: Option<&str>) -> String {
 }
 
 /// The app's screens a sign-in may return to (the first path segment).
-pub const RETURN_TO_SCREENS: &[&str] = &["", "orgs", "users", "roles", "settings", "audit"];
+pub const RETURN_TO_SCREENS: &[&str] = &["", "orgs", "users", "roles", "settings", "audit", "apis"];
 
 #[cfg(test)]
 mod tests {
