@@ -304,8 +304,8 @@ impl Default for MetadataSchema {
                 },
                 MetadataField {
                     key: "monthly_token_quota".into(),
-                    label: "Monthly token quota".into(),
-                    help: Some("Tokens the organization may use per month.".into()),
+                    label: "Monthly AI tokens".into(),
+                    help: Some("Model tokens (words in and out of the AI models) the organization may use per month. orgdesk's own setting, carried in the token's claims; not Auth0's quota of access tokens.".into()),
                     kind: FieldKind::Number { min: Some(0), max: Some(1_000_000_000_000) },
                     editable_by: Editor::PlatformAdmin,
                     locked_after_create: false,

@@ -240,7 +240,7 @@ fn Overview(
                     <span class="od-card__hint">{format!("{used} of {METADATA_MAX_KEYS} keys used")}</span>
                 </h2>
                 {if metadata.is_empty() {
-                    view! { <p class="od-muted">"No metadata. AI models, data region and token quota are kept here."</p> }.into_any()
+                    view! { <p class="od-muted">"No metadata. AI models, data region and monthly AI tokens are kept here."</p> }.into_any()
                 } else {
                     view! {
                         <table class="od-table od-table--compact">
