@@ -1,6 +1,7 @@
 //! Reusable widgets.
 
 pub mod color_field;
+pub mod confirm_typed;
 pub mod contrast_report;
 pub mod copy_button;
 pub mod create_user;

@@ -14,9 +14,10 @@ use orgdesk_model::validate::ValidationError;
 use orgdesk_model::Me;
 
 use crate::api;
+use crate::components::confirm_typed::ConfirmTyped;
 use crate::components::diff_view::ReviewDialog;
 use crate::components::error_view::ErrorView;
-use crate::components::modal::{Modal, Tone};
+use crate::components::modal::Modal;
 use crate::components::page_header::PageHeader;
 use crate::components::skeleton::{DetailSkeleton, TableSkeleton};
 use crate::hooks::{mutation, mutation_with_errors};
@@ -526,9 +527,7 @@ fn ApiForm(current: Api, reload: Callback<()>) -> impl IntoView {
 #[component]
 fn DeleteApi(api: Api) -> impl IntoView {
     let open = RwSignal::new(false);
-    let typed = RwSignal::new(String::new());
     let navigate = use_navigate();
-    let identifier = StoredValue::new(api.identifier.clone());
     let label = api.name.clone();
     let id = api.id.clone();
     let delete = mutation(
@@ -539,12 +538,12 @@ fn DeleteApi(api: Api) -> impl IntoView {
             Some(format!("Deleted {label}"))
         },
     );
-    let matches = Memo::new(move |_| typed.get().trim() == identifier.get_value());
-    let title = format!("Delete {}?", api.name);
-    let consequence = StoredValue::new(format!(
+    let title = StoredValue::new(format!("Delete {}?", api.name));
+    let identifier = StoredValue::new(api.identifier.clone());
+    let consequence = format!(
         "This deletes the API and its {} permissions; every role holding one of them loses it.",
         api.permissions.len()
-    ));
+    );
     view! {
         <section class="od-card od-section od-danger">
             <h2 class="od-card__title">"Danger zone"</h2>
@@ -556,24 +555,12 @@ fn DeleteApi(api: Api) -> impl IntoView {
                 <button class="od-button od-button--danger" on:click=move |_| open.set(true)>"Delete API…"</button>
             </div>
             <Show when=move || open.get()>
-                <Modal title=title.clone() tone=Tone::Danger on_close=Callback::new(move |()| open.set(false))>
-                    <p>{consequence.get_value()}</p>
-                    <div class="od-field">
-                        <label class="od-field__label" for="confirm-identifier">
-                            "Type " <code>{identifier.get_value()}</code> " to confirm"
-                        </label>
-                        <input id="confirm-identifier" class="od-input od-input--wide" autocomplete="off" spellcheck="false"
-                            prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
-                    </div>
-                    <div class="od-modal__actions">
-                        <button class="od-button" on:click=move |_| open.set(false)>"Cancel"</button>
-                        <button class="od-button od-button--danger" data-testid="delete-api"
-                            disabled=move || !matches.get() || delete.pending().get()
-                            on:click=move |_| { delete.dispatch(()); }>
-                            {move || if delete.pending().get() { "Deleting…" } else { "Delete for ever" }}
-                        </button>
-                    </div>
-                </Modal>
+                <ConfirmTyped title=title.get_value() consequence=Signal::stored(consequence.clone())
+                    expected=identifier.get_value() field_id="confirm-identifier"
+                    action="Delete for ever" running="Deleting…" testid="delete-api"
+                    pending=delete.pending()
+                    on_confirm=Callback::new(move |()| { delete.dispatch(()); })
+                    on_close=Callback::new(move |()| open.set(false))/>
             </Show>
         </section>
     }

@@ -8,9 +8,9 @@ use orgdesk_model::input::OrgPatchInput;
 use orgdesk_model::{DisplayName, Me, OrgId, Organization, Role, METADATA_MAX_KEYS};
 
 use crate::api;
+use crate::components::confirm_typed::ConfirmTyped;
 use crate::components::copy_button::CopyButton;
 use crate::components::error_view::ErrorView;
-use crate::components::modal::{Modal, Tone};
 use crate::components::org_avatar::{AvatarSize, OrgAvatar};
 use crate::components::page_header::PageHeader;
 use crate::components::save_flow::SaveFlow;
@@ -306,7 +306,6 @@ fn DangerZone(
     org: Organization,
 ) -> impl IntoView {
     let (open, set_open) = signal(false);
-    let typed = RwSignal::new(String::new());
     let navigate = use_navigate();
     let id = org.id.clone();
     let counts = LocalResource::new(move || {
@@ -335,10 +334,16 @@ fn DangerZone(
             Some(format!("Deleted {label}"))
         },
     );
-    let confirm_name = name.clone();
-    let matches = Memo::new(move |_| typed.get().trim() == confirm_name);
     let name = StoredValue::new(name);
-    let title = format!("Delete {}?", org.label());
+    let title = StoredValue::new(format!("Delete {}?", org.label()));
+    let consequence = Signal::derive(move || match counts.get() {
+        Some(Ok(Some(c))) => format!(
+            "This deletes the organization with its {} members and {} pending invitations.",
+            c.members, c.invitations
+        ),
+        Some(Err(err)) => format!("Could not count what goes with it: {err}"),
+        _ => "Counting members and invitations…".to_owned(),
+    });
     view! {
         <section class="od-card od-section od-danger">
             <h2 class="od-card__title">"Danger zone"</h2>
@@ -350,30 +355,11 @@ fn DangerZone(
                 <button class="od-button od-button--danger" on:click=move |_| set_open.set(true)>"Delete organization…"</button>
             </div>
             <Show when=move || open.get()>
-                <Modal title=title.clone() tone=Tone::Danger on_close=Callback::new(move |()| set_open.set(false))>
-                    <p>
-                        {move || match counts.get() {
-                            Some(Ok(Some(c))) => format!("This deletes the organization with its {} members and {} pending invitations.", c.members, c.invitations),
-                            Some(Err(err)) => format!("Could not count what goes with it: {err}"),
-                            _ => "Counting members and invitations…".to_owned(),
-                        }}
-                    </p>
-                    <div class="od-field">
-                        <label class="od-field__label" for="confirm-name">
-                            "Type " <code>{name.get_value()}</code> " to confirm"
-                        </label>
-                        <input id="confirm-name" class="od-input od-input--wide" autocomplete="off"
-                            prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
-                    </div>
-                    <div class="od-modal__actions">
-                        <button class="od-button" on:click=move |_| set_open.set(false)>"Cancel"</button>
-                        <button class="od-button od-button--danger"
-                            disabled=move || !matches.get() || delete.pending().get()
-                            on:click=move |_| { delete.dispatch(()); }>
-                            {move || if delete.pending().get() { "Deleting…" } else { "Delete for ever" }}
-                        </button>
-                    </div>
-                </Modal>
+                <ConfirmTyped title=title.get_value() consequence expected=name.get_value()
+                    field_id="confirm-name" action="Delete for ever" running="Deleting…"
+                    pending=delete.pending()
+                    on_confirm=Callback::new(move |()| { delete.dispatch(()); })
+                    on_close=Callback::new(move |()| set_open.set(false))/>
             </Show>
         </section>
     }

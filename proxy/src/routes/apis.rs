@@ -87,14 +87,7 @@ async fn update(
 ) -> Result<Json<Api>, AppError> {
     role_checks::authorize_change(&state, &session, Action::ManageApis, None).await?;
     let patch = input.parse()?;
-    let current = state
-        .directory
-        .get_api(&id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if current.system {
-        return Err(system_api());
-    }
+    let current = changeable(&state, &id).await?;
     let changes = current.changes(&current.apply(&patch));
     if changes.is_empty() {
         return Ok(Json(current));
@@ -118,14 +111,7 @@ async fn remove(
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, AppError> {
     role_checks::authorize_change(&state, &session, Action::ManageApis, None).await?;
-    let current = state
-        .directory
-        .get_api(&id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if current.system {
-        return Err(system_api());
-    }
+    let current = changeable(&state, &id).await?;
     state.directory.delete_api(&id).await?;
     let changes = [Change {
         field: "identifier".into(),
@@ -143,6 +129,19 @@ async fn remove(
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The API `id`, when it exists and may be changed: never the directory's own.
+async fn changeable(state: &AppState, id: &str) -> Result<Api, AppError> {
+    let current = state
+        .directory
+        .get_api(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if current.system {
+        return Err(system_api());
+    }
+    Ok(current)
 }
 
 async fn record(
