@@ -80,3 +80,37 @@ test('an org admin rebrands their org and invites a colleague with the keyboard 
   assert.equal(await page.inputValue('#primary-color'), '#5b21b6');
   assert.deepEqual(page.problems, []);
 });
+
+test('the platform admin creates an API with two permissions with the keyboard alone', async () => {
+  const page = await newPage(demo.browser);
+  await page.goto(`${demo.server.url}/apis`);
+  await page.waitForURL(/\/auth\/login/);
+  await tabTo(page, 'button[data-persona="platform-admin"]');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${demo.server.url}/apis`);
+  await page.locator('tr[data-api]').first().waitFor();
+
+  await tabTo(page, '.od-page-header__actions .od-button--primary');
+  await page.keyboard.press('Enter');
+  await page.locator('#api-name').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'api-name', 'focus starts in the dialog');
+  await page.keyboard.type('Keyboard API');
+  await tabTo(page, '#api-identifier');
+  await page.keyboard.type('urn:keyboard:api');
+  for (const [value, description] of [['invoke:gpt-4o', 'Call GPT-4o'], ['read:usage', 'Read usage']]) {
+    await tabTo(page, '[data-testid="add-permission"]');
+    await page.keyboard.press('Enter');
+    await tabTo(page, '[data-testid="permission-value"]:placeholder-shown');
+    await page.keyboard.type(value);
+    await tabTo(page, '[data-testid="permission-description"]:placeholder-shown');
+    await page.keyboard.type(description);
+  }
+  await tabTo(page, '[data-testid="create-api"]:not([disabled])');
+  await page.keyboard.press('Enter');
+  await page.locator('h1', { hasText: 'Keyboard API' }).waitFor();
+  assert.deepEqual(
+    await page.locator('[data-testid="permission-value"]').evaluateAll((inputs) => inputs.map((i) => i.value)),
+    ['invoke:gpt-4o', 'read:usage'],
+  );
+  assert.deepEqual(page.problems, []);
+});
