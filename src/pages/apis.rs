@@ -183,6 +183,12 @@ fn PermissionsEditor(
             <Show when=move || rows.rows.with(Vec::is_empty)>
                 <p class="od-muted">"No permissions yet."</p>
             </Show>
+            <Show when=move || !rows.rows.with(Vec::is_empty)>
+                // Column headings for the eye; each input has its own label for assistive tech.
+                <div class="od-permissions__head" aria-hidden="true">
+                    <span>"Value"</span><span>"Description"</span><span></span>
+                </div>
+            </Show>
             <ul class="od-permissions__list">
                 <For each=move || rows.rows.get() key=|row| row.key let:row>
                     <PermissionRowView row on_remove=Callback::new(move |()| rows.remove(row.key))/>
