@@ -16,5 +16,6 @@ pub mod sign_in_preview;
 pub mod skeleton;
 pub mod swatch;
 pub mod tabs;
+pub mod text_field;
 pub mod toast;
 pub mod virtual_list;

@@ -20,6 +20,7 @@ use crate::components::error_view::ErrorView;
 use crate::components::modal::Modal;
 use crate::components::page_header::PageHeader;
 use crate::components::skeleton::{DetailSkeleton, TableSkeleton};
+use crate::components::text_field::TextField;
 use crate::hooks::{mutation, mutation_with_errors};
 use crate::pages::not_found::NotFound;
 
@@ -324,34 +325,6 @@ fn CreateApi(on_close: Callback<Option<Api>>) -> impl IntoView {
                 </div>
             </form>
         </Modal>
-    }
-}
-
-/// A one-line text field with its rule's message beside it.
-#[component]
-fn TextField(
-    id: &'static str,
-    label: &'static str,
-    help: &'static str,
-    value: RwSignal<String>,
-    #[prop(into)] error: Signal<Option<String>>,
-    #[prop(optional)] mono: bool,
-) -> impl IntoView {
-    let error_id = format!("{id}-error");
-    let described = error_id.clone();
-    view! {
-        <div class="od-field">
-            <label class="od-field__label" for=id>{label}</label>
-            <input id=id class="od-input od-input--wide" class:od-input--mono=mono autocomplete="off" spellcheck="false"
-                class:od-input--invalid=move || error.get().is_some()
-                aria-invalid=move || error.get().is_some().then_some("true")
-                aria-describedby=move || error.get().is_some().then(|| described.clone())
-                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
-            {move || match error.get() {
-                Some(message) => view! { <p class="od-field__error" id=error_id.clone() role="alert">{message}</p> }.into_any(),
-                None => view! { <p class="od-field__help">{help}</p> }.into_any(),
-            }}
-        </div>
     }
 }
 

@@ -10,6 +10,7 @@ use crate::components::diff_view::ReviewDialog;
 use crate::components::error_view::ErrorView;
 use crate::components::page_header::PageHeader;
 use crate::components::skeleton::TableSkeleton;
+use crate::components::text_field::{InputKind, TextField};
 use crate::hooks::mutation_with_errors;
 
 /// The Settings screen.
@@ -36,15 +37,6 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
-/// What a field holds, which decides the browser's keyboard and checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-enum FieldKind {
-    #[default]
-    Text,
-    Url,
-    Email,
-}
-
 /// The first rule the typed settings break, shown beside its field.
 #[derive(Debug, Clone, Copy)]
 struct FieldErrors(Memo<Option<ValidationError>>);
@@ -53,35 +45,6 @@ impl FieldErrors {
     /// The message for `field`, while it breaks a rule.
     fn of(self, field: &'static str) -> Signal<Option<String>> {
         Signal::derive(move || self.0.get().filter(|e| e.field == field).map(|e| e.message))
-    }
-}
-
-/// A text field with its rule checked as the person types.
-#[component]
-fn Field(
-    id: &'static str,
-    label: &'static str,
-    help: &'static str,
-    value: RwSignal<String>,
-    #[prop(into)] error: Signal<Option<String>>,
-    #[prop(optional)] kind: FieldKind,
-) -> impl IntoView {
-    let kind = match kind {
-        FieldKind::Text => "text",
-        FieldKind::Url => "url",
-        FieldKind::Email => "email",
-    };
-    view! {
-        <div class="od-field">
-            <label class="od-field__label" for=id>{label}</label>
-            <input id=id class="od-input od-input--wide" type=kind
-                class:od-input--invalid=move || error.get().is_some()
-                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
-            {move || match error.get() {
-                Some(message) => view! { <p class="od-field__error" role="alert">{message}</p> }.into_any(),
-                None => view! { <p class="od-field__help">{help}</p> }.into_any(),
-            }}
-        </div>
     }
 }
 
@@ -175,21 +138,21 @@ fn IdentitySection(
     view! {
         <section class="od-card od-section">
             <h2 class="od-card__title">"Identity and support"</h2>
-            <Field id="friendly-name" label="Name" help="Shown on the sign-in page and in emails; 1–255 characters."
+            <TextField id="friendly-name" label="Name" help="Shown on the sign-in page and in emails; 1–255 characters."
                 value=name error=errors.of("friendly_name")/>
             <div class="od-settings__logo">
-                <Field id="picture-url" label="Logo" help="An https:// address of the tenant's logo."
-                    value=picture error=errors.of("picture_url") kind=FieldKind::Url/>
+                <TextField id="picture-url" label="Logo" help="An https:// address of the tenant's logo."
+                    value=picture error=errors.of("picture_url") kind=InputKind::Url/>
                 {move || {
                     let src = picture.get();
                     (src.starts_with("https://") && errors.of("picture_url").get().is_none())
                         .then(|| view! { <img class="od-settings__logo-preview" src=src alt="Logo preview"/> })
                 }}
             </div>
-            <Field id="support-email" label="Support email" help="Where people write when sign-in does not work."
-                value=email error=errors.of("support_email") kind=FieldKind::Email/>
-            <Field id="support-url" label="Support page" help="An https:// page with help for people who cannot sign in."
-                value=url error=errors.of("support_url") kind=FieldKind::Url/>
+            <TextField id="support-email" label="Support email" help="Where people write when sign-in does not work."
+                value=email error=errors.of("support_email") kind=InputKind::Email/>
+            <TextField id="support-url" label="Support page" help="An https:// page with help for people who cannot sign in."
+                value=url error=errors.of("support_url") kind=InputKind::Url/>
         </section>
     }
 }
@@ -206,8 +169,8 @@ fn ErrorPageSection(
         <section class="od-card od-section">
             <h2 class="od-card__title">"Custom error page"</h2>
             <p class="od-muted">"What Auth0 shows when sign-in fails: a page of your own (redirect), or this HTML."</p>
-            <Field id="error-url" label="Redirect to" help="Leave empty to show the HTML below instead."
-                value=page_url error=errors.of("error_page.url") kind=FieldKind::Url/>
+            <TextField id="error-url" label="Redirect to" help="Leave empty to show the HTML below instead."
+                value=page_url error=errors.of("error_page.url") kind=InputKind::Url/>
             <div class="od-field">
                 <label class="od-field__label" for="error-html">"HTML"</label>
                 <textarea id="error-html" class="od-input od-textarea" rows="6" spellcheck="false"
