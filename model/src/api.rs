@@ -254,11 +254,13 @@ pub enum Capability {
     ReadApis,
     /// Create, change and delete APIs (platform admins).
     ManageApis,
+    /// Create, rename and delete roles and change their permissions (platform admins).
+    ManageRoles,
 }
 
 impl Capability {
     /// Every action, for `/api/me`'s capabilities and the access matrix tests.
-    pub const ALL: [Capability; 23] = [
+    pub const ALL: [Capability; 24] = [
         Capability::ListOrgs,
         Capability::ReadOrg,
         Capability::ReadUsers,
@@ -282,6 +284,7 @@ impl Capability {
         Capability::ManageConnections,
         Capability::ReadApis,
         Capability::ManageApis,
+        Capability::ManageRoles,
     ];
 
     /// The capability name the browser app sees.
@@ -311,6 +314,7 @@ impl Capability {
             Self::ManageConnections => "connections:write",
             Self::ReadApis => "apis:read",
             Self::ManageApis => "apis:write",
+            Self::ManageRoles => "roles:write",
         }
     }
 }
@@ -381,13 +385,23 @@ pub enum AuditAction {
     ApiUpdate,
     /// `api.delete`: Deleted API.
     ApiDelete,
+    /// `role.create`: Created role.
+    RoleCreate,
+    /// `role.update`: Changed role.
+    RoleUpdate,
+    /// `role.delete`: Deleted role.
+    RoleDelete,
+    /// `role_permissions.add`: Gave role permissions.
+    RolePermissionsAdd,
+    /// `role_permissions.remove`: Took role permissions.
+    RolePermissionsRemove,
     /// An action this version of orgdesk does not know.
     Other(String),
 }
 
 impl AuditAction {
     /// Every action this version records.
-    pub const ALL: [AuditAction; 22] = [
+    pub const ALL: [AuditAction; 27] = [
         Self::OrgCreate,
         Self::OrgUpdate,
         Self::OrgDelete,
@@ -410,6 +424,11 @@ impl AuditAction {
         Self::ApiCreate,
         Self::ApiUpdate,
         Self::ApiDelete,
+        Self::RoleCreate,
+        Self::RoleUpdate,
+        Self::RoleDelete,
+        Self::RolePermissionsAdd,
+        Self::RolePermissionsRemove,
     ];
 
     /// The stored name.
@@ -438,6 +457,11 @@ impl AuditAction {
             Self::ApiCreate => "api.create",
             Self::ApiUpdate => "api.update",
             Self::ApiDelete => "api.delete",
+            Self::RoleCreate => "role.create",
+            Self::RoleUpdate => "role.update",
+            Self::RoleDelete => "role.delete",
+            Self::RolePermissionsAdd => "role_permissions.add",
+            Self::RolePermissionsRemove => "role_permissions.remove",
             Self::Other(name) => name,
         }
     }
@@ -468,6 +492,11 @@ impl AuditAction {
             Self::ApiCreate => "Created API",
             Self::ApiUpdate => "Changed API",
             Self::ApiDelete => "Deleted API",
+            Self::RoleCreate => "Created role",
+            Self::RoleUpdate => "Changed role",
+            Self::RoleDelete => "Deleted role",
+            Self::RolePermissionsAdd => "Gave role permissions",
+            Self::RolePermissionsRemove => "Took role permissions",
             Self::Other(name) => name,
         }
     }

@@ -11,6 +11,7 @@ pub mod diff;
 pub mod input;
 pub mod members;
 pub mod org;
+pub mod roles;
 pub mod schema;
 pub mod tenant;
 pub mod users;

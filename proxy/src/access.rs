@@ -123,6 +123,7 @@ mod tests {
             Action::ManageConnections => 20,
             Action::ReadApis => 21,
             Action::ManageApis => 22,
+            Action::ManageRoles => 23,
         }
     }
 
@@ -169,6 +170,7 @@ mod tests {
             assert!(!caps.contains(&Action::ReadTenant), "{role:?}");
             assert!(!caps.contains(&Action::ReadApis), "{role:?}");
             assert!(!caps.contains(&Action::ManageApis), "{role:?}");
+            assert!(!caps.contains(&Action::ManageRoles), "{role:?}");
             assert!(caps.contains(&Action::ReadOrg), "{role:?}");
         }
         assert_eq!(capabilities(Role::PlatformAdmin).len(), Action::ALL.len());

@@ -156,8 +156,8 @@ impl AppState {
 }
 
 impl AppState {
-    /// Tells every replica that an organization changed, so that none keeps a stale index.
-    pub async fn orgs_changed(&self) {
+    /// Tells every replica that an organization or a role changed, so that none keeps a stale index or catalogue.
+    pub async fn directory_changed(&self) {
         self.directory.forget_cached();
         if let Store::Postgres(pg) = &self.db {
             if let Err(err) = pg.notify(db::ORGS_CHANGED).await {

@@ -2,7 +2,8 @@
 
 use gloo_net::http::Method;
 use orgdesk_model::api::CursorPage;
-use orgdesk_model::members::{Invitation, Member, NewInvitationInput, RoleInfo, RoleRef};
+use orgdesk_model::members::{Invitation, Member, NewInvitationInput, RoleRef};
+use orgdesk_model::roles::RoleCatalogue;
 use orgdesk_model::OrgId;
 use serde::{Deserialize, Serialize};
 
@@ -107,20 +108,11 @@ pub async fn roles_of(org: OrgId, user_id: String) -> Result<Vec<RoleRef>, ApiEr
     .await
 }
 
-/// The role catalogue and what the caller may grant.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Catalogue {
-    /// Every role with its permissions.
-    pub items: Vec<RoleInfo>,
-    /// The ids the caller may grant.
-    pub grantable: Vec<String>,
-}
-
 /// The role catalogue.
 ///
 /// # Errors
 /// 403 for members.
-pub async fn catalogue() -> Result<Catalogue, ApiError> {
+pub async fn catalogue() -> Result<RoleCatalogue, ApiError> {
     get("/api/roles").await
 }
 

@@ -8,6 +8,7 @@ pub use orgdesk_model::api::{CursorPage, OrgCounts};
 use orgdesk_model::apis::{Api, ApiPatch, NewApi};
 use orgdesk_model::input::NewOrg;
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
+use orgdesk_model::roles::{NewRole, PermissionRef, RoleHolders, RolePatch, RolePermission};
 use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
 use orgdesk_model::users::{Connection, NewUserInput, OrgConnection, User, UserOrg};
 use orgdesk_model::{Branding, DisplayName, Metadata, OrgId, Organization, Page, ValidationError};
@@ -183,6 +184,39 @@ pub trait Directory: Send + Sync {
 
     /// The role catalogue with permissions.
     async fn list_roles(&self) -> Result<Vec<RoleInfo>, DirectoryError>;
+
+    /// One role with its permissions' names, `None` when there is no such role.
+    async fn get_role(&self, id: &str) -> Result<Option<RoleInfo>, DirectoryError>;
+
+    /// What a role grants, with each permission's description and its API's name.
+    async fn role_permissions(&self, id: &str) -> Result<Vec<RolePermission>, DirectoryError>;
+
+    /// How many members hold a role, across organizations.
+    async fn role_holders(&self, id: &str) -> Result<RoleHolders, DirectoryError>;
+
+    /// Creates a role (already checked); a taken name is a `Conflict`.
+    async fn create_role(&self, role: &NewRole) -> Result<RoleInfo, DirectoryError>;
+
+    /// Renames or describes a role (already checked).
+    async fn update_role(&self, id: &str, patch: &RolePatch) -> Result<RoleInfo, DirectoryError>;
+
+    /// Deletes a role; every member holding it loses it.
+    async fn delete_role(&self, id: &str) -> Result<(), DirectoryError>;
+
+    /// Gives a role permissions (each already checked to exist); giving one again changes
+    /// nothing.
+    async fn add_role_permissions(
+        &self,
+        id: &str,
+        permissions: &[PermissionRef],
+    ) -> Result<(), DirectoryError>;
+
+    /// Takes permissions from a role; taking one it does not grant is not an error.
+    async fn remove_role_permissions(
+        &self,
+        id: &str,
+        permissions: &[PermissionRef],
+    ) -> Result<(), DirectoryError>;
 
     /// Pending invitations, newest first.
     async fn list_invitations(&self, org: &OrgId) -> Result<Vec<Invitation>, DirectoryError>;

@@ -8,8 +8,9 @@ use axum::{Json, Router};
 use orgdesk_model::apis::{Api, ApiList, ApiPatchInput, NewApiInput};
 use orgdesk_model::diff::{Change, ValueKind};
 
+use super::record_tenant_change;
 use crate::access::{self, Action};
-use crate::audit::{AuditAction, Entry};
+use crate::audit::AuditAction;
 use crate::directory::DirectoryError;
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ReqId};
@@ -67,7 +68,7 @@ async fn create(
         }
         Err(err) => return Err(err.into()),
     };
-    record(
+    record_tenant_change(
         &state,
         &session,
         &request_id,
@@ -93,7 +94,7 @@ async fn update(
         return Ok(Json(current));
     }
     let saved = state.directory.update_api(&id, &patch).await?;
-    record(
+    record_tenant_change(
         &state,
         &session,
         &request_id,
@@ -120,7 +121,7 @@ async fn remove(
         before: Some(current.identifier.clone()),
         after: None,
     }];
-    record(
+    record_tenant_change(
         &state,
         &session,
         &request_id,
@@ -142,26 +143,4 @@ async fn changeable(state: &AppState, id: &str) -> Result<Api, AppError> {
         return Err(system_api());
     }
     Ok(current)
-}
-
-async fn record(
-    state: &AppState,
-    session: &Session,
-    request_id: &ReqId,
-    action: AuditAction,
-    changes: &[Change],
-) -> Result<(), AppError> {
-    state
-        .audit
-        .record(
-            session,
-            request_id,
-            Entry {
-                org_id: None,
-                action,
-                changes,
-                outcome: "ok",
-            },
-        )
-        .await
 }

@@ -36,7 +36,6 @@ pub fn routes() -> Router<AppState> {
             "/orgs/{org_id}/invitations/{invitation_id}",
             axum::routing::delete(revoke),
         )
-        .route("/roles", get(roles))
 }
 
 /// User ids are opaque to orgdesk (`auth0|…`, `google-oauth2|…`) but never empty or odd.
@@ -377,29 +376,4 @@ async fn revoke(
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// The role catalogue, with the ids the caller may grant.
-#[derive(Debug, Serialize)]
-struct RolesAnswer {
-    items: Vec<RoleInfo>,
-    grantable: Vec<String>,
-}
-
-async fn roles(
-    session: Session,
-    State(state): State<AppState>,
-) -> Result<Json<RolesAnswer>, AppError> {
-    access::authorize(&session, Action::ReadRoles, None)?;
-    let items = state.directory.list_roles().await?;
-    let grantable = items
-        .iter()
-        .filter(|r| match session.role {
-            Role::PlatformAdmin => true,
-            Role::OrgAdmin => state.settings.grantable_roles.contains(&r.name),
-            Role::Member => false,
-        })
-        .map(|r| r.id.clone())
-        .collect();
-    Ok(Json(RolesAnswer { items, grantable }))
 }

@@ -7,6 +7,7 @@ mod connections;
 mod me;
 mod members;
 mod orgs;
+mod roles;
 mod schema;
 mod signin;
 
@@ -14,8 +15,12 @@ mod tenant;
 mod users;
 
 use axum::Router;
+use orgdesk_model::diff::Change;
 
+use crate::audit::{AuditAction, Entry};
 use crate::error::AppError;
+use crate::extract::ReqId;
+use crate::session::Session;
 use crate::AppState;
 
 /// The largest JSON body the API reads; an organization with full metadata is about 8 KB.
@@ -33,5 +38,29 @@ pub fn api() -> Router<AppState> {
         .merge(connections::routes())
         .merge(tenant::routes())
         .merge(apis::routes())
+        .merge(roles::routes())
         .fallback(|| async { AppError::NotFound })
+}
+
+/// Audits a change to something of the whole tenant (an API, a role), not of one organization.
+async fn record_tenant_change(
+    state: &AppState,
+    session: &Session,
+    request_id: &ReqId,
+    action: AuditAction,
+    changes: &[Change],
+) -> Result<(), AppError> {
+    state
+        .audit
+        .record(
+            session,
+            request_id,
+            Entry {
+                org_id: None,
+                action,
+                changes,
+                outcome: "ok",
+            },
+        )
+        .await
 }

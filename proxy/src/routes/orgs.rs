@@ -122,7 +122,7 @@ async fn create(
         }
         Err(err) => return Err(err.into()),
     };
-    state.orgs_changed().await;
+    state.directory_changed().await;
     let empty = Organization {
         id: created.id.clone(),
         name: created.name.clone(),
@@ -212,7 +212,7 @@ async fn update(
         .directory
         .update_org(&org_id, &update, base.as_ref())
         .await?;
-    state.orgs_changed().await;
+    state.directory_changed().await;
     state
         .audit
         .record(
@@ -243,7 +243,7 @@ async fn remove(
         .ok_or(AppError::NotFound)?;
     let counts = state.directory.org_counts(&org_id).await?;
     state.directory.delete_org(&org_id).await?;
-    state.orgs_changed().await;
+    state.directory_changed().await;
     let change = |field: &str, label: &str, before: String| orgdesk_model::diff::Change {
         field: field.into(),
         label: label.into(),

@@ -568,6 +568,110 @@ fn api_identifier_taken<'a>(
     })
 }
 
+const ROLES: &str = "auth0__go-auth0__test__data__recordings__TestRoleManager_";
+
+fn roles(name: &str, indices: &[usize]) -> Vec<Interaction> {
+    recorded(&format!("{ROLES}{name}"), indices)
+}
+
+fn new_role(name: &str) -> orgdesk_model::roles::NewRole {
+    orgdesk_model::roles::NewRoleInput {
+        name: name.into(),
+        description: "Test Role".into(),
+    }
+    .parse()
+    .unwrap()
+}
+
+/// A deleted role reads as missing, and deleting it again is `NotFound`.
+fn role_deleted<'a>(
+    dir: &'a dyn Directory,
+    _: &'a Fixture,
+) -> Pin<Box<dyn Future<Output = CaseResult> + Send + 'a>> {
+    Box::pin(async move {
+        let role = dir
+            .create_role(&new_role("test-role871"))
+            .await
+            .map_err(err("create"))?;
+        ensure(
+            role.id.starts_with("rol_"),
+            format!("a role id: {}", role.id),
+        )?;
+        ensure(role.name == "test-role871", "name kept")?;
+        ensure(role.description == "Test Role", "description kept")?;
+        dir.delete_role(&role.id).await.map_err(err("delete"))?;
+        let read = dir.get_role(&role.id).await.map_err(err("read"))?;
+        ensure(read.is_none(), format!("gone: {read:?}"))?;
+        match dir.delete_role(&role.id).await {
+            Err(DirectoryError::NotFound) => Ok(()),
+            other => Err(format!("second delete: {other:?}")),
+        }
+    })
+}
+
+/// A role is given an API's permission, reads it back with the API's words, and loses it.
+fn role_permissions_given_and_taken<'a>(
+    dir: &'a dyn Directory,
+    _: &'a Fixture,
+) -> Pin<Box<dyn Future<Output = CaseResult> + Send + 'a>> {
+    Box::pin(async move {
+        let role = dir
+            .create_role(&new_role("test-role885"))
+            .await
+            .map_err(err("create role"))?;
+        let api = orgdesk_model::apis::NewApiInput {
+            name: "Test Resource Server (Jan 25 18:50:03.642)".into(),
+            identifier: "https://api.example.com/".into(),
+            permissions: vec![orgdesk_model::apis::ApiPermission {
+                value: "create:resource".into(),
+                description: "Create Resource".into(),
+            }],
+            token_lifetime: Some(7200),
+        }
+        .parse()
+        .unwrap();
+        let api = dir.create_api(&api).await.map_err(err("create api"))?;
+        let permission = orgdesk_model::roles::PermissionRef {
+            resource_server_identifier: "https://api.example.com/".into(),
+            permission_name: "create:resource".into(),
+        };
+        dir.add_role_permissions(&role.id, std::slice::from_ref(&permission))
+            .await
+            .map_err(err("add"))?;
+        let held = dir.role_permissions(&role.id).await.map_err(err("read"))?;
+        ensure(held.len() == 1, format!("one permission: {held:?}"))?;
+        ensure(held[0].key() == permission, "the one given")?;
+        ensure(held[0].description == "Create Resource", "its description")?;
+        ensure(held[0].resource_server_name == api.name, "its API's name")?;
+        dir.remove_role_permissions(&role.id, std::slice::from_ref(&permission))
+            .await
+            .map_err(err("remove"))?;
+        let held = dir
+            .role_permissions(&role.id)
+            .await
+            .map_err(err("reread"))?;
+        ensure(held.is_empty(), format!("none left: {held:?}"))?;
+        dir.delete_api(&api.id).await.map_err(err("delete api"))?;
+        dir.delete_role(&role.id).await.map_err(err("delete role"))
+    })
+}
+
+/// A second role with a taken name is a conflict.
+fn role_name_taken<'a>(
+    dir: &'a dyn Directory,
+    _: &'a Fixture,
+) -> Pin<Box<dyn Future<Output = CaseResult> + Send + 'a>> {
+    Box::pin(async move {
+        dir.create_role(&new_role("test-role"))
+            .await
+            .map_err(err("first create"))?;
+        match dir.create_role(&new_role("test-role")).await {
+            Err(DirectoryError::Conflict(_)) => Ok(()),
+            other => Err(format!("second create: {other:?}")),
+        }
+    })
+}
+
 fn cases() -> Vec<(&'static str, Case, Vec<Interaction>)> {
     let conflict = Interaction {
         request: RecordedRequest {
@@ -588,6 +692,17 @@ fn cases() -> Vec<(&'static str, Case, Vec<Interaction>)> {
         response: RecordedResponse {
             code: 409,
             body: r#"{"statusCode":409,"error":"Conflict","message":"A resource server with the same identifier already exists.","errorCode":"operation_not_supported"}"#.into(),
+        },
+    };
+    // Not recorded: Auth0's 409 for a taken role name, in the shape of its other 409s.
+    let role_taken = Interaction {
+        request: RecordedRequest {
+            method: "POST".into(),
+            url: "https://tenant/api/v2/roles".into(),
+        },
+        response: RecordedResponse {
+            code: 409,
+            body: r#"{"statusCode":409,"error":"Conflict","message":"A role with this name already exists."}"#.into(),
         },
     };
     vec![
@@ -634,6 +749,17 @@ fn cases() -> Vec<(&'static str, Case, Vec<Interaction>)> {
             "api identifier taken",
             api_identifier_taken,
             [rs("Read", &[0]), vec![identifier_taken]].concat(),
+        ),
+        ("role deleted", role_deleted, roles("Delete", &[0, 1, 2, 3])),
+        (
+            "role permissions given and taken",
+            role_permissions_given_and_taken,
+            roles("Permissions", &[0, 1, 2, 3, 4, 5, 6, 7]),
+        ),
+        (
+            "role name taken",
+            role_name_taken,
+            [roles("Create", &[0]), vec![role_taken]].concat(),
         ),
     ]
 }

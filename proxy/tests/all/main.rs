@@ -23,6 +23,7 @@ mod postgres;
 mod real_mode;
 mod replay;
 mod robust;
+mod roles;
 mod security;
 mod signin;
 mod store;

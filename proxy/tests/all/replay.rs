@@ -132,7 +132,13 @@ fn compare(seen: &Seen, recorded: &RecordedRequest) -> Vec<String> {
         } else {
             serde_json::from_slice(&seen.body).ok()
         };
-        if sent != recorded.json() {
+        // go-auth0 sends `{}` with a DELETE that takes no body; orgdesk sends none, which
+        // Auth0 reads the same.
+        let recorded_body = match recorded.json() {
+            Some(Value::Object(map)) if map.is_empty() && recorded.method == "DELETE" => None,
+            other => other,
+        };
+        if sent != recorded_body {
             problems.push(format!(
                 "body {} ≠ {}",
                 String::from_utf8_lossy(&seen.body),
@@ -279,8 +285,18 @@ async fn dispatch(client: &Auth0Client, request: &RecordedRequest) -> Outcome {
             value(client.delete_enabled_connection(id, connection).await)
         }
         ("GET", ["roles"]) => with_paging!(url, &[], |p| client.list_roles(&p)),
+        ("POST", ["roles"]) => with_body!(request, |b| client.create_role(&b)),
+        ("GET", ["roles", id]) => value(client.get_role(id).await),
+        ("PATCH", ["roles", id]) => with_body!(request, |b| client.patch_role(id, &b)),
+        ("DELETE", ["roles", id]) => value(client.delete_role(id).await),
         ("GET", ["roles", id, "permissions"]) => {
             with_paging!(url, &[], |p| client.list_role_permissions(id, &p))
+        }
+        ("POST", ["roles", id, "permissions"]) => {
+            with_body!(request, |b| client.add_role_permissions(id, &b))
+        }
+        ("DELETE", ["roles", id, "permissions"]) => {
+            with_body!(request, |b| client.delete_role_permissions(id, &b))
         }
         ("GET", ["users"]) => {
             let q = url
@@ -362,6 +378,8 @@ fn check_result(result: Result<Value, CallError>, interaction: &Interaction) -> 
                     return Err(format!("empty answer read as {ours}"));
                 }
             }
+            // An answer of `{}` carries nothing, and the client reads nothing from it.
+            Some(Value::Object(theirs)) if theirs.is_empty() && ours.is_null() => {}
             Some(theirs) => {
                 if !is_subset(&ours, theirs) {
                     return Err(format!("read {ours} from {theirs}"));
@@ -581,7 +599,7 @@ async fn every_recorded_interaction_orgdesk_uses_replays_exactly() {
     );
     // 133 interactions of the shipped recordings; extra recordings only add to it.
     assert!(
-        tally.covered >= 133,
+        tally.covered >= 152,
         "only {} interactions covered",
         tally.covered
     );

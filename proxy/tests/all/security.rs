@@ -400,6 +400,54 @@ async fn every_api_route_answers_every_caller_and_org_as_the_table_says() {
             Some(json!({"name": "Mine now"})),
             [409, 403, 403, 403],
         ),
+        (
+            "POST",
+            "/api/roles".into(),
+            Some(json!({"name": "prompt-engineer"})),
+            [201, 403, 403, 403],
+        ),
+        (
+            "GET",
+            "/api/roles/rol_viewer00004".into(),
+            None,
+            [200, 403, 403, 403],
+        ),
+        (
+            "PATCH",
+            "/api/roles/rol_viewer00004".into(),
+            Some(json!({"description": "Reads results."})),
+            [200, 403, 403, 403],
+        ),
+        (
+            "DELETE",
+            "/api/roles/rol_viewer00004".into(),
+            None,
+            [204, 403, 403, 403],
+        ),
+        (
+            "GET",
+            "/api/roles/rol_viewer00004/permissions".into(),
+            None,
+            [200, 200, 200, 403],
+        ),
+        (
+            "POST",
+            "/api/roles/rol_viewer00004/permissions".into(),
+            Some(json!({"permissions": [{
+                "resource_server_identifier": "https://api.ai-application.example/",
+                "permission_name": "run:inference"
+            }]})),
+            [201, 403, 403, 403],
+        ),
+        (
+            "DELETE",
+            "/api/roles/rol_viewer00004/permissions".into(),
+            Some(json!({"permissions": [{
+                "resource_server_identifier": "https://api.ai-application.example/",
+                "permission_name": "read:datasets"
+            }]})),
+            [200, 403, 403, 403],
+        ),
         ("GET", "/api/audit".into(), None, [200, 200, 200, 403]),
         (
             "GET",
@@ -437,7 +485,7 @@ async fn every_api_route_answers_every_caller_and_org_as_the_table_says() {
         failures.len(),
         failures.join("\n")
     );
-    assert_eq!(cells, 19 * 5 * 4 + 20 * 5);
+    assert_eq!(cells, 19 * 5 * 4 + 27 * 5);
 }
 
 fn mutation(method: &str, uri: &str, cookie: &str) -> axum::http::request::Builder {

@@ -11,6 +11,7 @@ use super::wire::{
     RolesPage, TenantSettings, User, UsersPage,
 };
 use super::wire::{CreateResourceServer, PatchResourceServer, ResourceServer, ResourceServersPage};
+use super::wire::{CreateRole, PatchRole, PermissionsBody, Role};
 
 /// Paging and field selection, as Auth0's list endpoints take them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -281,6 +282,64 @@ impl Auth0Client {
     /// See [`CallError`].
     pub async fn list_roles(&self, paging: &Paging) -> Result<RolesPage, CallError> {
         self.json(&paging.apply(Call::get(&["roles"]))).await
+    }
+
+    /// `GET /roles/{id}`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn get_role(&self, id: &str) -> Result<Role, CallError> {
+        self.json(&Call::get(&["roles", id])).await
+    }
+
+    /// `POST /roles` (Auth0 answers 200, not 201).
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn create_role(&self, body: &CreateRole) -> Result<Role, CallError> {
+        self.json(&Call::create(&["roles"]).json(body)).await
+    }
+
+    /// `PATCH /roles/{id}`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn patch_role(&self, id: &str, body: &PatchRole) -> Result<Role, CallError> {
+        self.json(&Call::patch(&["roles", id]).json(body)).await
+    }
+
+    /// `DELETE /roles/{id}`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn delete_role(&self, id: &str) -> Result<(), CallError> {
+        self.done(&Call::delete(&["roles", id])).await
+    }
+
+    /// `POST /roles/{id}/permissions`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn add_role_permissions(
+        &self,
+        id: &str,
+        body: &PermissionsBody,
+    ) -> Result<(), CallError> {
+        self.done(&Call::post_idempotent(&["roles", id, "permissions"]).json(body))
+            .await
+    }
+
+    /// `DELETE /roles/{id}/permissions`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn delete_role_permissions(
+        &self,
+        id: &str,
+        body: &PermissionsBody,
+    ) -> Result<(), CallError> {
+        self.done(&Call::delete(&["roles", id, "permissions"]).json(body))
+            .await
     }
 
     /// `GET /roles/{id}/permissions`.

@@ -15,6 +15,7 @@ use async_trait::async_trait;
 use orgdesk_model::apis::{Api, ApiPatch, ApiPermission, NewApi};
 use orgdesk_model::input::NewOrg;
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
+use orgdesk_model::roles::{NewRole, PermissionRef, RoleHolders, RolePatch, RolePermission};
 use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
 use orgdesk_model::users::{Connection, ConnectionRef, NewUserInput, OrgConnection, User, UserOrg};
 use orgdesk_model::{Metadata, OrgId, Organization, Page, ValidationError};
@@ -83,6 +84,34 @@ impl Auth0Directory {
         *cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((Instant::now(), value));
+    }
+
+    fn forget_roles(&self) {
+        *self
+            .roles
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
+
+    /// Every permission a role grants (offset paging to the end).
+    async fn all_role_permissions(
+        &self,
+        id: &str,
+    ) -> Result<Vec<wire::Permission>, DirectoryError> {
+        let mut all = Vec::new();
+        for page in 0..MAX_SCAN_PAGES {
+            let batch = self
+                .client
+                .list_role_permissions(id, &Paging::offset(page, PAGE))
+                .await
+                .map_err(to_directory)?;
+            let full = batch.permissions.len() == PAGE as usize;
+            all.extend(batch.permissions);
+            if !full {
+                break;
+            }
+        }
+        Ok(all)
     }
 
     fn forget_orgs(&self) {
@@ -184,6 +213,18 @@ impl Auth0Directory {
             include_fields: Some(true),
             ..Paging::checkpoint(from, take)
         }
+    }
+}
+
+fn permissions_body(permissions: &[PermissionRef]) -> wire::PermissionsBody {
+    wire::PermissionsBody {
+        permissions: permissions
+            .iter()
+            .map(|p| wire::PermissionKey {
+                resource_server_identifier: p.resource_server_identifier.clone(),
+                permission_name: p.permission_name.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -676,6 +717,140 @@ impl Directory for Auth0Directory {
         Ok(self.role_catalogue().await?.as_ref().clone())
     }
 
+    async fn get_role(&self, id: &str) -> Result<Option<RoleInfo>, DirectoryError> {
+        let role = match self.client.get_role(id).await {
+            Ok(role) => role,
+            Err(CallError::Status { status: 404, .. }) => return Ok(None),
+            Err(err) => return Err(to_directory(err)),
+        };
+        let mut permissions: Vec<String> = self
+            .all_role_permissions(id)
+            .await?
+            .into_iter()
+            .map(|p| p.permission_name)
+            .collect();
+        permissions.sort();
+        Ok(Some(RoleInfo {
+            id: role.id,
+            name: role.name,
+            description: role.description.unwrap_or_default(),
+            permissions,
+        }))
+    }
+
+    async fn role_permissions(&self, id: &str) -> Result<Vec<RolePermission>, DirectoryError> {
+        let mut out: Vec<RolePermission> = self
+            .all_role_permissions(id)
+            .await?
+            .into_iter()
+            .map(|p| RolePermission {
+                resource_server_identifier: p.resource_server_identifier,
+                permission_name: p.permission_name,
+                description: p.description.unwrap_or_default(),
+                resource_server_name: p.resource_server_name.unwrap_or_default(),
+            })
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+
+    async fn role_holders(&self, id: &str) -> Result<RoleHolders, DirectoryError> {
+        // Auth0 lists a role's tenant-level users only; who holds it in an organization is
+        // found by reading each organization's members with their roles.
+        let mut holders = RoleHolders::default();
+        for org in self.all_orgs().await?.iter() {
+            let mut from = None;
+            let mut here = 0u64;
+            for _ in 0..MAX_SCAN_PAGES {
+                let page = self
+                    .client
+                    .list_members(org.id.as_str(), &Self::member_paging(from.clone(), PAGE))
+                    .await
+                    .map_err(to_directory)?;
+                let last = page.members.len() < PAGE as usize;
+                here += page
+                    .members
+                    .iter()
+                    .filter(|m| m.roles.iter().flatten().any(|r| r.id == id))
+                    .count() as u64;
+                from = if last { None } else { page.next };
+                if from.is_none() {
+                    break;
+                }
+            }
+            holders.members += here;
+            holders.organizations += u64::from(here > 0);
+        }
+        Ok(holders)
+    }
+
+    async fn create_role(&self, role: &NewRole) -> Result<RoleInfo, DirectoryError> {
+        let created = self
+            .client
+            .create_role(&wire::CreateRole {
+                name: role.name.clone(),
+                description: role.description.clone(),
+            })
+            .await
+            .map_err(to_directory)?;
+        self.forget_roles();
+        Ok(RoleInfo {
+            id: created.id,
+            name: created.name,
+            description: created.description.unwrap_or_default(),
+            permissions: Vec::new(),
+        })
+    }
+
+    async fn update_role(&self, id: &str, patch: &RolePatch) -> Result<RoleInfo, DirectoryError> {
+        self.client
+            .patch_role(
+                id,
+                &wire::PatchRole {
+                    name: patch.name.clone(),
+                    description: patch.description.clone(),
+                },
+            )
+            .await
+            .map_err(to_directory)?;
+        self.forget_roles();
+        self.get_role(id).await?.ok_or(DirectoryError::NotFound)
+    }
+
+    async fn delete_role(&self, id: &str) -> Result<(), DirectoryError> {
+        let result = self.client.delete_role(id).await.map_err(to_directory);
+        self.forget_roles();
+        result
+    }
+
+    async fn add_role_permissions(
+        &self,
+        id: &str,
+        permissions: &[PermissionRef],
+    ) -> Result<(), DirectoryError> {
+        let result = self
+            .client
+            .add_role_permissions(id, &permissions_body(permissions))
+            .await
+            .map_err(to_directory);
+        self.forget_roles();
+        result
+    }
+
+    async fn remove_role_permissions(
+        &self,
+        id: &str,
+        permissions: &[PermissionRef],
+    ) -> Result<(), DirectoryError> {
+        let result = self
+            .client
+            .delete_role_permissions(id, &permissions_body(permissions))
+            .await
+            .map_err(to_directory);
+        self.forget_roles();
+        result
+    }
+
     async fn list_invitations(&self, org: &OrgId) -> Result<Vec<Invitation>, DirectoryError> {
         let raw = self.all_invitations(org).await?;
         let needs_roles = raw
@@ -1045,6 +1220,7 @@ impl Directory for Auth0Directory {
 
     fn forget_cached(&self) {
         self.forget_orgs();
+        self.forget_roles();
     }
 
     async fn ready(&self) -> Result<(), String> {

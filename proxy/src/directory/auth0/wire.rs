@@ -202,6 +202,52 @@ pub struct Permission {
     pub permission_name: String,
     /// The API it belongs to.
     pub resource_server_identifier: String,
+    /// What it allows, as the API describes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The API's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_server_name: Option<String>,
+}
+
+/// `POST /roles`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRole {
+    /// Its name.
+    pub name: String,
+    /// What it is for.
+    pub description: String,
+}
+
+/// `PATCH /roles/{id}`: only what changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatchRole {
+    /// New name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// New description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A permission named for granting or taking: its API and value.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PermissionKey {
+    /// The API's identifier.
+    pub resource_server_identifier: String,
+    /// The permission's value.
+    pub permission_name: String,
+}
+
+/// `{"permissions": [...]}` for giving a role permissions or taking them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PermissionsBody {
+    /// The permissions.
+    pub permissions: Vec<PermissionKey>,
 }
 
 /// A page of a role's permissions.

@@ -16,6 +16,7 @@ use orgdesk_model::apis::{Api, ApiPatch, NewApi};
 use orgdesk_model::input::NewOrg;
 
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo};
+use orgdesk_model::roles::{NewRole, PermissionRef, RoleHolders, RolePatch, RolePermission};
 use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
 
 use super::{
@@ -244,6 +245,46 @@ impl Directory for LocalDirectory {
 
     async fn delete_api(&self, id: &str) -> Result<(), DirectoryError> {
         on_engine!(self, write, delete_api(id))
+    }
+
+    async fn get_role(&self, id: &str) -> Result<Option<RoleInfo>, DirectoryError> {
+        on_engine!(self, read, get_role(id))
+    }
+
+    async fn role_permissions(&self, id: &str) -> Result<Vec<RolePermission>, DirectoryError> {
+        on_engine!(self, read, role_permissions(id))
+    }
+
+    async fn role_holders(&self, id: &str) -> Result<RoleHolders, DirectoryError> {
+        on_engine!(self, read, role_holders(id))
+    }
+
+    async fn create_role(&self, role: &NewRole) -> Result<RoleInfo, DirectoryError> {
+        on_engine!(self, write, create_role(role))
+    }
+
+    async fn update_role(&self, id: &str, patch: &RolePatch) -> Result<RoleInfo, DirectoryError> {
+        on_engine!(self, write, update_role(id, patch))
+    }
+
+    async fn delete_role(&self, id: &str) -> Result<(), DirectoryError> {
+        on_engine!(self, write, delete_role(id))
+    }
+
+    async fn add_role_permissions(
+        &self,
+        id: &str,
+        permissions: &[PermissionRef],
+    ) -> Result<(), DirectoryError> {
+        on_engine!(self, write, add_role_permissions(id, permissions))
+    }
+
+    async fn remove_role_permissions(
+        &self,
+        id: &str,
+        permissions: &[PermissionRef],
+    ) -> Result<(), DirectoryError> {
+        on_engine!(self, write, remove_role_permissions(id, permissions))
     }
 
     async fn tenant_settings(&self) -> Result<TenantSettings, DirectoryError> {

@@ -9,6 +9,7 @@ use orgdesk_model::input::NewOrg;
 use orgdesk_model::members::{
     Invitation, Member, NewInvitation, RoleInfo, RoleRef, MAX_ROLES_PER_MEMBER,
 };
+use orgdesk_model::roles::{NewRole, PermissionRef, RoleHolders, RolePatch, RolePermission};
 use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
 use orgdesk_model::{
     Branding, Color, Colors, DisplayName, LogoUrl, Metadata, OrgId, OrgName, Organization, Page,
@@ -372,6 +373,218 @@ pub async fn list_roles(pool: &Pool) -> Result<Vec<RoleInfo>, DirectoryError> {
         });
     }
     Ok(roles)
+}
+
+pub async fn get_role(pool: &Pool, id: &str) -> Result<Option<RoleInfo>, DirectoryError> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT name, description FROM roles WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    let Some((name, description)) = row else {
+        return Ok(None);
+    };
+    let permissions: Vec<String> = sqlx::query_scalar(
+        "SELECT permission_name FROM role_permissions WHERE role_id = $1 ORDER BY permission_name",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    Ok(Some(RoleInfo {
+        id: id.to_owned(),
+        name,
+        description,
+        permissions,
+    }))
+}
+
+pub async fn role_permissions(pool: &Pool, id: &str) -> Result<Vec<RolePermission>, DirectoryError> {
+    if get_role(pool, id).await?.is_none() {
+        return Err(DirectoryError::NotFound);
+    }
+    let granted: Vec<(String, String)> = sqlx::query_as(
+        "SELECT resource_server_identifier, permission_name FROM role_permissions WHERE role_id = $1",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    let apis = list_apis(pool).await?;
+    let mut out: Vec<RolePermission> = granted
+        .into_iter()
+        .map(|(identifier, name)| {
+            let api = apis.iter().find(|a| a.identifier == identifier);
+            RolePermission {
+                description: api
+                    .and_then(|a| a.permissions.iter().find(|p| p.value == name))
+                    .map(|p| p.description.clone())
+                    .unwrap_or_default(),
+                resource_server_name: api.map(|a| a.name.clone()).unwrap_or_default(),
+                resource_server_identifier: identifier,
+                permission_name: name,
+            }
+        })
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+pub async fn role_holders(pool: &Pool, id: &str) -> Result<RoleHolders, DirectoryError> {
+    let (members, organizations): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COUNT(DISTINCT org_id) FROM member_roles WHERE role_id = $1",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await?;
+    Ok(RoleHolders {
+        members: u64::try_from(members).unwrap_or_default(),
+        organizations: u64::try_from(organizations).unwrap_or_default(),
+    })
+}
+
+/// Auth0's words for a taken role name.
+const ROLE_NAME_TAKEN: &str = "A role with this name already exists.";
+
+pub async fn create_role(pool: &Pool, role: &NewRole) -> Result<RoleInfo, DirectoryError> {
+    let id = new_id("rol_")?;
+    let result = sqlx::query("INSERT INTO roles (id, name, description) VALUES ($1, $2, $3)")
+        .bind(&id)
+        .bind(&role.name)
+        .bind(&role.description)
+        .execute(pool)
+        .await;
+    match result {
+        Err(err) if is_unique_violation(&err) => {
+            return Err(DirectoryError::Conflict(ROLE_NAME_TAKEN.into()))
+        }
+        other => other?,
+    };
+    Ok(RoleInfo {
+        id,
+        name: role.name.clone(),
+        description: role.description.clone(),
+        permissions: Vec::new(),
+    })
+}
+
+pub async fn update_role(pool: &Pool, id: &str, patch: &RolePatch) -> Result<RoleInfo, DirectoryError> {
+    let mut tx = begin(pool).await?;
+    let row: Option<(String, String)> = sqlx::query_as(&format!(
+        "SELECT name, description FROM roles WHERE id = $1{FOR_UPDATE}"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (name, description) = row.ok_or(DirectoryError::NotFound)?;
+    let name = patch.name.clone().unwrap_or(name);
+    let description = patch.description.clone().unwrap_or(description);
+    let result = sqlx::query("UPDATE roles SET name = $2, description = $3 WHERE id = $1")
+        .bind(id)
+        .bind(&name)
+        .bind(&description)
+        .execute(&mut *tx)
+        .await;
+    match result {
+        Err(err) if is_unique_violation(&err) => {
+            return Err(DirectoryError::Conflict(ROLE_NAME_TAKEN.into()))
+        }
+        other => other?,
+    };
+    tx.commit().await?;
+    get_role(pool, id).await?.ok_or(DirectoryError::NotFound)
+}
+
+pub async fn delete_role(pool: &Pool, id: &str) -> Result<(), DirectoryError> {
+    let mut tx = begin(pool).await?;
+    // Held roles and granted permissions go with it (ON DELETE CASCADE), in one transaction.
+    for statement in [
+        "DELETE FROM member_roles WHERE role_id = $1",
+        "DELETE FROM role_permissions WHERE role_id = $1",
+    ] {
+        sqlx::query(statement).bind(id).execute(&mut *tx).await?;
+    }
+    let gone = sqlx::query("DELETE FROM roles WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    if gone.rows_affected() == 0 {
+        return Err(DirectoryError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn add_role_permissions(
+    pool: &Pool,
+    id: &str,
+    permissions: &[PermissionRef],
+) -> Result<(), DirectoryError> {
+    let mut tx = begin(pool).await?;
+    let exists: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT id FROM roles WHERE id = $1{FOR_UPDATE}"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    exists.ok_or(DirectoryError::NotFound)?;
+    for (i, permission) in permissions.iter().enumerate() {
+        // Like Auth0: only a permission an API defines can be granted.
+        let defined: Option<String> =
+            sqlx::query_scalar("SELECT permissions FROM apis WHERE identifier = $1")
+                .bind(&permission.resource_server_identifier)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let defined: Vec<ApiPermission> = defined
+            .map(|json| serde_json::from_str(&json))
+            .transpose()
+            .map_err(|err| DirectoryError::Internal(format!("stored permissions: {err}")))?
+            .unwrap_or_default();
+        if !defined.iter().any(|p| p.value == permission.permission_name) {
+            return Err(DirectoryError::Invalid(orgdesk_model::ValidationError {
+                field: format!("permissions[{i}]"),
+                message: format!(
+                    "{} is not a permission of {}.",
+                    permission.permission_name, permission.resource_server_identifier
+                ),
+            }));
+        }
+        sqlx::query(
+            "INSERT INTO role_permissions (role_id, resource_server_identifier, permission_name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(&permission.resource_server_identifier)
+        .bind(&permission.permission_name)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn remove_role_permissions(
+    pool: &Pool,
+    id: &str,
+    permissions: &[PermissionRef],
+) -> Result<(), DirectoryError> {
+    let mut tx = begin(pool).await?;
+    let exists: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT id FROM roles WHERE id = $1{FOR_UPDATE}"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    exists.ok_or(DirectoryError::NotFound)?;
+    for permission in permissions {
+        sqlx::query(
+            "DELETE FROM role_permissions WHERE role_id = $1 AND resource_server_identifier = $2 AND permission_name = $3",
+        )
+        .bind(id)
+        .bind(&permission.resource_server_identifier)
+        .bind(&permission.permission_name)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 fn invitation_from_row(

@@ -14,6 +14,7 @@ use http_body_util::BodyExt;
 use orgdesk_model::apis::{Api, ApiPatch, NewApi};
 use orgdesk_model::input::NewOrg;
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
+use orgdesk_model::roles::{NewRole, PermissionRef, RoleHolders, RolePatch, RolePermission};
 use orgdesk_model::users::{Connection, NewUserInput, OrgConnection, User, UserOrg};
 use orgdesk_model::{Metadata, OrgId, Organization, Page};
 use orgdesk_proxy::directory::{
@@ -207,6 +208,46 @@ impl Directory for Counting {
     async fn delete_api(&self, id: &str) -> Result<(), DirectoryError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.delete_api(id).await
+    }
+    async fn get_role(&self, id: &str) -> Result<Option<RoleInfo>, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.get_role(id).await
+    }
+    async fn role_permissions(&self, id: &str) -> Result<Vec<RolePermission>, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.role_permissions(id).await
+    }
+    async fn role_holders(&self, id: &str) -> Result<RoleHolders, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.role_holders(id).await
+    }
+    async fn create_role(&self, role: &NewRole) -> Result<RoleInfo, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.create_role(role).await
+    }
+    async fn update_role(&self, id: &str, patch: &RolePatch) -> Result<RoleInfo, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.update_role(id, patch).await
+    }
+    async fn delete_role(&self, id: &str) -> Result<(), DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.delete_role(id).await
+    }
+    async fn add_role_permissions(
+        &self,
+        id: &str,
+        permissions: &[PermissionRef],
+    ) -> Result<(), DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.add_role_permissions(id, permissions).await
+    }
+    async fn remove_role_permissions(
+        &self,
+        id: &str,
+        permissions: &[PermissionRef],
+    ) -> Result<(), DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.remove_role_permissions(id, permissions).await
     }
 
     fn health(&self) -> orgdesk_proxy::directory::Health {
