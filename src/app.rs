@@ -63,6 +63,7 @@ fn SignedIn(
                 <Route path=path!("/users") view=lazy::route(lazy::users)/>
                 <Route path=path!("/users/:id") view=lazy::route(lazy::user_detail)/>
                 <Route path=path!("/roles") view=lazy::route(lazy::roles)/>
+                <Route path=path!("/roles/:id") view=lazy::route(lazy::role_detail)/>
                 <Route path=path!("/settings") view=lazy::route(lazy::settings)/>
                 <Route path=path!("/audit") view=lazy::route(lazy::audit)/>
                 <Route path=path!("/apis") view=lazy::route(lazy::apis)/>

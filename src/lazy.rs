@@ -20,7 +20,7 @@ use crate::pages::members::MembersTab;
 use crate::pages::org_access::AccessTab;
 use crate::pages::org_detail::{org_shown, OrgDetail, OrgShown, OverviewTab};
 use crate::pages::orgs::CreateOrg;
-use crate::pages::roles::RolesPage;
+use crate::pages::roles::{RoleDetailPage, RolesPage};
 use crate::pages::settings::SettingsPage;
 use crate::pages::users::{UserDetailPage, UsersPage};
 
@@ -268,6 +268,8 @@ screens! {
     user_detail: user_detail_chunk / preload_user_detail => { view! { <UserDetailPage/> } }
     /// The Roles screen.
     roles: roles_chunk / preload_roles => { view! { <RolesPage/> } }
+    /// One role (platform admins).
+    role_detail: role_detail_chunk / preload_role_detail => { view! { <RoleDetailPage/> } }
     /// Tenant settings.
     settings: settings_chunk / preload_settings => { view! { <SettingsPage/> } }
     /// The Audit screen.

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod members;
 pub mod orgs;
+pub mod roles;
 pub mod status;
 pub mod tenant;
 pub mod users;

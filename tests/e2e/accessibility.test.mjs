@@ -13,7 +13,7 @@ const ORG_TABS = ['', '/branding', '/members', '/invitations', '/connections', '
   (tab) => `/orgs/${AI_ORG}${tab}`,
 );
 const SCREENS = {
-  'platform-admin': ['/orgs', ...ORG_TABS, '/users', `/users/${encodeURIComponent(ADA)}`, '/roles', '/settings', '/audit', '/apis', '/apis/rs_aiPlatformApi0002', '/apis/rs_managementApi0001', '/no-such-screen'],
+  'platform-admin': ['/orgs', ...ORG_TABS, '/users', `/users/${encodeURIComponent(ADA)}`, '/roles', '/settings', '/audit', '/apis', '/apis/rs_aiPlatformApi0002', '/apis/rs_managementApi0001', '/roles/rol_dataSci00002', '/no-such-screen'],
   'org-admin': [...ORG_TABS, '/audit'],
   member: [`/orgs/${AI_ORG}`, `/orgs/${AI_ORG}/members`],
 };
