@@ -256,11 +256,16 @@ pub enum Capability {
     ManageApis,
     /// Create, rename and delete roles and change their permissions (platform admins).
     ManageRoles,
+    /// See an organization's machine-to-machine applications, without secrets.
+    ReadM2m,
+    /// Create, associate, remove machine-to-machine applications and rotate their secrets
+    /// (platform admins).
+    ManageM2m,
 }
 
 impl Capability {
     /// Every action, for `/api/me`'s capabilities and the access matrix tests.
-    pub const ALL: [Capability; 24] = [
+    pub const ALL: [Capability; 26] = [
         Capability::ListOrgs,
         Capability::ReadOrg,
         Capability::ReadUsers,
@@ -285,6 +290,8 @@ impl Capability {
         Capability::ReadApis,
         Capability::ManageApis,
         Capability::ManageRoles,
+        Capability::ReadM2m,
+        Capability::ManageM2m,
     ];
 
     /// The capability name the browser app sees.
@@ -315,6 +322,8 @@ impl Capability {
             Self::ReadApis => "apis:read",
             Self::ManageApis => "apis:write",
             Self::ManageRoles => "roles:write",
+            Self::ReadM2m => "m2m:read",
+            Self::ManageM2m => "m2m:write",
         }
     }
 }
@@ -395,13 +404,21 @@ pub enum AuditAction {
     RolePermissionsAdd,
     /// `role_permissions.remove`: Took role permissions.
     RolePermissionsRemove,
+    /// `m2m.create`: Created M2M application.
+    M2mCreate,
+    /// `m2m.associate`: Gave organization M2M access.
+    M2mAssociate,
+    /// `m2m.remove`: Took organization M2M access.
+    M2mRemove,
+    /// `m2m.rotate_secret`: Rotated M2M secret.
+    M2mRotateSecret,
     /// An action this version of orgdesk does not know.
     Other(String),
 }
 
 impl AuditAction {
     /// Every action this version records.
-    pub const ALL: [AuditAction; 27] = [
+    pub const ALL: [AuditAction; 31] = [
         Self::OrgCreate,
         Self::OrgUpdate,
         Self::OrgDelete,
@@ -429,6 +446,10 @@ impl AuditAction {
         Self::RoleDelete,
         Self::RolePermissionsAdd,
         Self::RolePermissionsRemove,
+        Self::M2mCreate,
+        Self::M2mAssociate,
+        Self::M2mRemove,
+        Self::M2mRotateSecret,
     ];
 
     /// The stored name.
@@ -462,6 +483,10 @@ impl AuditAction {
             Self::RoleDelete => "role.delete",
             Self::RolePermissionsAdd => "role_permissions.add",
             Self::RolePermissionsRemove => "role_permissions.remove",
+            Self::M2mCreate => "m2m.create",
+            Self::M2mAssociate => "m2m.associate",
+            Self::M2mRemove => "m2m.remove",
+            Self::M2mRotateSecret => "m2m.rotate_secret",
             Self::Other(name) => name,
         }
     }
@@ -497,6 +522,10 @@ impl AuditAction {
             Self::RoleDelete => "Deleted role",
             Self::RolePermissionsAdd => "Gave role permissions",
             Self::RolePermissionsRemove => "Took role permissions",
+            Self::M2mCreate => "Created M2M application",
+            Self::M2mAssociate => "Gave organization M2M access",
+            Self::M2mRemove => "Took organization M2M access",
+            Self::M2mRotateSecret => "Rotated M2M secret",
             Self::Other(name) => name,
         }
     }

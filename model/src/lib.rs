@@ -9,6 +9,7 @@ pub mod claims;
 pub mod contrast;
 pub mod diff;
 pub mod input;
+pub mod m2m;
 pub mod members;
 pub mod org;
 pub mod roles;

@@ -13,7 +13,7 @@ pub use orgdesk_model::api::Capability as Action;
 pub fn allowed(role: Role, action: Action) -> bool {
     use Action::{
         AssignRoles, EditBranding, EditMetadata, FindUsers, Invite, ListOrgs, ManageMembers,
-        ReadAudit, ReadConnections, ReadInvitations, ReadMembers, ReadOrg, ReadRoles,
+        ReadAudit, ReadConnections, ReadInvitations, ReadM2m, ReadMembers, ReadOrg, ReadRoles,
     };
     // Tenant-wide reads (users, settings, APIs) stay with platform admins: an org admin must not
     // learn who else uses the product.
@@ -34,6 +34,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
                 | Invite
                 | FindUsers
                 | ReadConnections
+                | ReadM2m
         ),
         Role::Member => matches!(action, ListOrgs | ReadOrg | ReadMembers),
     }
@@ -124,6 +125,8 @@ mod tests {
             Action::ReadApis => 21,
             Action::ManageApis => 22,
             Action::ManageRoles => 23,
+            Action::ReadM2m => 24,
+            Action::ManageM2m => 25,
         }
     }
 
@@ -171,6 +174,7 @@ mod tests {
             assert!(!caps.contains(&Action::ReadApis), "{role:?}");
             assert!(!caps.contains(&Action::ManageApis), "{role:?}");
             assert!(!caps.contains(&Action::ManageRoles), "{role:?}");
+            assert!(!caps.contains(&Action::ManageM2m), "{role:?}");
             assert!(caps.contains(&Action::ReadOrg), "{role:?}");
         }
         assert_eq!(capabilities(Role::PlatformAdmin).len(), Action::ALL.len());

@@ -271,6 +271,15 @@ pub const REQUIRED_SCOPES: &[&str] = &[
     "create:resource_servers",
     "update:resource_servers",
     "delete:resource_servers",
+    "read:clients",
+    "create:clients",
+    "delete:clients",
+    "update:client_keys",
+    "read:client_grants",
+    "create:client_grants",
+    "read:organization_client_grants",
+    "create:organization_client_grants",
+    "delete:organization_client_grants",
 ];
 
 /// What real mode needs to reach the tenant, read from the file and the environment.

@@ -187,6 +187,7 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0006_org_search.sql"),
     ),
     (7, include_str!("../migrations/postgres/0007_apis.sql")),
+    (8, include_str!("../migrations/postgres/0008_m2m.sql")),
 ];
 
 /// The grants orgdesk's runtime role needs (README "Running in production").

@@ -118,6 +118,30 @@ CREATE TABLE IF NOT EXISTS org_connections (
     PRIMARY KEY (org_id, connection_id)
 );
 
+-- Machine-to-machine applications: clients (never their secrets), their grants to an API, and
+-- which organizations each grant may be used with.
+CREATE TABLE IF NOT EXISTS clients (
+    client_id  TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    app_type   TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS client_grants (
+    id                 TEXT PRIMARY KEY,
+    client_id          TEXT NOT NULL REFERENCES clients (client_id) ON DELETE CASCADE,
+    audience           TEXT NOT NULL,
+    scope              TEXT NOT NULL DEFAULT '[]',
+    organization_usage TEXT NOT NULL DEFAULT 'require',
+    UNIQUE (client_id, audience)
+);
+
+CREATE TABLE IF NOT EXISTS org_client_grants (
+    org_id   TEXT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
+    grant_id TEXT NOT NULL REFERENCES client_grants (id) ON DELETE CASCADE,
+    PRIMARY KEY (org_id, grant_id)
+);
+
 CREATE TABLE IF NOT EXISTS org_members (
     org_id     TEXT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
     user_id    TEXT NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,

@@ -7,6 +7,7 @@ use async_trait::async_trait;
 pub use orgdesk_model::api::{CursorPage, OrgCounts};
 use orgdesk_model::apis::{Api, ApiPatch, NewApi};
 use orgdesk_model::input::NewOrg;
+use orgdesk_model::m2m::{ClientGrantInfo, ClientSecret, M2mApp, M2mCreated, NewM2m};
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
 use orgdesk_model::roles::{NewRole, PermissionRef, RoleHolders, RolePatch, RolePermission};
 use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
@@ -305,6 +306,31 @@ pub trait Directory: Send + Sync {
 
     /// Deletes an API (never the directory's own).
     async fn delete_api(&self, id: &str) -> Result<(), DirectoryError>;
+
+    /// An organization's machine-to-machine applications (its associated client grants).
+    async fn list_org_m2m(&self, org: &OrgId) -> Result<Vec<M2mApp>, DirectoryError>;
+
+    /// The tenant's client grants, with their applications' names.
+    async fn list_client_grants(&self) -> Result<Vec<ClientGrantInfo>, DirectoryError>;
+
+    /// Creates an application for an organization (already checked): a `non_interactive`
+    /// client, a grant to the API requiring an organization, and the grant associated with
+    /// `org`. Answers with its secret, which is kept nowhere.
+    async fn create_org_m2m(&self, org: &OrgId, app: &NewM2m)
+        -> Result<M2mCreated, DirectoryError>;
+
+    /// Lets an organization use an existing client grant; `NotFound` for no such grant.
+    async fn associate_org_grant(
+        &self,
+        org: &OrgId,
+        grant_id: &str,
+    ) -> Result<M2mApp, DirectoryError>;
+
+    /// Takes an application's grants from an organization; `NotFound` when it had none there.
+    async fn remove_org_m2m(&self, org: &OrgId, client_id: &str) -> Result<(), DirectoryError>;
+
+    /// A new secret for an application; the old one stops working.
+    async fn rotate_client_secret(&self, client_id: &str) -> Result<ClientSecret, DirectoryError>;
 
     /// Whether the backend can serve: for Auth0, that a Management API token can be had (a
     /// cached one counts). For `/readyz`.

@@ -4,6 +4,7 @@ mod apis;
 mod audit;
 pub mod auth;
 mod connections;
+mod m2m;
 mod me;
 mod members;
 mod orgs;
@@ -39,6 +40,7 @@ pub fn api() -> Router<AppState> {
         .merge(tenant::routes())
         .merge(apis::routes())
         .merge(roles::routes())
+        .merge(m2m::routes())
         .fallback(|| async { AppError::NotFound })
 }
 

@@ -16,6 +16,7 @@ mod assets;
 mod connections;
 mod contract;
 mod faults;
+mod m2m;
 mod members;
 mod operate;
 mod orgs_write;

@@ -61,6 +61,7 @@ struct Fixture {
     newcomer: &'static str,
     held_role: &'static str,
     invitation: &'static str,
+    m2m_client: &'static str,
 }
 
 fn fixture(target: &str) -> Fixture {
@@ -71,6 +72,7 @@ fn fixture(target: &str) -> Fixture {
             newcomer: PRIYA,
             held_role: "rol_mlEng000003",
             invitation: "uinv_Zy9Xw7Vu5Ts3Rq1P",
+            m2m_client: "m2mAcmeFleetSync0000000000000001",
         }
     } else {
         Fixture {
@@ -79,6 +81,7 @@ fn fixture(target: &str) -> Fixture {
             newcomer: MEI,
             held_role: "rol_dataSci00002",
             invitation: "uinv_Ab4Cd6Ef8Gh0Ij2K",
+            m2m_client: "m2mAiOrgBatchPipeline00000000001",
         }
     }
 }
@@ -238,6 +241,40 @@ fn org_routes() -> Vec<OrgRoute> {
             |o, _| format!("/api/orgs/{o}/connections/con_UsrPwdAuth0001"),
             |_| None,
             [204, 403, 403],
+            false,
+        ),
+        r(
+            "GET",
+            |o, _| format!("/api/orgs/{o}/m2m"),
+            |_| None,
+            [200, 200, 403],
+            false,
+        ),
+        r(
+            "POST",
+            |o, _| format!("/api/orgs/{o}/m2m"),
+            |_| {
+                Some(json!({
+                    "name": "Worker",
+                    "api_identifier": "https://api.ai-application.example/",
+                    "permissions": ["run:inference"]
+                }))
+            },
+            [201, 403, 403],
+            false,
+        ),
+        r(
+            "DELETE",
+            |o, f| format!("/api/orgs/{o}/m2m/{}", f.m2m_client),
+            |_| None,
+            [204, 403, 403],
+            false,
+        ),
+        r(
+            "POST",
+            |o, f| format!("/api/orgs/{o}/m2m/{}/rotate-secret", f.m2m_client),
+            |_| None,
+            [200, 403, 403],
             false,
         ),
     ]
@@ -448,6 +485,12 @@ async fn every_api_route_answers_every_caller_and_org_as_the_table_says() {
             }]})),
             [200, 403, 403, 403],
         ),
+        (
+            "GET",
+            "/api/client-grants".into(),
+            None,
+            [200, 403, 403, 403],
+        ),
         ("GET", "/api/audit".into(), None, [200, 200, 200, 403]),
         (
             "GET",
@@ -485,7 +528,7 @@ async fn every_api_route_answers_every_caller_and_org_as_the_table_says() {
         failures.len(),
         failures.join("\n")
     );
-    assert_eq!(cells, 19 * 5 * 4 + 27 * 5);
+    assert_eq!(cells, 23 * 5 * 4 + 28 * 5);
 }
 
 fn mutation(method: &str, uri: &str, cookie: &str) -> axum::http::request::Builder {

@@ -10,6 +10,10 @@ use super::wire::{
     PatchEnabledConnection, PatchOrg, PatchTenantSettings, PatchUser, PermissionsPage, RolesBody,
     RolesPage, TenantSettings, User, UsersPage,
 };
+use super::wire::{
+    AssociateGrant, AssociatedGrant, Client, ClientGrant, ClientGrantsPage, ClientsPage,
+    CreateClient, CreateClientGrant,
+};
 use super::wire::{CreateResourceServer, PatchResourceServer, ResourceServer, ResourceServersPage};
 use super::wire::{CreateRole, PatchRole, PermissionsBody, Role};
 
@@ -507,5 +511,113 @@ impl Auth0Client {
     /// See [`CallError`].
     pub async fn delete_resource_server(&self, id: &str) -> Result<(), CallError> {
         self.done(&Call::delete(&["resource-servers", id])).await
+    }
+
+    /// `GET /clients` (with `fields`, so that no secret is ever sent).
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn list_clients(&self, paging: &Paging) -> Result<ClientsPage, CallError> {
+        self.json(&paging.apply(Call::get(&["clients"]))).await
+    }
+
+    /// `GET /clients/{id}?fields=client_id,name`: its name, never its secret.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn get_client(&self, id: &str) -> Result<Client, CallError> {
+        self.json(
+            &Call::get(&["clients", id])
+                .query("fields", "client_id,name")
+                .query("include_fields", "true"),
+        )
+        .await
+    }
+
+    /// `POST /clients`: the answer carries the new secret.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn create_client(&self, body: &CreateClient) -> Result<Client, CallError> {
+        self.json(&Call::create(&["clients"]).json(body)).await
+    }
+
+    /// `DELETE /clients/{id}`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn delete_client(&self, id: &str) -> Result<(), CallError> {
+        self.done(&Call::delete(&["clients", id])).await
+    }
+
+    /// `POST /clients/{id}/rotate-secret`: the answer carries the new secret. Not repeated: a
+    /// second rotation would void the secret the first one answered with.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn rotate_client_secret(&self, id: &str) -> Result<Client, CallError> {
+        self.json(&Call::create(&["clients", id, "rotate-secret"]))
+            .await
+    }
+
+    /// `GET /client-grants`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn list_client_grants(&self, paging: &Paging) -> Result<ClientGrantsPage, CallError> {
+        self.json(&paging.apply(Call::get(&["client-grants"])))
+            .await
+    }
+
+    /// `POST /client-grants`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn create_client_grant(
+        &self,
+        body: &CreateClientGrant,
+    ) -> Result<ClientGrant, CallError> {
+        self.json(&Call::create(&["client-grants"]).json(body))
+            .await
+    }
+
+    /// `GET /organizations/{id}/client-grants`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn list_org_client_grants(
+        &self,
+        org: &str,
+        paging: &Paging,
+    ) -> Result<ClientGrantsPage, CallError> {
+        self.json(&paging.apply(Call::get(&["organizations", org, "client-grants"])))
+            .await
+    }
+
+    /// `POST /organizations/{id}/client-grants`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn associate_org_client_grant(
+        &self,
+        org: &str,
+        body: &AssociateGrant,
+    ) -> Result<AssociatedGrant, CallError> {
+        self.json(&Call::post_idempotent(&["organizations", org, "client-grants"]).json(body))
+            .await
+    }
+
+    /// `DELETE /organizations/{id}/client-grants/{grant_id}`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn delete_org_client_grant(&self, org: &str, grant: &str) -> Result<(), CallError> {
+        self.done(&Call::delete(&[
+            "organizations",
+            org,
+            "client-grants",
+            grant,
+        ]))
+        .await
     }
 }

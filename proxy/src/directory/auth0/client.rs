@@ -200,6 +200,12 @@ const ALLOWED: &[(&str, &str)] = &[
     ("GET PATCH", "tenants/settings"),
     ("GET POST", "resource-servers"),
     ("GET PATCH DELETE", "resource-servers/*"),
+    ("GET POST", "clients"),
+    ("GET DELETE", "clients/*"),
+    ("POST", "clients/*/rotate-secret"),
+    ("GET POST", "client-grants"),
+    ("GET POST", "organizations/*/client-grants"),
+    ("DELETE", "organizations/*/client-grants/*"),
 ];
 
 /// Whether `method path` is on the allow-list.

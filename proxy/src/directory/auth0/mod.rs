@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use orgdesk_model::apis::{Api, ApiPatch, ApiPermission, NewApi};
 use orgdesk_model::input::NewOrg;
+use orgdesk_model::m2m::{ClientGrantInfo, ClientSecret, M2mApp, M2mCreated, NewM2m};
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
 use orgdesk_model::roles::{NewRole, PermissionRef, RoleHolders, RolePatch, RolePermission};
 use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
@@ -112,6 +113,33 @@ impl Auth0Directory {
             }
         }
         Ok(all)
+    }
+
+    /// Every grant associated with an organization (offset paging to the end).
+    async fn org_grants(&self, org: &OrgId) -> Result<Vec<wire::ClientGrant>, DirectoryError> {
+        let mut all = Vec::new();
+        for page in 0..MAX_SCAN_PAGES {
+            let batch = self
+                .client
+                .list_org_client_grants(org.as_str(), &Paging::offset(page, PAGE))
+                .await
+                .map_err(to_directory)?;
+            let full = batch.client_grants.len() == PAGE as usize;
+            all.extend(batch.client_grants);
+            if !full {
+                break;
+            }
+        }
+        Ok(all)
+    }
+
+    /// An application's name (asked for alone: never its secret).
+    async fn client_name(&self, client_id: &str) -> Result<String, DirectoryError> {
+        match self.client.get_client(client_id).await {
+            Ok(client) => Ok(client.name.unwrap_or_default()),
+            Err(CallError::Status { status: 404, .. }) => Ok(String::new()),
+            Err(err) => Err(to_directory(err)),
+        }
     }
 
     fn forget_orgs(&self) {
@@ -849,6 +877,190 @@ impl Directory for Auth0Directory {
             .map_err(to_directory);
         self.forget_roles();
         result
+    }
+
+    async fn list_org_m2m(&self, org: &OrgId) -> Result<Vec<M2mApp>, DirectoryError> {
+        let mut apps = Vec::new();
+        for grant in self.org_grants(org).await? {
+            apps.push(M2mApp {
+                name: self.client_name(&grant.client_id).await?,
+                client_id: grant.client_id,
+                grant_id: grant.id,
+                api_identifier: grant.audience,
+                permissions: grant.scope,
+            });
+        }
+        apps.sort_by(|a, b| (&a.name, &a.grant_id).cmp(&(&b.name, &b.grant_id)));
+        Ok(apps)
+    }
+
+    async fn list_client_grants(&self) -> Result<Vec<ClientGrantInfo>, DirectoryError> {
+        let mut names = BTreeMap::new();
+        for page in 0..MAX_SCAN_PAGES {
+            let batch = self
+                .client
+                .list_clients(&Paging {
+                    fields: Some("client_id,name".into()),
+                    include_fields: Some(true),
+                    ..Paging::offset(page, PAGE)
+                })
+                .await
+                .map_err(to_directory)?;
+            let full = batch.clients.len() == PAGE as usize;
+            names.extend(
+                batch
+                    .clients
+                    .into_iter()
+                    .map(|c| (c.client_id, c.name.unwrap_or_default())),
+            );
+            if !full {
+                break;
+            }
+        }
+        let mut grants = Vec::new();
+        for page in 0..MAX_SCAN_PAGES {
+            let batch = self
+                .client
+                .list_client_grants(&Paging::offset(page, PAGE))
+                .await
+                .map_err(to_directory)?;
+            let full = batch.client_grants.len() == PAGE as usize;
+            grants.extend(batch.client_grants.into_iter().map(|g| ClientGrantInfo {
+                client_name: names.get(&g.client_id).cloned().unwrap_or_default(),
+                id: g.id,
+                client_id: g.client_id,
+                api_identifier: g.audience,
+                permissions: g.scope,
+                organization_usage: g.organization_usage.unwrap_or_else(|| "deny".into()),
+            }));
+            if !full {
+                break;
+            }
+        }
+        grants.sort_by(|a, b| (&a.client_name, &a.id).cmp(&(&b.client_name, &b.id)));
+        Ok(grants)
+    }
+
+    async fn create_org_m2m(
+        &self,
+        org: &OrgId,
+        app: &NewM2m,
+    ) -> Result<M2mCreated, DirectoryError> {
+        let client = self
+            .client
+            .create_client(&wire::CreateClient {
+                name: app.name.clone(),
+                description: None,
+                app_type: Some("non_interactive".into()),
+                grant_types: Some(vec!["client_credentials".into()]),
+                token_endpoint_auth_method: Some("client_secret_post".into()),
+                organization_usage: None,
+            })
+            .await
+            .map_err(to_directory)?;
+        let secret = client.client_secret.clone().ok_or_else(|| {
+            DirectoryError::Upstream(
+                "Auth0 created the application without telling its secret.".into(),
+            )
+        });
+        let granted = async {
+            let secret = secret?;
+            let grant = self
+                .client
+                .create_client_grant(&wire::CreateClientGrant {
+                    client_id: client.client_id.clone(),
+                    audience: app.api_identifier.clone(),
+                    scope: app.permissions.clone(),
+                    organization_usage: Some("require".into()),
+                    allow_any_organization: Some(false),
+                })
+                .await
+                .map_err(to_directory)?;
+            self.client
+                .associate_org_client_grant(
+                    org.as_str(),
+                    &wire::AssociateGrant {
+                        grant_id: grant.id.clone(),
+                    },
+                )
+                .await
+                .map_err(to_directory)?;
+            Ok::<_, DirectoryError>((grant, secret))
+        }
+        .await;
+        match granted {
+            Ok((grant, secret)) => Ok(M2mCreated {
+                app: M2mApp {
+                    client_id: client.client_id,
+                    name: client.name.unwrap_or_default(),
+                    grant_id: grant.id,
+                    api_identifier: grant.audience,
+                    permissions: grant.scope,
+                },
+                client_secret: ClientSecret(secret),
+            }),
+            Err(err) => {
+                // Never leave an application behind that nobody was told the secret of.
+                if let Err(undo) = self.client.delete_client(&client.client_id).await {
+                    tracing::warn!(client_id = %client.client_id, error = %undo, "could not delete the half-made application");
+                }
+                Err(err)
+            }
+        }
+    }
+
+    async fn associate_org_grant(
+        &self,
+        org: &OrgId,
+        grant_id: &str,
+    ) -> Result<M2mApp, DirectoryError> {
+        let grant = self
+            .client
+            .associate_org_client_grant(
+                org.as_str(),
+                &wire::AssociateGrant {
+                    grant_id: grant_id.to_owned(),
+                },
+            )
+            .await
+            .map_err(to_directory)?;
+        Ok(M2mApp {
+            name: self.client_name(&grant.client_id).await?,
+            client_id: grant.client_id,
+            grant_id: grant.grant_id,
+            api_identifier: grant.audience,
+            permissions: grant.scope,
+        })
+    }
+
+    async fn remove_org_m2m(&self, org: &OrgId, client_id: &str) -> Result<(), DirectoryError> {
+        let grants: Vec<wire::ClientGrant> = self
+            .org_grants(org)
+            .await?
+            .into_iter()
+            .filter(|g| g.client_id == client_id)
+            .collect();
+        if grants.is_empty() {
+            return Err(DirectoryError::NotFound);
+        }
+        for grant in grants {
+            self.client
+                .delete_org_client_grant(org.as_str(), &grant.id)
+                .await
+                .map_err(to_directory)?;
+        }
+        Ok(())
+    }
+
+    async fn rotate_client_secret(&self, client_id: &str) -> Result<ClientSecret, DirectoryError> {
+        let client = self
+            .client
+            .rotate_client_secret(client_id)
+            .await
+            .map_err(to_directory)?;
+        client.client_secret.map(ClientSecret).ok_or_else(|| {
+            DirectoryError::Upstream("Auth0 rotated the secret without telling the new one.".into())
+        })
     }
 
     async fn list_invitations(&self, org: &OrgId) -> Result<Vec<Invitation>, DirectoryError> {

@@ -762,3 +762,129 @@ pub struct PatchResourceServer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<Scope>>,
 }
+
+/// An application (client) as orgdesk reads it. The secret is present only in the answers to
+/// creating one and rotating its secret.
+#[derive(Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Client {
+    /// Its client id.
+    pub client_id: String,
+    /// Its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its secret, when Auth0 just made one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("client_id", &self.client_id)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A page of applications (offset paging).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ClientsPage {
+    /// The rows.
+    pub clients: Vec<Client>,
+    /// All rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+}
+
+/// `POST /clients`: a machine-to-machine application.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateClient {
+    /// Its name.
+    pub name: String,
+    /// What it is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `non_interactive` for machine-to-machine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_type: Option<String>,
+    /// `["client_credentials"]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant_types: Option<Vec<String>>,
+    /// How it proves itself at the token endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_endpoint_auth_method: Option<String>,
+    /// Whether its logins may name an organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_usage: Option<String>,
+}
+
+/// A client grant: an application's right to tokens for an API.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct ClientGrant {
+    /// `cgr_…`.
+    pub id: String,
+    /// The application.
+    pub client_id: String,
+    /// The API's identifier.
+    pub audience: String,
+    /// The permissions.
+    #[serde(default)]
+    pub scope: Vec<String>,
+    /// `deny`, `allow` or `require`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_usage: Option<String>,
+    /// Whether any organization may be named, associated or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_any_organization: Option<bool>,
+}
+
+/// A page of client grants (offset paging).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ClientGrantsPage {
+    /// The rows.
+    pub client_grants: Vec<ClientGrant>,
+    /// All rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+}
+
+/// `POST /client-grants`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateClientGrant {
+    /// The application.
+    pub client_id: String,
+    /// The API's identifier.
+    pub audience: String,
+    /// The permissions.
+    pub scope: Vec<String>,
+    /// `require`: tokens must name an organization the grant is associated with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_usage: Option<String>,
+    /// `false`: only associated organizations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_any_organization: Option<bool>,
+}
+
+/// `POST /organizations/{id}/client-grants`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssociateGrant {
+    /// `cgr_…`.
+    pub grant_id: String,
+}
+
+/// Auth0's answer to an association.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct AssociatedGrant {
+    /// `cgr_…`.
+    pub grant_id: String,
+    /// The application.
+    pub client_id: String,
+    /// The API's identifier.
+    pub audience: String,
+    /// The permissions.
+    #[serde(default)]
+    pub scope: Vec<String>,
+}

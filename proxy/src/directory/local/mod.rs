@@ -15,6 +15,7 @@ use crate::db::Store;
 use orgdesk_model::apis::{Api, ApiPatch, NewApi};
 use orgdesk_model::input::NewOrg;
 
+use orgdesk_model::m2m::{ClientGrantInfo, ClientSecret, M2mApp, M2mCreated, NewM2m};
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo};
 use orgdesk_model::roles::{NewRole, PermissionRef, RoleHolders, RolePatch, RolePermission};
 use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
@@ -285,6 +286,38 @@ impl Directory for LocalDirectory {
         permissions: &[PermissionRef],
     ) -> Result<(), DirectoryError> {
         on_engine!(self, write, remove_role_permissions(id, permissions))
+    }
+
+    async fn list_org_m2m(&self, org: &OrgId) -> Result<Vec<M2mApp>, DirectoryError> {
+        on_engine!(self, read, list_org_m2m(org))
+    }
+
+    async fn list_client_grants(&self) -> Result<Vec<ClientGrantInfo>, DirectoryError> {
+        on_engine!(self, read, list_client_grants())
+    }
+
+    async fn create_org_m2m(
+        &self,
+        org: &OrgId,
+        app: &NewM2m,
+    ) -> Result<M2mCreated, DirectoryError> {
+        on_engine!(self, write, create_org_m2m(org, app))
+    }
+
+    async fn associate_org_grant(
+        &self,
+        org: &OrgId,
+        grant_id: &str,
+    ) -> Result<M2mApp, DirectoryError> {
+        on_engine!(self, write, associate_org_grant(org, grant_id))
+    }
+
+    async fn remove_org_m2m(&self, org: &OrgId, client_id: &str) -> Result<(), DirectoryError> {
+        on_engine!(self, write, remove_org_m2m(org, client_id))
+    }
+
+    async fn rotate_client_secret(&self, client_id: &str) -> Result<ClientSecret, DirectoryError> {
+        on_engine!(self, read, rotate_client_secret(client_id))
     }
 
     async fn tenant_settings(&self) -> Result<TenantSettings, DirectoryError> {

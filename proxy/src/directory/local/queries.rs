@@ -9,6 +9,7 @@ use orgdesk_model::input::NewOrg;
 use orgdesk_model::members::{
     Invitation, Member, NewInvitation, RoleInfo, RoleRef, MAX_ROLES_PER_MEMBER,
 };
+use orgdesk_model::m2m::{ClientGrantInfo, ClientSecret, M2mApp, M2mCreated, NewM2m};
 use orgdesk_model::roles::{NewRole, PermissionRef, RoleHolders, RolePatch, RolePermission};
 use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
 use orgdesk_model::{
@@ -585,6 +586,171 @@ pub async fn remove_role_permissions(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// A grant row: (id, client id, client name, audience, scope JSON, organization usage).
+type GrantRow = (String, String, String, String, String, String);
+
+const GRANT_COLUMNS: &str =
+    "g.id, g.client_id, c.name, g.audience, g.scope, g.organization_usage";
+
+fn grant_from_row(row: GrantRow) -> Result<ClientGrantInfo, DirectoryError> {
+    let (id, client_id, client_name, audience, scope, usage) = row;
+    let permissions: Vec<String> = serde_json::from_str(&scope)
+        .map_err(|err| DirectoryError::Internal(format!("stored scope of {id}: {err}")))?;
+    Ok(ClientGrantInfo {
+        id,
+        client_id,
+        client_name,
+        api_identifier: audience,
+        permissions,
+        organization_usage: usage,
+    })
+}
+
+fn app_of(grant: ClientGrantInfo) -> M2mApp {
+    M2mApp {
+        client_id: grant.client_id,
+        name: grant.client_name,
+        grant_id: grant.id,
+        api_identifier: grant.api_identifier,
+        permissions: grant.permissions,
+    }
+}
+
+/// A client secret for the one answer that shows it; never written anywhere.
+fn new_secret() -> Result<ClientSecret, DirectoryError> {
+    Ok(ClientSecret(format!(
+        "{}{}{}{}",
+        new_id("")?,
+        new_id("")?,
+        new_id("")?,
+        new_id("")?
+    )))
+}
+
+pub async fn list_org_m2m(pool: &Pool, org: &OrgId) -> Result<Vec<M2mApp>, DirectoryError> {
+    let rows: Vec<GrantRow> = sqlx::query_as(&format!(
+        "SELECT {GRANT_COLUMNS} FROM org_client_grants o JOIN client_grants g ON g.id = o.grant_id \
+         JOIN clients c ON c.client_id = g.client_id WHERE o.org_id = $1 ORDER BY c.name, g.id"
+    ))
+    .bind(org.as_str())
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|row| grant_from_row(row).map(app_of))
+        .collect()
+}
+
+pub async fn list_client_grants(pool: &Pool) -> Result<Vec<ClientGrantInfo>, DirectoryError> {
+    let rows: Vec<GrantRow> = sqlx::query_as(&format!(
+        "SELECT {GRANT_COLUMNS} FROM client_grants g JOIN clients c ON c.client_id = g.client_id \
+         ORDER BY c.name, g.id"
+    ))
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(grant_from_row).collect()
+}
+
+pub async fn create_org_m2m(
+    pool: &Pool,
+    org: &OrgId,
+    app: &NewM2m,
+) -> Result<M2mCreated, DirectoryError> {
+    // Client, grant and association in one transaction: never a client without its grant.
+    let mut tx = begin(pool).await?;
+    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM orgs WHERE id = $1")
+        .bind(org.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+    exists.ok_or(DirectoryError::NotFound)?;
+    let client_id = format!("{}{}", new_id("")?, new_id("")?);
+    let grant_id = new_id("cgr_")?;
+    sqlx::query("INSERT INTO clients (client_id, name, app_type, created_at) VALUES ($1, $2, 'non_interactive', $3)")
+        .bind(&client_id)
+        .bind(&app.name)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO client_grants (id, client_id, audience, scope, organization_usage) VALUES ($1, $2, $3, $4, 'require')")
+        .bind(&grant_id)
+        .bind(&client_id)
+        .bind(&app.api_identifier)
+        .bind(json!(app.permissions).to_string())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO org_client_grants (org_id, grant_id) VALUES ($1, $2)")
+        .bind(org.as_str())
+        .bind(&grant_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(M2mCreated {
+        app: M2mApp {
+            client_id,
+            name: app.name.clone(),
+            grant_id,
+            api_identifier: app.api_identifier.clone(),
+            permissions: app.permissions.clone(),
+        },
+        client_secret: new_secret()?,
+    })
+}
+
+pub async fn associate_org_grant(
+    pool: &Pool,
+    org: &OrgId,
+    grant_id: &str,
+) -> Result<M2mApp, DirectoryError> {
+    let mut tx = begin(pool).await?;
+    let row: Option<GrantRow> = sqlx::query_as(&format!(
+        "SELECT {GRANT_COLUMNS} FROM client_grants g JOIN clients c ON c.client_id = g.client_id WHERE g.id = $1"
+    ))
+    .bind(grant_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let grant = grant_from_row(row.ok_or(DirectoryError::NotFound)?)?;
+    if grant.organization_usage == "deny" {
+        // Auth0's answer when a grant does not allow organizations.
+        return Err(DirectoryError::Conflict(
+            "The client grant does not allow organization usage.".into(),
+        ));
+    }
+    sqlx::query(
+        "INSERT INTO org_client_grants (org_id, grant_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(org.as_str())
+    .bind(grant_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(app_of(grant))
+}
+
+pub async fn remove_org_m2m(pool: &Pool, org: &OrgId, client_id: &str) -> Result<(), DirectoryError> {
+    let gone = sqlx::query(
+        "DELETE FROM org_client_grants WHERE org_id = $1 AND grant_id IN (SELECT id FROM client_grants WHERE client_id = $2)",
+    )
+    .bind(org.as_str())
+    .bind(client_id)
+    .execute(pool)
+    .await?;
+    if gone.rows_affected() == 0 {
+        return Err(DirectoryError::NotFound);
+    }
+    Ok(())
+}
+
+pub async fn rotate_client_secret(pool: &Pool, client_id: &str) -> Result<ClientSecret, DirectoryError> {
+    let exists: Option<String> =
+        sqlx::query_scalar("SELECT client_id FROM clients WHERE client_id = $1")
+            .bind(client_id)
+            .fetch_optional(pool)
+            .await?;
+    exists.ok_or(DirectoryError::NotFound)?;
+    // The embedded store keeps no secret, so there is nothing to replace: the new one is the
+    // only one anyone will ever see.
+    new_secret()
 }
 
 fn invitation_from_row(
@@ -1477,6 +1643,53 @@ async fn seed_apis_once(tx: &mut Conn) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Gives a store the demo tenant's machine-to-machine applications once (after its
+/// organizations exist): a store seeded before they existed gets them on its next start.
+async fn seed_m2m_once(tx: &mut Conn) -> Result<(), sqlx::Error> {
+    let seeded: Option<String> =
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'm2m_seeded_at'")
+            .fetch_optional(&mut *tx)
+            .await?;
+    if seeded.is_some() {
+        return Ok(());
+    }
+    let now = now();
+    for (client_id, name, grant_id, scope, usage, org) in M2M_APPS {
+        sqlx::query("INSERT INTO clients (client_id, name, app_type, created_at) VALUES ($1, $2, 'non_interactive', $3)")
+            .bind(client_id)
+            .bind(name)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO client_grants (id, client_id, audience, scope, organization_usage) VALUES ($1, $2, $3, $4, $5)")
+            .bind(grant_id)
+            .bind(client_id)
+            .bind(AI_API_IDENTIFIER)
+            .bind(json!(scope).to_string())
+            .bind(usage)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(org) = org {
+            let exists: Option<String> = sqlx::query_scalar("SELECT id FROM orgs WHERE id = $1")
+                .bind(org)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if exists.is_some() {
+                sqlx::query("INSERT INTO org_client_grants (org_id, grant_id) VALUES ($1, $2)")
+                    .bind(org)
+                    .bind(grant_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+    }
+    sqlx::query("INSERT INTO meta (key, value) VALUES ('m2m_seeded_at', $1)")
+        .bind(now.to_string())
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
 /// Fills an empty store with the demo tenant, once: a store that was seeded before is left as it
 /// is, whatever happened to its data since.
 ///
@@ -1497,6 +1710,7 @@ pub async fn seed_if_empty(pool: &Pool) -> Result<bool, sqlx::Error> {
             .await?;
     if seeded.is_some() {
         seed_apis_once(&mut tx).await?;
+        seed_m2m_once(&mut tx).await?;
         tx.commit().await?;
         return Ok(false);
     }
@@ -1698,6 +1912,7 @@ pub async fn seed_if_empty(pool: &Pool) -> Result<bool, sqlx::Error> {
         .bind(now.to_string())
         .execute(&mut *tx)
         .await?;
+    seed_m2m_once(&mut tx).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -23,6 +23,45 @@ pub(crate) type ApiSeed = (
 
 /// The demo tenant's APIs: the directory's own, and the AI product's with every permission the
 /// demo roles hold and one per model.
+/// A demo machine-to-machine application: (client id, name, grant id, scope, organization
+/// usage, the organization the grant is associated with).
+pub(crate) type M2mSeed = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    Option<&'static str>,
+);
+
+/// The demo tenant's machine-to-machine applications.
+pub(crate) const M2M_APPS: &[M2mSeed] = &[
+    (
+        "m2mAiOrgBatchPipeline00000000001",
+        "AI Organization batch pipeline",
+        "cgr_aiOrgBatch00000001",
+        &["read:datasets", "run:inference"],
+        "require",
+        Some(AI_ORGANIZATION_ID),
+    ),
+    (
+        "m2mAcmeFleetSync0000000000000001",
+        "Acme fleet sync",
+        "cgr_acmeFleet000000001",
+        &["run:inference"],
+        "require",
+        Some(ACME_ROBOTICS_ID),
+    ),
+    (
+        "m2mEvalHarness00000000000000001",
+        "Shared evaluation harness",
+        "cgr_evalHarness0000001",
+        &["read:results"],
+        "allow",
+        None,
+    ),
+];
+
 pub(crate) fn demo_apis() -> Vec<ApiSeed> {
     let permission = |value: &str, description: &str| orgdesk_model::apis::ApiPermission {
         value: value.to_owned(),

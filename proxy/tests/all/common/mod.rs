@@ -13,6 +13,7 @@ use axum::Router;
 use http_body_util::BodyExt;
 use orgdesk_model::apis::{Api, ApiPatch, NewApi};
 use orgdesk_model::input::NewOrg;
+use orgdesk_model::m2m::{ClientGrantInfo, ClientSecret, M2mApp, M2mCreated, NewM2m};
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
 use orgdesk_model::roles::{NewRole, PermissionRef, RoleHolders, RolePatch, RolePermission};
 use orgdesk_model::users::{Connection, NewUserInput, OrgConnection, User, UserOrg};
@@ -248,6 +249,39 @@ impl Directory for Counting {
     ) -> Result<(), DirectoryError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.remove_role_permissions(id, permissions).await
+    }
+
+    async fn list_org_m2m(&self, org: &OrgId) -> Result<Vec<M2mApp>, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.list_org_m2m(org).await
+    }
+    async fn list_client_grants(&self) -> Result<Vec<ClientGrantInfo>, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.list_client_grants().await
+    }
+    async fn create_org_m2m(
+        &self,
+        org: &OrgId,
+        app: &NewM2m,
+    ) -> Result<M2mCreated, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.create_org_m2m(org, app).await
+    }
+    async fn associate_org_grant(
+        &self,
+        org: &OrgId,
+        grant: &str,
+    ) -> Result<M2mApp, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.associate_org_grant(org, grant).await
+    }
+    async fn remove_org_m2m(&self, org: &OrgId, client_id: &str) -> Result<(), DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.remove_org_m2m(org, client_id).await
+    }
+    async fn rotate_client_secret(&self, client_id: &str) -> Result<ClientSecret, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.rotate_client_secret(client_id).await
     }
 
     fn health(&self) -> orgdesk_proxy::directory::Health {
