@@ -10,6 +10,7 @@ pub mod members;
 pub mod not_found;
 pub mod org_access;
 pub mod org_detail;
+pub mod org_m2m;
 pub mod orgs;
 pub mod roles;
 pub mod settings;

@@ -16,6 +16,7 @@ use crate::api;
 use crate::components::error_view::ErrorView;
 use crate::components::save_flow::SaveFlow;
 use crate::components::skeleton::TableSkeleton;
+use crate::pages::org_m2m::M2mSection;
 
 /// The tab: loads the schema, then shows the editor and the claims.
 #[component]
@@ -119,6 +120,8 @@ fn AccessEditor(
         .as_ref()
         .is_some_and(|m| m.can(Capability::ReadRoles) && m.can(Capability::ReadMembers));
     let matrix_org = org.id.clone();
+    let show_m2m = me.as_ref().is_some_and(|m| m.can(Capability::ReadM2m));
+    let m2m_org = org.id.clone();
 
     let schema_fields = info.schema.fields.clone();
     let saved_for_lock = saved.clone();
@@ -146,6 +149,7 @@ fn AccessEditor(
             <ClaimsPreview claims namespace selected/>
         </div>
         {show_matrix.then(|| view! { <AccessMatrix org_id=matrix_org.clone() selected/> })}
+        {show_m2m.then(|| view! { <M2mSection org_id=m2m_org.clone()/> })}
     }
 }
 

@@ -97,6 +97,9 @@ const DIALOGS = [
   [`/orgs/${AI_ORG}/members`, 'Add members'],
   [`/orgs/${AI_ORG}/members`, 'Create user'],
   [`/orgs/${AI_ORG}/invitations`, 'Invite from a CSV file…'],
+  [`/orgs/${AI_ORG}/access`, 'New application'],
+  [`/orgs/${AI_ORG}/access`, 'Add existing grant'],
+  ['/roles', 'New role'],
 ];
 
 test('every dialog of the platform admin passes axe in light and dark, and fits a phone', async () => {
