@@ -412,13 +412,15 @@ pub enum AuditAction {
     M2mRemove,
     /// `m2m.rotate_secret`: Rotated M2M secret.
     M2mRotateSecret,
+    /// `token_quota.update`: Changed token quota.
+    TokenQuotaUpdate,
     /// An action this version of orgdesk does not know.
     Other(String),
 }
 
 impl AuditAction {
     /// Every action this version records.
-    pub const ALL: [AuditAction; 31] = [
+    pub const ALL: [AuditAction; 32] = [
         Self::OrgCreate,
         Self::OrgUpdate,
         Self::OrgDelete,
@@ -450,6 +452,7 @@ impl AuditAction {
         Self::M2mAssociate,
         Self::M2mRemove,
         Self::M2mRotateSecret,
+        Self::TokenQuotaUpdate,
     ];
 
     /// The stored name.
@@ -487,6 +490,7 @@ impl AuditAction {
             Self::M2mAssociate => "m2m.associate",
             Self::M2mRemove => "m2m.remove",
             Self::M2mRotateSecret => "m2m.rotate_secret",
+            Self::TokenQuotaUpdate => "token_quota.update",
             Self::Other(name) => name,
         }
     }
@@ -526,6 +530,7 @@ impl AuditAction {
             Self::M2mAssociate => "Gave organization M2M access",
             Self::M2mRemove => "Took organization M2M access",
             Self::M2mRotateSecret => "Rotated M2M secret",
+            Self::TokenQuotaUpdate => "Changed token quota",
             Self::Other(name) => name,
         }
     }

@@ -313,3 +313,150 @@ mod tests {
         assert!(app.described().iter().all(|c| c.field.starts_with("m2m.")));
     }
 }
+
+/// The most tokens a quota may allow per hour or per day.
+pub const TOKEN_QUOTA_MAX: u32 = 1_000_000_000;
+
+/// How many client-credentials tokens may be issued for an organization (Auth0's
+/// `token_quota.client_credentials`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientCredentialsQuota {
+    /// Whether tokens beyond the quota are refused (otherwise only reported).
+    #[serde(default)]
+    pub enforce: bool,
+    /// Tokens per day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_day: Option<u32>,
+    /// Tokens per hour.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_hour: Option<u32>,
+}
+
+/// An organization's token quota: `GET`/`PUT /api/orgs/{org_id}/token-quota`. Without
+/// `client_credentials`, the tenant's default applies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenQuota {
+    /// The quota of client-credentials (M2M) tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_credentials: Option<ClientCredentialsQuota>,
+}
+
+impl TokenQuota {
+    /// Checks the rules: a quota names a limit per hour, per day or both, each 1 to
+    /// [`TOKEN_QUOTA_MAX`], and no more per hour than per day.
+    ///
+    /// # Errors
+    /// The field at fault, with what to do.
+    pub fn check(self) -> Result<Self, ValidationError> {
+        let Some(quota) = self.client_credentials else {
+            return Ok(self);
+        };
+        if quota.per_day.is_none() && quota.per_hour.is_none() {
+            return Err(invalid(
+                "client_credentials",
+                "Give a limit per hour, per day or both, or remove the quota.",
+            ));
+        }
+        for (field, value) in [("per_hour", quota.per_hour), ("per_day", quota.per_day)] {
+            if let Some(value) = value {
+                if !(1..=TOKEN_QUOTA_MAX).contains(&value) {
+                    return Err(invalid(
+                        &format!("client_credentials.{field}"),
+                        format!("Use a whole number from 1 to {TOKEN_QUOTA_MAX}."),
+                    ));
+                }
+            }
+        }
+        if let (Some(hour), Some(day)) = (quota.per_hour, quota.per_day) {
+            if hour > day {
+                return Err(invalid(
+                    "client_credentials.per_hour",
+                    "An hour cannot allow more tokens than its day.",
+                ));
+            }
+        }
+        Ok(self)
+    }
+
+    /// What changes from `self` to `after`, for the review and the audit.
+    #[must_use]
+    pub fn changes(&self, after: &Self) -> Vec<Change> {
+        let words = |q: &Self| {
+            q.client_credentials.map_or_else(
+                || "tenant default".to_owned(),
+                |c| {
+                    let limit = |n: Option<u32>, unit: &str| n.map(|n| format!("{n} per {unit}"));
+                    let limits: Vec<String> = [limit(c.per_hour, "hour"), limit(c.per_day, "day")]
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                    let mode = if c.enforce {
+                        "enforced"
+                    } else {
+                        "reported only"
+                    };
+                    format!("{} ({mode})", limits.join(", "))
+                },
+            )
+        };
+        let (before, now) = (words(self), words(after));
+        if before == now {
+            return Vec::new();
+        }
+        vec![Change {
+            field: "m2m.quota".into(),
+            label: "M2M token quota".into(),
+            kind: ValueKind::Text,
+            before: Some(before),
+            after: Some(now),
+        }]
+    }
+}
+
+#[cfg(test)]
+mod quota_tests {
+    use super::*;
+
+    fn quota(per_hour: Option<u32>, per_day: Option<u32>) -> TokenQuota {
+        TokenQuota {
+            client_credentials: Some(ClientCredentialsQuota {
+                enforce: true,
+                per_day,
+                per_hour,
+            }),
+        }
+    }
+
+    #[test]
+    fn a_quota_names_a_sane_limit() {
+        assert!(TokenQuota::default().check().is_ok());
+        assert!(quota(Some(10), Some(100)).check().is_ok());
+        assert_eq!(
+            quota(None, None).check().map_err(|e| e.field),
+            Err("client_credentials".into())
+        );
+        assert_eq!(
+            quota(Some(0), None).check().map_err(|e| e.field),
+            Err("client_credentials.per_hour".into())
+        );
+        assert_eq!(
+            quota(Some(200), Some(100)).check().map_err(|e| e.field),
+            Err("client_credentials.per_hour".into())
+        );
+    }
+
+    #[test]
+    fn the_change_reads_as_words() {
+        let changes = TokenQuota::default().changes(&quota(Some(10), Some(100)));
+        assert_eq!(changes[0].before.as_deref(), Some("tenant default"));
+        assert_eq!(
+            changes[0].after.as_deref(),
+            Some("10 per hour, 100 per day (enforced)")
+        );
+        assert!(quota(Some(1), None)
+            .changes(&quota(Some(1), None))
+            .is_empty());
+    }
+}

@@ -142,6 +142,12 @@ CREATE TABLE IF NOT EXISTS org_client_grants (
     PRIMARY KEY (org_id, grant_id)
 );
 
+-- An organization's quota of client-credentials tokens (Auth0's token_quota), as JSON.
+CREATE TABLE IF NOT EXISTS org_token_quotas (
+    org_id TEXT PRIMARY KEY REFERENCES orgs (id) ON DELETE CASCADE,
+    quota  TEXT NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS org_members (
     org_id     TEXT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
     user_id    TEXT NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,

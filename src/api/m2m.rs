@@ -3,7 +3,7 @@
 use gloo_net::http::Method;
 use orgdesk_model::m2m::{
     ClientGrantInfo, ClientGrantList, M2mApp, M2mCreated, M2mList, M2mRequest, NewM2mInput,
-    RotatedSecret,
+    RotatedSecret, TokenQuota,
 };
 use orgdesk_model::OrgId;
 
@@ -68,4 +68,24 @@ pub async fn client_grants() -> Result<Vec<ClientGrantInfo>, ApiError> {
     get::<ClientGrantList>("/api/client-grants")
         .await
         .map(|l| l.items)
+}
+
+fn quota_path(org: &OrgId) -> String {
+    format!("/api/orgs/{}/token-quota", encode(org.as_str()))
+}
+
+/// The organization's quota of M2M tokens (empty: the tenant's default).
+///
+/// # Errors
+/// 403 for members, 404 for another organization.
+pub async fn token_quota(org: OrgId) -> Result<TokenQuota, ApiError> {
+    get(&quota_path(&org)).await
+}
+
+/// Sets the quota, or removes it when `client_credentials` is absent.
+///
+/// # Errors
+/// 400 naming the field at fault.
+pub async fn set_token_quota(org: OrgId, quota: TokenQuota) -> Result<TokenQuota, ApiError> {
+    send_json(Method::PUT, &quota_path(&org), &quota).await
 }

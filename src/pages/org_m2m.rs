@@ -6,12 +6,15 @@
 use leptos::prelude::*;
 use orgdesk_model::api::Capability;
 use orgdesk_model::apis::Api;
-use orgdesk_model::m2m::{token_preview, ClientGrantInfo, M2mApp, NewM2mInput};
+use orgdesk_model::m2m::{
+    token_preview, ClientCredentialsQuota, ClientGrantInfo, M2mApp, NewM2mInput, TokenQuota,
+};
 use orgdesk_model::validate::ValidationError;
 use orgdesk_model::{Me, OrgId};
 
 use crate::api;
 use crate::components::copy_button::CopyButton;
+use crate::components::diff_view::ReviewDialog;
 use crate::components::error_view::ErrorView;
 use crate::components::modal::{Modal, Tone};
 use crate::components::skeleton::TableSkeleton;
@@ -52,6 +55,7 @@ pub fn M2mSection(org_id: OrgId) -> impl IntoView {
                 })}
             </div>
             <p class="od-muted od-section__lead">"Backends that call the AI product's API for this organization. Their tokens name the organization (org_id) and carry only the permissions granted here."</p>
+            <QuotaEditor org=org.get_value() manage/>
             <Transition fallback=|| view! { <TableSkeleton rows=2/> }>
                 {move || Suspend::new(async move {
                     match apps.await {
@@ -448,5 +452,133 @@ fn AssociateGrant(org: OrgId, on_close: Callback<bool>) -> impl IntoView {
                     on:click=move |_| { associate.dispatch(picked.get_untracked()); }>"Add grant"</button>
             </div>
         </Modal>
+    }
+}
+
+/// The organization's quota of M2M tokens (Auth0's `token_quota.client_credentials`): read by
+/// org admins, set by platform admins after a review.
+#[component]
+fn QuotaEditor(org: OrgId, manage: bool) -> impl IntoView {
+    let org = StoredValue::new(org);
+    let version = RwSignal::new(0u32);
+    let quota = LocalResource::new(move || {
+        version.track();
+        api::m2m::token_quota(org.get_value())
+    });
+    view! {
+        <div class="od-quota" data-testid="token-quota">
+            <h3 class="od-quota__title">"M2M token quota"</h3>
+            <Transition fallback=|| view! { <p class="od-muted">"Loading the quota…"</p> }>
+                {move || Suspend::new(async move {
+                    match quota.await {
+                        Ok(current) if manage => view! {
+                            <QuotaForm org=org.get_value() current reload=Callback::new(move |()| version.update(|v| *v += 1))/>
+                        }.into_any(),
+                        Ok(current) => view! { <p data-testid="quota-words">{quota_words(&current)}</p> }.into_any(),
+                        Err(err) => view! { <ErrorView err/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+fn quota_words(quota: &TokenQuota) -> String {
+    TokenQuota::default()
+        .changes(quota)
+        .first()
+        .and_then(|c| c.after.clone())
+        .map_or_else(
+            || "None of its own: the tenant's default quota applies.".to_owned(),
+            |words| format!("Client-credentials tokens: {words}."),
+        )
+}
+
+#[component]
+fn QuotaForm(org: OrgId, current: TokenQuota, reload: Callback<()>) -> impl IntoView {
+    let held = current.client_credentials.unwrap_or_default();
+    let number = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+    let per_hour = RwSignal::new(number(held.per_hour));
+    let per_day = RwSignal::new(number(held.per_day));
+    let enforce = RwSignal::new(current.client_credentials.is_none_or(|c| c.enforce));
+    let stored = StoredValue::new(current);
+    let typed = Memo::new(move |_| {
+        let read = |text: String| -> Result<Option<u32>, ()> {
+            let text = text.trim().to_owned();
+            if text.is_empty() {
+                Ok(None)
+            } else {
+                text.parse::<u32>().map(Some).map_err(|_| ())
+            }
+        };
+        match (read(per_hour.get()), read(per_day.get())) {
+            (Ok(hour), Ok(day)) => TokenQuota {
+                client_credentials: Some(ClientCredentialsQuota {
+                    enforce: enforce.get(),
+                    per_day: day,
+                    per_hour: hour,
+                }),
+            }
+            .check(),
+            _ => Err(ValidationError {
+                field: "client_credentials".into(),
+                message: "Give whole numbers of tokens.".into(),
+            }),
+        }
+    });
+    let wanted = RwSignal::new(None::<TokenQuota>);
+    let changes = Memo::new(move |_| {
+        wanted
+            .get()
+            .map(|w| stored.get_value().changes(&w))
+            .unwrap_or_default()
+    });
+    let org = StoredValue::new(org);
+    let save = mutation(
+        "Quota not saved",
+        move |quota: TokenQuota| api::m2m::set_token_quota(org.get_value(), quota),
+        move |_| {
+            wanted.set(None);
+            reload.run(());
+            Some("Saved the token quota".to_owned())
+        },
+    );
+    let error = move || typed.get().err().map(|e| e.message);
+    let has_quota = stored.get_value().client_credentials.is_some();
+    view! {
+        <p class="od-muted">{quota_words(&stored.get_value())}" Auth0 counts the tokens issued for this organization; leave a limit empty for none."</p>
+        <div class="od-quota__fields">
+            <div class="od-field">
+                <label class="od-field__label" for="quota-hour">"Per hour"</label>
+                <input id="quota-hour" class="od-input" type="number" inputmode="numeric" min="1"
+                    prop:value=move || per_hour.get() on:input=move |ev| per_hour.set(event_target_value(&ev))/>
+            </div>
+            <div class="od-field">
+                <label class="od-field__label" for="quota-day">"Per day"</label>
+                <input id="quota-day" class="od-input" type="number" inputmode="numeric" min="1"
+                    prop:value=move || per_day.get() on:input=move |ev| per_day.set(event_target_value(&ev))/>
+            </div>
+            <label class="od-check od-quota__enforce">
+                <input type="checkbox" id="quota-enforce" prop:checked=move || enforce.get()
+                    on:change=move |ev| enforce.set(event_target_checked(&ev))/>
+                "Refuse tokens beyond it"
+            </label>
+        </div>
+        {move || (!per_hour.get().is_empty() || !per_day.get().is_empty()).then(error).flatten()
+            .map(|m| view! { <p class="od-field__error" role="alert">{m}</p> })}
+        <div class="od-save">
+            {has_quota.then(|| view! {
+                <button class="od-button" data-testid="remove-quota" disabled=move || save.pending().get()
+                    on:click=move |_| wanted.set(Some(TokenQuota::default()))>"Remove quota"</button>
+            })}
+            <button class="od-button od-button--primary" data-testid="save-quota"
+                disabled=move || typed.get().map_or(true, |q| stored.get_value().changes(&q).is_empty()) || save.pending().get()
+                on:click=move |_| wanted.set(typed.get_untracked().ok())>"Save quota"</button>
+        </div>
+        {move || wanted.get().map(|quota| view! {
+            <ReviewDialog lead="You are about to change how many M2M tokens this organization may get:" changes=changes.get()
+                pending=save.pending() on_close=Callback::new(move |()| wanted.set(None))
+                on_confirm=Callback::new(move |()| { save.dispatch(quota); })/>
+        })}
     }
 }

@@ -65,8 +65,19 @@ test('the platform admin creates an M2M application for AI Organization and copi
   await page.click('[data-testid="secret-done"]');
   await field.waitFor({ state: 'detached' });
 
+  // Auth0's token quota for the organization, after a review.
+  await page.fill('#quota-hour', '500');
+  await page.fill('#quota-day', '100');
+  await page.locator('[data-testid="token-quota"] .od-field__error', { hasText: 'cannot allow more' }).waitFor();
+  assert.equal(await page.isDisabled('[data-testid="save-quota"]'), true);
+  await page.fill('#quota-hour', '10');
+  await page.click('[data-testid="save-quota"]');
+  assert.match(await page.locator('[data-testid="diff"]').textContent(), /10 per hour, 100 per day \(enforced\)/);
+  await page.click('[data-testid="confirm"]');
+  await page.locator('.od-toast', { hasText: 'Saved the token quota' }).waitFor();
+
   await page.goto(`${demo.server.url}/audit`);
-  for (const label of ['Created M2M application', 'Rotated M2M secret']) {
+  for (const label of ['Created M2M application', 'Rotated M2M secret', 'Changed token quota']) {
     await page.locator('article', { hasText: label }).first().waitFor();
   }
   assert.equal((await page.content()).includes(secret), false);
@@ -81,6 +92,8 @@ test('AI Organization\'s org admin sees the application without a secret; Acme\'
   assert.equal(await section.locator('button:has-text("New application")').count(), 0);
   assert.equal(await section.locator('button:has-text("Rotate secret")').count(), 0);
   assert.equal(await section.locator('button:has-text("Remove")').count(), 0);
+  assert.match(await page.textContent('[data-testid="quota-words"]'), /10 per hour, 100 per day \(enforced\)/);
+  assert.equal(await page.locator('#quota-hour').count(), 0);
   const html = await page.content();
   for (const secret of secrets) assert.equal(html.includes(secret), false);
 

@@ -96,19 +96,21 @@ test('the platform admin creates an API, a role with one of its permissions, giv
 });
 
 test('org admins read the roles but can create neither APIs nor roles', async () => {
-  const page = await newPage(demo.browser);
-  await signIn(page, demo.server.url, 'org-admin', '/roles');
-  await page.locator('[data-role="viewer"] .od-badge', { hasText: 'You can grant' }).waitFor();
-  assert.equal(await page.locator('button:has-text("New role")').count(), 0);
-  assert.equal(await page.locator('.od-role a').count(), 0);
-  const me = await (await page.request.get(`${demo.server.url}/api/me`)).json();
-  const headers = { 'x-csrf-token': me.csrf_token, origin: demo.server.url };
-  const role = await page.request.post(`${demo.server.url}/api/roles`, { headers, data: { name: 'sneaky' } });
-  assert.equal(role.status(), 403);
-  const apiCall = await page.request.post(`${demo.server.url}/api/apis`, {
-    headers,
-    data: { name: 'Sneaky', identifier: 'https://sneaky.example/' },
-  });
-  assert.equal(apiCall.status(), 403);
-  assert.deepEqual(page.problems, []);
+  for (const persona of ['org-admin', 'org-admin-acme']) {
+    const page = await newPage(demo.browser);
+    await signIn(page, demo.server.url, persona, '/roles');
+    await page.locator('[data-role="viewer"] .od-badge', { hasText: 'You can grant' }).waitFor();
+    assert.equal(await page.locator('button:has-text("New role")').count(), 0);
+    assert.equal(await page.locator('.od-role a').count(), 0);
+    const me = await (await page.request.get(`${demo.server.url}/api/me`)).json();
+    const headers = { 'x-csrf-token': me.csrf_token, origin: demo.server.url };
+    const role = await page.request.post(`${demo.server.url}/api/roles`, { headers, data: { name: 'sneaky' } });
+    assert.equal(role.status(), 403, persona);
+    const apiCall = await page.request.post(`${demo.server.url}/api/apis`, {
+      headers,
+      data: { name: 'Sneaky', identifier: 'https://sneaky.example/' },
+    });
+    assert.equal(apiCall.status(), 403, persona);
+    assert.deepEqual(page.problems, []);
+  }
 });

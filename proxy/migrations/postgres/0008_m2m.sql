@@ -21,3 +21,9 @@ CREATE TABLE org_client_grants (
     grant_id TEXT NOT NULL REFERENCES client_grants (id) ON DELETE CASCADE,
     PRIMARY KEY (org_id, grant_id)
 );
+
+-- An organization's quota of client-credentials tokens (Auth0's token_quota), as JSON.
+CREATE TABLE org_token_quotas (
+    org_id TEXT PRIMARY KEY REFERENCES orgs (id) ON DELETE CASCADE,
+    quota  TEXT NOT NULL
+);

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 pub use orgdesk_model::api::{CursorPage, OrgCounts};
 use orgdesk_model::apis::{Api, ApiPatch, NewApi};
 use orgdesk_model::input::NewOrg;
-use orgdesk_model::m2m::{ClientGrantInfo, ClientSecret, M2mApp, M2mCreated, NewM2m};
+use orgdesk_model::m2m::{ClientGrantInfo, ClientSecret, M2mApp, M2mCreated, NewM2m, TokenQuota};
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
 use orgdesk_model::roles::{NewRole, PermissionRef, RoleHolders, RolePatch, RolePermission};
 use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
@@ -328,6 +328,12 @@ pub trait Directory: Send + Sync {
 
     /// Takes an application's grants from an organization; `NotFound` when it had none there.
     async fn remove_org_m2m(&self, org: &OrgId, client_id: &str) -> Result<(), DirectoryError>;
+
+    /// An organization's token quota (empty: the tenant's default applies).
+    async fn token_quota(&self, org: &OrgId) -> Result<TokenQuota, DirectoryError>;
+
+    /// Sets (or, without `client_credentials`, removes) an organization's token quota.
+    async fn set_token_quota(&self, org: &OrgId, quota: &TokenQuota) -> Result<(), DirectoryError>;
 
     /// A new secret for an application; the old one stops working.
     async fn rotate_client_secret(&self, client_id: &str) -> Result<ClientSecret, DirectoryError>;

@@ -9,7 +9,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use orgdesk_model::diff::{Change, ValueKind};
-use orgdesk_model::m2m::{ClientGrantList, M2mApp, M2mList, M2mRequest, NewM2m, RotatedSecret};
+use orgdesk_model::m2m::{
+    ClientGrantList, M2mApp, M2mList, M2mRequest, NewM2m, RotatedSecret, TokenQuota,
+};
 use orgdesk_model::{OrgId, ValidationError};
 
 use crate::access::{self, Action};
@@ -31,6 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/orgs/{org_id}/m2m/{client_id}/rotate-secret",
             post(rotate_secret),
+        )
+        .route(
+            "/orgs/{org_id}/token-quota",
+            get(token_quota).put(set_token_quota),
         )
         .route("/client-grants", get(client_grants))
 }
@@ -266,4 +272,43 @@ async fn client_grants(
         .filter(|g| g.organization_usage != "deny")
         .collect();
     Ok(Json(ClientGrantList { items }))
+}
+
+async fn token_quota(
+    session: Session,
+    State(state): State<AppState>,
+    ApiPath(org): ApiPath<OrgId>,
+) -> Result<Json<TokenQuota>, AppError> {
+    access::authorize(&session, Action::ReadM2m, Some(&org))?;
+    existing_org(&state, &org).await?;
+    Ok(Json(state.directory.token_quota(&org).await?))
+}
+
+/// Sets the organization's quota of M2M tokens; a body without `client_credentials` removes it.
+/// It limits machine-to-machine access, so it is the M2M managers' (platform admins').
+async fn set_token_quota(
+    session: Session,
+    State(state): State<AppState>,
+    request_id: ReqId,
+    ApiPath(org): ApiPath<OrgId>,
+    ApiJson(quota): ApiJson<TokenQuota>,
+) -> Result<Json<TokenQuota>, AppError> {
+    role_checks::authorize_change(&state, &session, Action::ManageM2m, Some(&org)).await?;
+    let quota = quota.check()?;
+    let before = state.directory.token_quota(&org).await?;
+    let changes = before.changes(&quota);
+    if changes.is_empty() {
+        return Ok(Json(before));
+    }
+    state.directory.set_token_quota(&org, &quota).await?;
+    record(
+        &state,
+        &session,
+        &request_id,
+        &org,
+        AuditAction::TokenQuotaUpdate,
+        &changes,
+    )
+    .await?;
+    Ok(Json(quota))
 }

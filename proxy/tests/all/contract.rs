@@ -656,6 +656,33 @@ fn role_permissions_given_and_taken<'a>(
     })
 }
 
+/// A renamed role reads back with its new name and description.
+fn role_renamed<'a>(
+    dir: &'a dyn Directory,
+    _: &'a Fixture,
+) -> Pin<Box<dyn Future<Output = CaseResult> + Send + 'a>> {
+    Box::pin(async move {
+        let role = dir
+            .create_role(&new_role("test-role"))
+            .await
+            .map_err(err("create"))?;
+        let patch = orgdesk_model::roles::RolePatchInput {
+            name: Some("test-role-renamed".into()),
+            description: Some("Renamed role".into()),
+        }
+        .parse()
+        .unwrap();
+        let saved = dir
+            .update_role(&role.id, &patch)
+            .await
+            .map_err(err("update"))?;
+        ensure(saved.id == role.id, "same id")?;
+        ensure(saved.name == "test-role-renamed", "new name")?;
+        ensure(saved.description == "Renamed role", "new description")?;
+        ensure(saved.permissions.is_empty(), "no permissions")
+    })
+}
+
 /// A second role with a taken name is a conflict.
 fn role_name_taken<'a>(
     dir: &'a dyn Directory,
@@ -726,6 +753,43 @@ fn m2m_created_listed_and_removed<'a>(
     })
 }
 
+/// An organization's token quota is set, read back, and removed.
+fn token_quota_set_and_removed<'a>(
+    dir: &'a dyn Directory,
+    _: &'a Fixture,
+) -> Pin<Box<dyn Future<Output = CaseResult> + Send + 'a>> {
+    Box::pin(async move {
+        let org = dir
+            .create_org(&new_org(
+                "test-organization298",
+                "Test Organization",
+                Some("https://example.com/logo.gif"),
+            ))
+            .await
+            .map_err(err("create"))?;
+        let quota = orgdesk_model::m2m::TokenQuota {
+            client_credentials: Some(orgdesk_model::m2m::ClientCredentialsQuota {
+                enforce: true,
+                per_day: Some(100),
+                per_hour: Some(10),
+            }),
+        };
+        dir.set_token_quota(&org.id, &quota)
+            .await
+            .map_err(err("set"))?;
+        let read = dir.token_quota(&org.id).await.map_err(err("read"))?;
+        ensure(read == quota, format!("read back as set: {read:?}"))?;
+        dir.set_token_quota(&org.id, &orgdesk_model::m2m::TokenQuota::default())
+            .await
+            .map_err(err("remove"))?;
+        let read = dir.token_quota(&org.id).await.map_err(err("reread"))?;
+        ensure(
+            read.client_credentials.is_none(),
+            format!("removed: {read:?}"),
+        )
+    })
+}
+
 fn cases() -> Vec<(&'static str, Case, Vec<Interaction>)> {
     let conflict = Interaction {
         request: RecordedRequest {
@@ -748,6 +812,30 @@ fn cases() -> Vec<(&'static str, Case, Vec<Interaction>)> {
             body: r#"{"statusCode":409,"error":"Conflict","message":"A resource server with the same identifier already exists.","errorCode":"operation_not_supported"}"#.into(),
         },
     };
+    // Not recorded: renaming a role (PATCH /roles/{id}), in Auth0's documented shape, then the
+    // role and its permissions read back.
+    let role_url = "https://tenant/api/v2/roles/rol_xPSJ3BfhKflWGKpU";
+    let renamed_role =
+        r#"{"id":"rol_xPSJ3BfhKflWGKpU","name":"test-role-renamed","description":"Renamed role"}"#;
+    let role_stand_in = |method: &str, url: &str, body: &str| Interaction {
+        request: RecordedRequest {
+            method: method.into(),
+            url: url.into(),
+        },
+        response: RecordedResponse {
+            code: 200,
+            body: body.into(),
+        },
+    };
+    let rename_calls = vec![
+        role_stand_in("PATCH", role_url, renamed_role),
+        role_stand_in("GET", role_url, renamed_role),
+        role_stand_in(
+            "GET",
+            &format!("{role_url}/permissions"),
+            r#"{"permissions":[],"start":0,"limit":100,"total":0}"#,
+        ),
+    ];
     // Not recorded: Auth0's 409 for a taken role name, in the shape of its other 409s.
     let role_taken = Interaction {
         request: RecordedRequest {
@@ -772,6 +860,32 @@ fn cases() -> Vec<(&'static str, Case, Vec<Interaction>)> {
         },
     };
     let org_grants = |i: &[usize]| go("ClientGrants", i);
+    // Not recorded: an organization's token quota, in the shape of the tenant's
+    // (`TestTenantManager`'s default_token_quota.organizations).
+    let org_answer = |quota: &str| {
+        format!(
+            r#"{{"id":"org_3hbVAMF8F3wVIcEJ","name":"test-organization298","display_name":"Test Organization","branding":{{"logo_url":"https://example.com/logo.gif"}}{quota}}}"#
+        )
+    };
+    let with_quota = org_answer(
+        r#","token_quota":{"client_credentials":{"enforce":true,"per_day":100,"per_hour":10}}"#,
+    );
+    let stand_in = |method: &str, body: &str| Interaction {
+        request: RecordedRequest {
+            method: method.into(),
+            url: "https://tenant/api/v2/organizations/org_3hbVAMF8F3wVIcEJ".into(),
+        },
+        response: RecordedResponse {
+            code: 200,
+            body: body.into(),
+        },
+    };
+    let quota_calls = [
+        stand_in("PATCH", &with_quota),
+        stand_in("GET", &with_quota),
+        stand_in("PATCH", &org_answer("")),
+        stand_in("GET", &org_answer("")),
+    ];
     vec![
         (
             "m2m created, listed and removed",
@@ -782,6 +896,11 @@ fn cases() -> Vec<(&'static str, Case, Vec<Interaction>)> {
                 org_grants(&[5, 6, 7]),
             ]
             .concat(),
+        ),
+        (
+            "token quota set and removed",
+            token_quota_set_and_removed,
+            [go("List", &[0]), quota_calls.to_vec()].concat(),
         ),
         ("create and list", create_and_list, go("List", &[0, 1])),
         (
@@ -828,6 +947,11 @@ fn cases() -> Vec<(&'static str, Case, Vec<Interaction>)> {
             "role permissions given and taken",
             role_permissions_given_and_taken,
             roles("Permissions", &[0, 1, 2, 3, 4, 5, 6, 7]),
+        ),
+        (
+            "role renamed",
+            role_renamed,
+            [roles("Create", &[0]), rename_calls].concat(),
         ),
         (
             "role name taken",

@@ -177,3 +177,47 @@ async fn an_existing_grant_is_associated_and_only_offered_when_it_allows_organiz
     let (_, list) = app.get_json(&uri, Some(&admin.cookie)).await;
     assert!(client_ids(&list).contains(&harness["client_id"].as_str().unwrap().to_owned()));
 }
+
+#[tokio::test]
+async fn the_token_quota_is_set_checked_read_by_org_admins_and_removed() {
+    let app = TestApp::new().await;
+    let admin = app.sign_in("platform-admin").await;
+    let uri = format!("/api/orgs/{AI_ORG}/token-quota");
+    let (status, none) = app.get_json(&uri, Some(&admin.cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(none, json!({}));
+    let quota = json!({"client_credentials": {"enforce": true, "per_hour": 10, "per_day": 100}});
+    let (status, saved) = app.call("PUT", &uri, &admin, Some(quota.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved, quota);
+    let (status, refused) = app
+        .call(
+            "PUT",
+            &uri,
+            &admin,
+            Some(json!({"client_credentials": {"per_hour": 500, "per_day": 100}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused["field"], "client_credentials.per_hour");
+
+    let omar = app.sign_in("org-admin").await;
+    let (status, read) = app.get_json(&uri, Some(&omar.cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(read, quota);
+    let (status, _) = app.call("PUT", &uri, &omar, Some(json!({}))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (_, audit) = app
+        .get_json("/api/audit?action=token_quota.update", Some(&admin.cookie))
+        .await;
+    assert_eq!(
+        audit["items"][0]["changes"][0]["after"],
+        "10 per hour, 100 per day (enforced)"
+    );
+    let (status, removed) = app.call("PUT", &uri, &admin, Some(json!({}))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(removed, json!({}));
+    let (_, none) = app.get_json(&uri, Some(&admin.cookie)).await;
+    assert_eq!(none, json!({}));
+}

@@ -245,6 +245,20 @@ fn org_routes() -> Vec<OrgRoute> {
         ),
         r(
             "GET",
+            |o, _| format!("/api/orgs/{o}/token-quota"),
+            |_| None,
+            [200, 200, 403],
+            false,
+        ),
+        r(
+            "PUT",
+            |o, _| format!("/api/orgs/{o}/token-quota"),
+            |_| Some(json!({"client_credentials": {"enforce": true, "per_day": 1000}})),
+            [200, 403, 403],
+            false,
+        ),
+        r(
+            "GET",
             |o, _| format!("/api/orgs/{o}/m2m"),
             |_| None,
             [200, 200, 403],
@@ -528,7 +542,7 @@ async fn every_api_route_answers_every_caller_and_org_as_the_table_says() {
         failures.len(),
         failures.join("\n")
     );
-    assert_eq!(cells, 23 * 5 * 4 + 28 * 5);
+    assert_eq!(cells, 25 * 5 * 4 + 28 * 5);
 }
 
 fn mutation(method: &str, uri: &str, cookie: &str) -> axum::http::request::Builder {

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use orgdesk_model::apis::{Api, ApiPatch, ApiPermission, NewApi};
 use orgdesk_model::input::NewOrg;
-use orgdesk_model::m2m::{ClientGrantInfo, ClientSecret, M2mApp, M2mCreated, NewM2m};
+use orgdesk_model::m2m::{ClientGrantInfo, ClientSecret, M2mApp, M2mCreated, NewM2m, TokenQuota};
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
 use orgdesk_model::roles::{NewRole, PermissionRef, RoleHolders, RolePatch, RolePermission};
 use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
@@ -590,6 +590,7 @@ impl Directory for Auth0Directory {
                 Some(Some(branding)) => Some(convert(branding)?),
             },
             metadata: update.metadata.as_ref().map(|m| m.entries().clone()),
+            token_quota: None,
         };
         let updated = self
             .client
@@ -1050,6 +1051,34 @@ impl Directory for Auth0Directory {
                 .map_err(to_directory)?;
         }
         Ok(())
+    }
+
+    async fn token_quota(&self, org: &OrgId) -> Result<TokenQuota, DirectoryError> {
+        match self.client.get_organization(org.as_str()).await {
+            Ok(found) => Ok(found.token_quota.unwrap_or_default()),
+            Err(CallError::Status { status: 404, .. }) => Err(DirectoryError::NotFound),
+            Err(err) => Err(to_directory(err)),
+        }
+    }
+
+    async fn set_token_quota(&self, org: &OrgId, quota: &TokenQuota) -> Result<(), DirectoryError> {
+        let value = if quota.client_credentials.is_some() {
+            serde_json::to_value(quota)
+                .map_err(|err| DirectoryError::Internal(format!("token quota: {err}")))?
+        } else {
+            Value::Null
+        };
+        self.client
+            .patch_organization(
+                org.as_str(),
+                &wire::PatchOrg {
+                    token_quota: Some(value),
+                    ..wire::PatchOrg::default()
+                },
+            )
+            .await
+            .map(|_| ())
+            .map_err(to_directory)
     }
 
     async fn rotate_client_secret(&self, client_id: &str) -> Result<ClientSecret, DirectoryError> {

@@ -101,6 +101,9 @@ pub struct Org {
     /// String metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<BTreeMap<String, String>>,
+    /// The quota of tokens issued for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_quota: Option<orgdesk_model::m2m::TokenQuota>,
 }
 
 /// `POST /organizations`.
@@ -136,6 +139,9 @@ pub struct PatchOrg {
     /// New metadata, whole.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<BTreeMap<String, String>>,
+    /// A new token quota; JSON `null` removes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_quota: Option<Value>,
 }
 
 /// Offset or checkpoint page of organizations.

@@ -15,7 +15,7 @@ use crate::db::Store;
 use orgdesk_model::apis::{Api, ApiPatch, NewApi};
 use orgdesk_model::input::NewOrg;
 
-use orgdesk_model::m2m::{ClientGrantInfo, ClientSecret, M2mApp, M2mCreated, NewM2m};
+use orgdesk_model::m2m::{ClientGrantInfo, ClientSecret, M2mApp, M2mCreated, NewM2m, TokenQuota};
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo};
 use orgdesk_model::roles::{NewRole, PermissionRef, RoleHolders, RolePatch, RolePermission};
 use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
@@ -314,6 +314,14 @@ impl Directory for LocalDirectory {
 
     async fn remove_org_m2m(&self, org: &OrgId, client_id: &str) -> Result<(), DirectoryError> {
         on_engine!(self, write, remove_org_m2m(org, client_id))
+    }
+
+    async fn token_quota(&self, org: &OrgId) -> Result<TokenQuota, DirectoryError> {
+        on_engine!(self, read, token_quota(org))
+    }
+
+    async fn set_token_quota(&self, org: &OrgId, quota: &TokenQuota) -> Result<(), DirectoryError> {
+        on_engine!(self, write, set_token_quota(org, quota))
     }
 
     async fn rotate_client_secret(&self, client_id: &str) -> Result<ClientSecret, DirectoryError> {

@@ -9,7 +9,7 @@ use orgdesk_model::input::NewOrg;
 use orgdesk_model::members::{
     Invitation, Member, NewInvitation, RoleInfo, RoleRef, MAX_ROLES_PER_MEMBER,
 };
-use orgdesk_model::m2m::{ClientGrantInfo, ClientSecret, M2mApp, M2mCreated, NewM2m};
+use orgdesk_model::m2m::{ClientGrantInfo, ClientSecret, M2mApp, M2mCreated, NewM2m, TokenQuota};
 use orgdesk_model::roles::{NewRole, PermissionRef, RoleHolders, RolePatch, RolePermission};
 use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
 use orgdesk_model::{
@@ -738,6 +738,46 @@ pub async fn remove_org_m2m(pool: &Pool, org: &OrgId, client_id: &str) -> Result
     if gone.rows_affected() == 0 {
         return Err(DirectoryError::NotFound);
     }
+    Ok(())
+}
+
+pub async fn token_quota(pool: &Pool, org: &OrgId) -> Result<TokenQuota, DirectoryError> {
+    let quota: Option<String> =
+        sqlx::query_scalar("SELECT quota FROM org_token_quotas WHERE org_id = $1")
+            .bind(org.as_str())
+            .fetch_optional(pool)
+            .await?;
+    quota
+        .map(|json| serde_json::from_str(&json))
+        .transpose()
+        .map_err(|err| DirectoryError::Internal(format!("stored token quota: {err}")))
+        .map(Option::unwrap_or_default)
+}
+
+pub async fn set_token_quota(pool: &Pool, org: &OrgId, quota: &TokenQuota) -> Result<(), DirectoryError> {
+    let mut tx = begin(pool).await?;
+    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM orgs WHERE id = $1")
+        .bind(org.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+    exists.ok_or(DirectoryError::NotFound)?;
+    if quota.client_credentials.is_some() {
+        let json = serde_json::to_string(quota)
+            .map_err(|err| DirectoryError::Internal(format!("token quota: {err}")))?;
+        sqlx::query(
+            "INSERT INTO org_token_quotas (org_id, quota) VALUES ($1, $2) ON CONFLICT (org_id) DO UPDATE SET quota = excluded.quota",
+        )
+        .bind(org.as_str())
+        .bind(json)
+        .execute(&mut *tx)
+        .await?;
+    } else {
+        sqlx::query("DELETE FROM org_token_quotas WHERE org_id = $1")
+            .bind(org.as_str())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

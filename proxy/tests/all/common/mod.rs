@@ -13,7 +13,7 @@ use axum::Router;
 use http_body_util::BodyExt;
 use orgdesk_model::apis::{Api, ApiPatch, NewApi};
 use orgdesk_model::input::NewOrg;
-use orgdesk_model::m2m::{ClientGrantInfo, ClientSecret, M2mApp, M2mCreated, NewM2m};
+use orgdesk_model::m2m::{ClientGrantInfo, ClientSecret, M2mApp, M2mCreated, NewM2m, TokenQuota};
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
 use orgdesk_model::roles::{NewRole, PermissionRef, RoleHolders, RolePatch, RolePermission};
 use orgdesk_model::users::{Connection, NewUserInput, OrgConnection, User, UserOrg};
@@ -278,6 +278,14 @@ impl Directory for Counting {
     async fn remove_org_m2m(&self, org: &OrgId, client_id: &str) -> Result<(), DirectoryError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.remove_org_m2m(org, client_id).await
+    }
+    async fn token_quota(&self, org: &OrgId) -> Result<TokenQuota, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.token_quota(org).await
+    }
+    async fn set_token_quota(&self, org: &OrgId, quota: &TokenQuota) -> Result<(), DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.set_token_quota(org, quota).await
     }
     async fn rotate_client_secret(&self, client_id: &str) -> Result<ClientSecret, DirectoryError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
