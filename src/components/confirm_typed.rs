@@ -59,3 +59,59 @@ pub fn ConfirmTyped(
         </Modal>
     }
 }
+
+/// The danger zone at the foot of a thing's page: what deleting it does, and the button that
+/// opens the typed confirmation. `open` tells the page when the dialog is up (to count what
+/// goes with it, say).
+#[component]
+pub fn DangerZone(
+    /// The row's heading ("Delete this role").
+    what: &'static str,
+    /// What deleting does, always shown.
+    why: &'static str,
+    /// The button that opens the dialog ("Delete role…").
+    button: &'static str,
+    /// The dialog's title.
+    #[prop(into)]
+    title: String,
+    /// What the deletion takes with it.
+    #[prop(into)]
+    consequence: Signal<String>,
+    /// What must be typed.
+    #[prop(into)]
+    expected: String,
+    /// The confirmation field's id.
+    field_id: &'static str,
+    /// The delete button's test id.
+    #[prop(optional)]
+    testid: Option<&'static str>,
+    /// Whether the deletion is running.
+    #[prop(into)]
+    pending: Signal<bool>,
+    /// Deletes.
+    on_confirm: Callback<()>,
+    /// Whether the dialog is open.
+    #[prop(optional)]
+    open: Option<RwSignal<bool>>,
+) -> impl IntoView {
+    let open = open.unwrap_or_else(|| RwSignal::new(false));
+    let title = StoredValue::new(title);
+    let expected = StoredValue::new(expected);
+    view! {
+        <section class="od-card od-section od-danger">
+            <h2 class="od-card__title">"Danger zone"</h2>
+            <div class="od-danger__row">
+                <div>
+                    <strong>{what}</strong>
+                    <p class="od-muted">{why}</p>
+                </div>
+                <button class="od-button od-button--danger" on:click=move |_| open.set(true)>{button}</button>
+            </div>
+            <Show when=move || open.get()>
+                <ConfirmTyped title=title.get_value() consequence expected=expected.get_value() field_id
+                    action="Delete for ever" running="Deleting…" testid=testid.unwrap_or("delete")
+                    pending on_confirm on_close=Callback::new(move |()| open.set(false))/>
+            </Show>
+        </section>
+    }
+}

@@ -14,7 +14,7 @@ use orgdesk_model::validate::ValidationError;
 use orgdesk_model::Me;
 
 use crate::api;
-use crate::components::confirm_typed::ConfirmTyped;
+use crate::components::confirm_typed::DangerZone;
 use crate::components::diff_view::ReviewDialog;
 use crate::components::error_view::ErrorView;
 use crate::components::modal::Modal;
@@ -505,7 +505,6 @@ fn ApiForm(current: Api, reload: Callback<()>) -> impl IntoView {
 /// Deleting the API, after typing its identifier.
 #[component]
 fn DeleteApi(api: Api) -> impl IntoView {
-    let open = RwSignal::new(false);
     let navigate = use_navigate();
     let label = api.name.clone();
     let id = api.id.clone();
@@ -517,30 +516,15 @@ fn DeleteApi(api: Api) -> impl IntoView {
             Some(format!("Deleted {label}"))
         },
     );
-    let title = StoredValue::new(format!("Delete {}?", api.name));
-    let identifier = StoredValue::new(api.identifier.clone());
     let consequence = format!(
         "This deletes the API and its {} permissions; every role holding one of them loses it.",
         api.permissions.len()
     );
     view! {
-        <section class="od-card od-section od-danger">
-            <h2 class="od-card__title">"Danger zone"</h2>
-            <div class="od-danger__row">
-                <div>
-                    <strong>"Delete this API"</strong>
-                    <p class="od-muted">"Tokens can no longer be asked for it, and every role and application loses its permissions. This cannot be undone."</p>
-                </div>
-                <button class="od-button od-button--danger" on:click=move |_| open.set(true)>"Delete API…"</button>
-            </div>
-            <Show when=move || open.get()>
-                <ConfirmTyped title=title.get_value() consequence=Signal::stored(consequence.clone())
-                    expected=identifier.get_value() field_id="confirm-identifier"
-                    action="Delete for ever" running="Deleting…" testid="delete-api"
-                    pending=delete.pending()
-                    on_confirm=Callback::new(move |()| { delete.dispatch(()); })
-                    on_close=Callback::new(move |()| open.set(false))/>
-            </Show>
-        </section>
+        <DangerZone what="Delete this API"
+            why="Tokens can no longer be asked for it, and every role and application loses its permissions. This cannot be undone."
+            button="Delete API…" title=format!("Delete {}?", api.name) consequence=Signal::stored(consequence)
+            expected=api.identifier.clone() field_id="confirm-identifier" testid="delete-api"
+            pending=delete.pending() on_confirm=Callback::new(move |()| { delete.dispatch(()); })/>
     }
 }

@@ -8,7 +8,7 @@ use orgdesk_model::input::OrgPatchInput;
 use orgdesk_model::{DisplayName, Me, OrgId, Organization, Role, METADATA_MAX_KEYS};
 
 use crate::api;
-use crate::components::confirm_typed::ConfirmTyped;
+use crate::components::confirm_typed::DangerZone;
 use crate::components::copy_button::CopyButton;
 use crate::components::error_view::ErrorView;
 use crate::components::org_avatar::{AvatarSize, OrgAvatar};
@@ -256,7 +256,7 @@ fn Overview(
             </section>
         </div>
         {can(Capability::RenameOrg).then(|| view! { <RenameCard org=org.clone() reload/> })}
-        {can(Capability::DeleteOrg).then(|| view! { <DangerZone org=org.clone()/> })}
+        {can(Capability::DeleteOrg).then(|| view! { <DeleteOrg org=org.clone()/> })}
     }
 }
 
@@ -301,11 +301,11 @@ fn RenameCard(
 
 /// Deleting the organization, after typing its name (platform admins).
 #[component]
-fn DangerZone(
+fn DeleteOrg(
     /// The organization.
     org: Organization,
 ) -> impl IntoView {
-    let (open, set_open) = signal(false);
+    let open = RwSignal::new(false);
     let navigate = use_navigate();
     let id = org.id.clone();
     let counts = LocalResource::new(move || {
@@ -334,8 +334,6 @@ fn DangerZone(
             Some(format!("Deleted {label}"))
         },
     );
-    let name = StoredValue::new(name);
-    let title = StoredValue::new(format!("Delete {}?", org.label()));
     let consequence = Signal::derive(move || match counts.get() {
         Some(Ok(Some(c))) => format!(
             "This deletes the organization with its {} members and {} pending invitations.",
@@ -345,22 +343,10 @@ fn DangerZone(
         _ => "Counting members and invitations…".to_owned(),
     });
     view! {
-        <section class="od-card od-section od-danger">
-            <h2 class="od-card__title">"Danger zone"</h2>
-            <div class="od-danger__row">
-                <div>
-                    <strong>"Delete this organization"</strong>
-                    <p class="od-muted">"Its members lose access through it and its invitations stop working. This cannot be undone."</p>
-                </div>
-                <button class="od-button od-button--danger" on:click=move |_| set_open.set(true)>"Delete organization…"</button>
-            </div>
-            <Show when=move || open.get()>
-                <ConfirmTyped title=title.get_value() consequence expected=name.get_value()
-                    field_id="confirm-name" action="Delete for ever" running="Deleting…"
-                    pending=delete.pending()
-                    on_confirm=Callback::new(move |()| { delete.dispatch(()); })
-                    on_close=Callback::new(move |()| set_open.set(false))/>
-            </Show>
-        </section>
+        <DangerZone what="Delete this organization"
+            why="Its members lose access through it and its invitations stop working. This cannot be undone."
+            button="Delete organization…" title=format!("Delete {}?", org.label()) consequence
+            expected=name field_id="confirm-name" open
+            pending=delete.pending() on_confirm=Callback::new(move |()| { delete.dispatch(()); })/>
     }
 }

@@ -17,7 +17,7 @@ use orgdesk_model::validate::ValidationError;
 use orgdesk_model::Me;
 
 use crate::api;
-use crate::components::confirm_typed::ConfirmTyped;
+use crate::components::confirm_typed::DangerZone;
 use crate::components::diff_view::ReviewDialog;
 use crate::components::error_view::ErrorView;
 use crate::components::modal::Modal;
@@ -473,7 +473,6 @@ fn PermissionPicker(role: RoleDetail, apis: Vec<Api>, reload: Callback<()>) -> i
 /// Deleting the role, after typing its name; the dialog says who holds it.
 #[component]
 fn DeleteRole(role: RoleDetail) -> impl IntoView {
-    let open = RwSignal::new(false);
     let navigate = use_navigate();
     let label = role.name.clone();
     let id = role.id.clone();
@@ -485,8 +484,6 @@ fn DeleteRole(role: RoleDetail) -> impl IntoView {
             Some(format!("Deleted {label}"))
         },
     );
-    let title = StoredValue::new(format!("Delete {}?", role.name));
-    let name = StoredValue::new(role.name.clone());
     let consequence = match role.holders.members {
         0 => "No one holds this role. Deleting it removes it from the catalogue.".to_owned(),
         1 => "1 member holds this role and loses it, with the permissions it grants.".to_owned(),
@@ -496,23 +493,10 @@ fn DeleteRole(role: RoleDetail) -> impl IntoView {
         ),
     };
     view! {
-        <section class="od-card od-section od-danger">
-            <h2 class="od-card__title">"Danger zone"</h2>
-            <div class="od-danger__row">
-                <div>
-                    <strong>"Delete this role"</strong>
-                    <p class="od-muted">"Every member holding it loses it, and pending invitations no longer give it. This cannot be undone."</p>
-                </div>
-                <button class="od-button od-button--danger" on:click=move |_| open.set(true)>"Delete role…"</button>
-            </div>
-            <Show when=move || open.get()>
-                <ConfirmTyped title=title.get_value() consequence=Signal::stored(consequence.clone())
-                    expected=name.get_value() field_id="confirm-role-name"
-                    action="Delete for ever" running="Deleting…" testid="delete-role"
-                    pending=delete.pending()
-                    on_confirm=Callback::new(move |()| { delete.dispatch(()); })
-                    on_close=Callback::new(move |()| open.set(false))/>
-            </Show>
-        </section>
+        <DangerZone what="Delete this role"
+            why="Every member holding it loses it, and pending invitations no longer give it. This cannot be undone."
+            button="Delete role…" title=format!("Delete {}?", role.name) consequence=Signal::stored(consequence)
+            expected=role.name.clone() field_id="confirm-role-name" testid="delete-role"
+            pending=delete.pending() on_confirm=Callback::new(move |()| { delete.dispatch(()); })/>
     }
 }

@@ -753,6 +753,49 @@ fn m2m_created_listed_and_removed<'a>(
     })
 }
 
+/// The tenant's client grants include a new application's, with its name and usage.
+fn client_grants_listed<'a>(
+    dir: &'a dyn Directory,
+    _: &'a Fixture,
+) -> Pin<Box<dyn Future<Output = CaseResult> + Send + 'a>> {
+    Box::pin(async move {
+        let org = dir
+            .create_org(&new_org(
+                "test-organization978",
+                "Test Organization",
+                Some("https://example.com/logo.gif"),
+            ))
+            .await
+            .map_err(err("create org"))?;
+        let new = orgdesk_model::m2m::NewM2mInput {
+            name: "Test Client (Nov  8 16:31:36.568)".into(),
+            api_identifier: "https://api.example.com/".into(),
+            permissions: vec!["create:resource".into()],
+        }
+        .parse()
+        .unwrap();
+        let created = dir
+            .create_org_m2m(&org.id, &new)
+            .await
+            .map_err(err("create m2m"))?;
+        let grants = dir.list_client_grants().await.map_err(err("list"))?;
+        let grant = grants
+            .iter()
+            .find(|g| g.id == created.app.grant_id)
+            .ok_or_else(|| format!("the new grant is listed: {grants:?}"))?;
+        ensure(grant.client_name == new.name, "with its application's name")?;
+        ensure(
+            grant.client_id == created.app.client_id,
+            "and its client id",
+        )?;
+        ensure(grant.permissions == new.permissions, "and its permissions")?;
+        ensure(
+            grant.organization_usage == "require",
+            format!("organization usage required: {}", grant.organization_usage),
+        )
+    })
+}
+
 /// An organization's token quota is set, read back, and removed.
 fn token_quota_set_and_removed<'a>(
     dir: &'a dyn Directory,
@@ -886,10 +929,37 @@ fn cases() -> Vec<(&'static str, Case, Vec<Interaction>)> {
         stand_in("PATCH", &org_answer("")),
         stand_in("GET", &org_answer("")),
     ];
+    // Not recorded: the tenant's clients by name and its grants without a filter, in Auth0's
+    // shape (the recordings list clients by id only and grants of one client).
+    let listing = |url: &str, body: &str| Interaction {
+        request: RecordedRequest {
+            method: "GET".into(),
+            url: url.into(),
+        },
+        response: RecordedResponse {
+            code: 200,
+            body: body.into(),
+        },
+    };
+    let grants_listed = vec![
+        listing(
+            "https://tenant/api/v2/clients",
+            r#"{"clients":[{"client_id":"rZkYzbKzqfoJ9I5jWY0OLlR3jtGGQBQh","name":"Test Client (Nov  8 16:31:36.568)"}],"start":0,"limit":100,"total":1}"#,
+        ),
+        listing(
+            "https://tenant/api/v2/client-grants",
+            r#"{"client_grants":[{"id":"cgr_T6Rmz31CTGVHlCmh","client_id":"rZkYzbKzqfoJ9I5jWY0OLlR3jtGGQBQh","audience":"https://api.example.com/","scope":["create:resource"],"organization_usage":"require","allow_any_organization":false}],"start":0,"limit":100,"total":1}"#,
+        ),
+    ];
     vec![
         (
+            "client grants listed",
+            client_grants_listed as Case,
+            [org_grants(&[0, 1, 3, 4]), grants_listed].concat(),
+        ),
+        (
             "m2m created, listed and removed",
-            m2m_created_listed_and_removed as Case,
+            m2m_created_listed_and_removed,
             [
                 org_grants(&[0, 2, 1, 3, 4, 5]),
                 vec![client_name],

@@ -514,19 +514,24 @@ pub async fn delete_role(pool: &Pool, id: &str) -> Result<(), DirectoryError> {
     Ok(())
 }
 
-pub async fn add_role_permissions(
-    pool: &Pool,
-    id: &str,
-    permissions: &[PermissionRef],
-) -> Result<(), DirectoryError> {
-    let mut tx = begin(pool).await?;
+/// Locks the role `id` for the rest of the transaction; `NotFound` when there is none.
+async fn lock_role(tx: &mut Conn, id: &str) -> Result<(), DirectoryError> {
     let exists: Option<String> = sqlx::query_scalar(&format!(
         "SELECT id FROM roles WHERE id = $1{FOR_UPDATE}"
     ))
     .bind(id)
     .fetch_optional(&mut *tx)
     .await?;
-    exists.ok_or(DirectoryError::NotFound)?;
+    exists.map(|_| ()).ok_or(DirectoryError::NotFound)
+}
+
+pub async fn add_role_permissions(
+    pool: &Pool,
+    id: &str,
+    permissions: &[PermissionRef],
+) -> Result<(), DirectoryError> {
+    let mut tx = begin(pool).await?;
+    lock_role(&mut tx, id).await?;
     for (i, permission) in permissions.iter().enumerate() {
         // Like Auth0: only a permission an API defines can be granted.
         let defined: Option<String> =
@@ -567,13 +572,7 @@ pub async fn remove_role_permissions(
     permissions: &[PermissionRef],
 ) -> Result<(), DirectoryError> {
     let mut tx = begin(pool).await?;
-    let exists: Option<String> = sqlx::query_scalar(&format!(
-        "SELECT id FROM roles WHERE id = $1{FOR_UPDATE}"
-    ))
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    exists.ok_or(DirectoryError::NotFound)?;
+    lock_role(&mut tx, id).await?;
     for permission in permissions {
         sqlx::query(
             "DELETE FROM role_permissions WHERE role_id = $1 AND resource_server_identifier = $2 AND permission_name = $3",
