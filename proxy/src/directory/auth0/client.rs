@@ -869,7 +869,9 @@ mod tests {
             "/api/v2/organizations/org_1/members/auth0%7C1/roles"
         ));
         assert!(!is_allowed(&Method::DELETE, "/api/v2/users/auth0%7C1"));
-        assert!(!is_allowed(&Method::GET, "/api/v2/clients"));
+        assert!(!is_allowed(&Method::PATCH, "/api/v2/clients/abc"));
+        assert!(!is_allowed(&Method::DELETE, "/api/v2/client-grants/cgr_1"));
+        assert!(!is_allowed(&Method::GET, "/api/v2/connections/con_1"));
         assert!(!is_allowed(&Method::GET, "/api/v2/organizations//members"));
         assert!(!is_allowed(&Method::POST, "/api/v2/tenants/settings"));
         let sneaky = Call::get(&["organizations", "../clients"]);
