@@ -72,6 +72,19 @@ pub struct RoleHolders {
     pub members: u64,
     /// Organizations where someone holds it.
     pub organizations: u64,
+    /// Set when only some organizations were counted (the directory could not be asked about
+    /// every one in reasonable time): the counts are then a lower bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counted_of: Option<CountedOf>,
+}
+
+/// How much of the tenant a partial count read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountedOf {
+    /// Organizations read.
+    pub counted: u64,
+    /// Organizations in the tenant.
+    pub total: u64,
 }
 
 /// `GET /api/roles/{id}`: a role with its permissions in full and who holds it.

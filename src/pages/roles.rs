@@ -246,11 +246,18 @@ fn RoleEditor(role: RoleDetail, apis: Vec<Api>, reload: Callback<()>) -> impl In
 }
 
 fn holders_words(role: &RoleDetail) -> String {
-    match (role.holders.members, role.holders.organizations) {
-        (0, _) => "no one".into(),
-        (1, _) => "1 member".into(),
+    let counted = match (role.holders.members, role.holders.organizations) {
+        (0, _) => "no one".to_owned(),
+        (1, _) => "1 member".to_owned(),
         (n, 1) => format!("{n} members in 1 organization"),
         (n, orgs) => format!("{n} members in {orgs} organizations"),
+    };
+    match role.holders.counted_of {
+        Some(of) => format!(
+            "at least {counted} (counted in {} of {} organizations)",
+            of.counted, of.total
+        ),
+        None => counted,
     }
 }
 
@@ -484,11 +491,15 @@ fn DeleteRole(role: RoleDetail) -> impl IntoView {
             Some(format!("Deleted {label}"))
         },
     );
-    let consequence = match role.holders.members {
-        0 => "No one holds this role. Deleting it removes it from the catalogue.".to_owned(),
-        1 => "1 member holds this role and loses it, with the permissions it grants.".to_owned(),
+    let consequence = match (role.holders.members, role.holders.counted_of) {
+        (0, None) => {
+            "No one holds this role. Deleting it removes it from the catalogue.".to_owned()
+        }
+        (1, None) => {
+            "1 member holds this role and loses it, with the permissions it grants.".to_owned()
+        }
         _ => format!(
-            "{} hold this role and lose it, with the permissions it grants.",
+            "Held by {}: every holder loses it, with the permissions it grants.",
             holders_words(&role)
         ),
     };

@@ -243,3 +243,56 @@ async fn org_admins_read_the_catalogue_but_never_edit_it() {
     assert_eq!(status, StatusCode::OK);
     assert!(names(&list).contains(&"run:inference".to_owned()));
 }
+
+/// In real mode a role's holders are counted by reading organizations' members; a tenant of
+/// more organizations than orgdesk reads at once gets a lower bound that says so.
+#[tokio::test]
+async fn real_mode_counts_holders_in_at_most_a_hundred_organizations_and_says_so() {
+    use crate::upstream::{Reply, Upstream};
+    use orgdesk_proxy::directory::auth0::client::{Auth0Client, ClientConfig, Secret};
+    use orgdesk_proxy::directory::auth0::Auth0Directory;
+    use orgdesk_proxy::directory::Directory;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    const ORGS: usize = 101;
+    let server = Upstream::with_token(|seen| {
+        if seen.path == "/api/v2/organizations" {
+            let orgs: Vec<Value> = (0..ORGS)
+                .map(|i| json!({"id": format!("org_{i:016}"), "name": format!("org-{i}")}))
+                .collect();
+            return Reply::json(200, &json!({ "organizations": orgs }).to_string());
+        }
+        if seen.path.ends_with("/members") {
+            let members = json!({"members": [
+                {"user_id": "auth0|1", "email": "a@example.com", "roles": [{"id": "rol_1", "name": "viewer"}]},
+                {"user_id": "auth0|2", "email": "b@example.com", "roles": []}
+            ]});
+            return Reply::json(200, &members.to_string());
+        }
+        Reply::json(404, "{}")
+    })
+    .await;
+    let client = Auth0Client::new(ClientConfig {
+        base_url: server.base_url.clone(),
+        client_id: "m2m".into(),
+        client_secret: Secret::new("secret"),
+        audience: "https://tenant/api/v2/".into(),
+        connect_timeout: Duration::from_secs(2),
+        request_timeout: Duration::from_secs(5),
+        deadline: Duration::from_secs(5),
+    })
+    .unwrap();
+    let directory = Auth0Directory::new(Arc::new(client), None);
+    let holders = directory.role_holders("rol_1").await.unwrap();
+    assert_eq!(holders.members, 100);
+    assert_eq!(holders.organizations, 100);
+    let counted = holders.counted_of.unwrap();
+    assert_eq!((counted.counted, counted.total), (100, 101));
+    let member_reads = server
+        .seen()
+        .iter()
+        .filter(|s| s.path.ends_with("/members"))
+        .count();
+    assert_eq!(member_reads, 100);
+}

@@ -16,7 +16,9 @@ use orgdesk_model::apis::{Api, ApiPatch, ApiPermission, NewApi};
 use orgdesk_model::input::NewOrg;
 use orgdesk_model::m2m::{ClientGrantInfo, ClientSecret, M2mApp, M2mCreated, NewM2m, TokenQuota};
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
-use orgdesk_model::roles::{NewRole, PermissionRef, RoleHolders, RolePatch, RolePermission};
+use orgdesk_model::roles::{
+    CountedOf, NewRole, PermissionRef, RoleHolders, RolePatch, RolePermission,
+};
 use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
 use orgdesk_model::users::{Connection, ConnectionRef, NewUserInput, OrgConnection, User, UserOrg};
 use orgdesk_model::{Metadata, OrgId, Organization, Page, ValidationError};
@@ -38,6 +40,9 @@ const ORG_INDEX_TTL: Duration = Duration::from_secs(30);
 const ROLES_TTL: Duration = Duration::from_secs(300);
 /// Auth0's largest page.
 const PAGE: u32 = 100;
+/// The most organizations whose members are read to count a role's holders: beyond it the count
+/// is a lower bound, said so, rather than minutes of calls under Auth0's rate limit.
+const ROLE_HOLDER_ORGS: usize = 100;
 /// The most pages one search reads before it stops.
 const MAX_SCAN_PAGES: u32 = 20;
 
@@ -787,7 +792,14 @@ impl Directory for Auth0Directory {
         // Auth0 lists a role's tenant-level users only; who holds it in an organization is
         // found by reading each organization's members with their roles.
         let mut holders = RoleHolders::default();
-        for org in self.all_orgs().await?.iter() {
+        let orgs = self.all_orgs().await?;
+        if orgs.len() > ROLE_HOLDER_ORGS {
+            holders.counted_of = Some(CountedOf {
+                counted: ROLE_HOLDER_ORGS as u64,
+                total: orgs.len() as u64,
+            });
+        }
+        for org in orgs.iter().take(ROLE_HOLDER_ORGS) {
             let mut from = None;
             let mut here = 0u64;
             for _ in 0..MAX_SCAN_PAGES {

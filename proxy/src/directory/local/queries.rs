@@ -439,6 +439,7 @@ pub async fn role_holders(pool: &Pool, id: &str) -> Result<RoleHolders, Director
     Ok(RoleHolders {
         members: u64::try_from(members).unwrap_or_default(),
         organizations: u64::try_from(organizations).unwrap_or_default(),
+        counted_of: None,
     })
 }
 
