@@ -104,38 +104,26 @@ impl Auth0Directory {
         &self,
         id: &str,
     ) -> Result<Vec<wire::Permission>, DirectoryError> {
-        let mut all = Vec::new();
-        for page in 0..MAX_SCAN_PAGES {
-            let batch = self
-                .client
-                .list_role_permissions(id, &Paging::offset(page, PAGE))
+        let client = &self.client;
+        every_page(|paging| async move {
+            client
+                .list_role_permissions(id, &paging)
                 .await
-                .map_err(to_directory)?;
-            let full = batch.permissions.len() == PAGE as usize;
-            all.extend(batch.permissions);
-            if !full {
-                break;
-            }
-        }
-        Ok(all)
+                .map(|b| b.permissions)
+        })
+        .await
     }
 
     /// Every grant associated with an organization (offset paging to the end).
     async fn org_grants(&self, org: &OrgId) -> Result<Vec<wire::ClientGrant>, DirectoryError> {
-        let mut all = Vec::new();
-        for page in 0..MAX_SCAN_PAGES {
-            let batch = self
-                .client
-                .list_org_client_grants(org.as_str(), &Paging::offset(page, PAGE))
+        let client = &self.client;
+        every_page(|paging| async move {
+            client
+                .list_org_client_grants(org.as_str(), &paging)
                 .await
-                .map_err(to_directory)?;
-            let full = batch.client_grants.len() == PAGE as usize;
-            all.extend(batch.client_grants);
-            if !full {
-                break;
-            }
-        }
-        Ok(all)
+                .map(|b| b.client_grants)
+        })
+        .await
     }
 
     /// An application's name (asked for alone: never its secret).
@@ -186,19 +174,10 @@ impl Auth0Directory {
         if let Some(roles) = Self::cached(&self.roles, ROLES_TTL) {
             return Ok(roles);
         }
-        let mut roles = Vec::new();
-        for page in 0..MAX_SCAN_PAGES {
-            let batch = self
-                .client
-                .list_roles(&Paging::offset(page, PAGE))
-                .await
-                .map_err(to_directory)?;
-            let full = batch.roles.len() == PAGE as usize;
-            roles.extend(batch.roles);
-            if !full {
-                break;
-            }
-        }
+        let client = &self.client;
+        let roles =
+            every_page(|paging| async move { client.list_roles(&paging).await.map(|b| b.roles) })
+                .await?;
         let mut catalogue = Vec::with_capacity(roles.len());
         for role in roles {
             let permissions = self
@@ -224,20 +203,14 @@ impl Auth0Directory {
     }
 
     async fn all_invitations(&self, org: &OrgId) -> Result<Vec<wire::Invitation>, DirectoryError> {
-        let mut all = Vec::new();
-        for page in 0..MAX_SCAN_PAGES {
-            let batch = self
-                .client
-                .list_invitations(org.as_str(), &Paging::offset(page, PAGE))
+        let client = &self.client;
+        every_page(|paging| async move {
+            client
+                .list_invitations(org.as_str(), &paging)
                 .await
-                .map_err(to_directory)?;
-            let full = batch.invitations.len() == PAGE as usize;
-            all.extend(batch.invitations);
-            if !full {
-                break;
-            }
-        }
-        Ok(all)
+                .map(|b| b.invitations)
+        })
+        .await
     }
 
     fn member_paging(from: Option<String>, take: u32) -> Paging {
@@ -259,6 +232,24 @@ fn permissions_body(permissions: &[PermissionRef]) -> wire::PermissionsBody {
             })
             .collect(),
     }
+}
+
+/// Every row of an offset-paged list: pages of [`PAGE`] until a short one, at most
+/// [`MAX_SCAN_PAGES`] of them.
+async fn every_page<T, Fut>(mut page: impl FnMut(Paging) -> Fut) -> Result<Vec<T>, DirectoryError>
+where
+    Fut: std::future::Future<Output = Result<Vec<T>, CallError>>,
+{
+    let mut all = Vec::new();
+    for n in 0..MAX_SCAN_PAGES {
+        let batch = page(Paging::offset(n, PAGE)).await.map_err(to_directory)?;
+        let full = batch.len() == PAGE as usize;
+        all.extend(batch);
+        if !full {
+            break;
+        }
+    }
+    Ok(all)
 }
 
 /// Converts between orgdesk's model and Auth0's wire shape, which are the same JSON.
@@ -908,48 +899,36 @@ impl Directory for Auth0Directory {
     }
 
     async fn list_client_grants(&self) -> Result<Vec<ClientGrantInfo>, DirectoryError> {
-        let mut names = BTreeMap::new();
-        for page in 0..MAX_SCAN_PAGES {
-            let batch = self
-                .client
-                .list_clients(&Paging {
-                    fields: Some("client_id,name".into()),
-                    include_fields: Some(true),
-                    ..Paging::offset(page, PAGE)
-                })
+        let client = &self.client;
+        let names: BTreeMap<String, String> = every_page(|paging| async move {
+            let paging = Paging {
+                fields: Some("client_id,name".into()),
+                include_fields: Some(true),
+                ..paging
+            };
+            client.list_clients(&paging).await.map(|b| b.clients)
+        })
+        .await?
+        .into_iter()
+        .map(|c| (c.client_id, c.name.unwrap_or_default()))
+        .collect();
+        let mut grants: Vec<ClientGrantInfo> = every_page(|paging| async move {
+            client
+                .list_client_grants(&paging)
                 .await
-                .map_err(to_directory)?;
-            let full = batch.clients.len() == PAGE as usize;
-            names.extend(
-                batch
-                    .clients
-                    .into_iter()
-                    .map(|c| (c.client_id, c.name.unwrap_or_default())),
-            );
-            if !full {
-                break;
-            }
-        }
-        let mut grants = Vec::new();
-        for page in 0..MAX_SCAN_PAGES {
-            let batch = self
-                .client
-                .list_client_grants(&Paging::offset(page, PAGE))
-                .await
-                .map_err(to_directory)?;
-            let full = batch.client_grants.len() == PAGE as usize;
-            grants.extend(batch.client_grants.into_iter().map(|g| ClientGrantInfo {
-                client_name: names.get(&g.client_id).cloned().unwrap_or_default(),
-                id: g.id,
-                client_id: g.client_id,
-                api_identifier: g.audience,
-                permissions: g.scope,
-                organization_usage: g.organization_usage.unwrap_or_else(|| "deny".into()),
-            }));
-            if !full {
-                break;
-            }
-        }
+                .map(|b| b.client_grants)
+        })
+        .await?
+        .into_iter()
+        .map(|g| ClientGrantInfo {
+            client_name: names.get(&g.client_id).cloned().unwrap_or_default(),
+            id: g.id,
+            client_id: g.client_id,
+            api_identifier: g.audience,
+            permissions: g.scope,
+            organization_usage: g.organization_usage.unwrap_or_else(|| "deny".into()),
+        })
+        .collect();
         grants.sort_by(|a, b| (&a.client_name, &a.id).cmp(&(&b.client_name, &b.id)));
         Ok(grants)
     }
