@@ -261,11 +261,15 @@ pub enum Capability {
     /// Create, associate, remove machine-to-machine applications and rotate their secrets
     /// (platform admins).
     ManageM2m,
+    /// See an organization's domains and their verification.
+    ReadDomains,
+    /// Add, verify, switch and remove an organization's domains.
+    ManageDomains,
 }
 
 impl Capability {
     /// Every action, for `/api/me`'s capabilities and the access matrix tests.
-    pub const ALL: [Capability; 26] = [
+    pub const ALL: [Capability; 28] = [
         Capability::ListOrgs,
         Capability::ReadOrg,
         Capability::ReadUsers,
@@ -292,6 +296,8 @@ impl Capability {
         Capability::ManageRoles,
         Capability::ReadM2m,
         Capability::ManageM2m,
+        Capability::ReadDomains,
+        Capability::ManageDomains,
     ];
 
     /// The capability name the browser app sees.
@@ -324,6 +330,8 @@ impl Capability {
             Self::ManageRoles => "roles:write",
             Self::ReadM2m => "m2m:read",
             Self::ManageM2m => "m2m:write",
+            Self::ReadDomains => "domains:read",
+            Self::ManageDomains => "domains:write",
         }
     }
 }
@@ -414,13 +422,21 @@ pub enum AuditAction {
     M2mRotateSecret,
     /// `token_quota.update`: Changed token quota.
     TokenQuotaUpdate,
+    /// `domain.create`: Added domain.
+    DomainCreate,
+    /// `domain.verify`: Checked domain.
+    DomainVerify,
+    /// `domain.update`: Changed domain.
+    DomainUpdate,
+    /// `domain.delete`: Removed domain.
+    DomainDelete,
     /// An action this version of orgdesk does not know.
     Other(String),
 }
 
 impl AuditAction {
     /// Every action this version records.
-    pub const ALL: [AuditAction; 32] = [
+    pub const ALL: [AuditAction; 36] = [
         Self::OrgCreate,
         Self::OrgUpdate,
         Self::OrgDelete,
@@ -453,6 +469,10 @@ impl AuditAction {
         Self::M2mRemove,
         Self::M2mRotateSecret,
         Self::TokenQuotaUpdate,
+        Self::DomainCreate,
+        Self::DomainVerify,
+        Self::DomainUpdate,
+        Self::DomainDelete,
     ];
 
     /// The stored name.
@@ -491,6 +511,10 @@ impl AuditAction {
             Self::M2mRemove => "m2m.remove",
             Self::M2mRotateSecret => "m2m.rotate_secret",
             Self::TokenQuotaUpdate => "token_quota.update",
+            Self::DomainCreate => "domain.create",
+            Self::DomainVerify => "domain.verify",
+            Self::DomainUpdate => "domain.update",
+            Self::DomainDelete => "domain.delete",
             Self::Other(name) => name,
         }
     }
@@ -531,6 +555,10 @@ impl AuditAction {
             Self::M2mRemove => "Took organization M2M access",
             Self::M2mRotateSecret => "Rotated M2M secret",
             Self::TokenQuotaUpdate => "Changed token quota",
+            Self::DomainCreate => "Added domain",
+            Self::DomainVerify => "Checked domain",
+            Self::DomainUpdate => "Changed domain",
+            Self::DomainDelete => "Removed domain",
             Self::Other(name) => name,
         }
     }

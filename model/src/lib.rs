@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod claims;
 pub mod contrast;
 pub mod diff;
+pub mod domains;
 pub mod input;
 pub mod m2m;
 pub mod members;

@@ -12,8 +12,9 @@ pub use orgdesk_model::api::Capability as Action;
 #[must_use]
 pub fn allowed(role: Role, action: Action) -> bool {
     use Action::{
-        AssignRoles, EditBranding, EditMetadata, FindUsers, Invite, ListOrgs, ManageMembers,
-        ReadAudit, ReadConnections, ReadInvitations, ReadM2m, ReadMembers, ReadOrg, ReadRoles,
+        AssignRoles, EditBranding, EditMetadata, FindUsers, Invite, ListOrgs, ManageDomains,
+        ManageMembers, ReadAudit, ReadConnections, ReadDomains, ReadInvitations, ReadM2m,
+        ReadMembers, ReadOrg, ReadRoles,
     };
     // Tenant-wide reads (users, settings, APIs) stay with platform admins: an org admin must not
     // learn who else uses the product.
@@ -35,6 +36,8 @@ pub fn allowed(role: Role, action: Action) -> bool {
                 | FindUsers
                 | ReadConnections
                 | ReadM2m
+                | ReadDomains
+                | ManageDomains
         ),
         Role::Member => matches!(action, ListOrgs | ReadOrg | ReadMembers),
     }
@@ -127,6 +130,8 @@ mod tests {
             Action::ManageRoles => 23,
             Action::ReadM2m => 24,
             Action::ManageM2m => 25,
+            Action::ReadDomains => 26,
+            Action::ManageDomains => 27,
         }
     }
 

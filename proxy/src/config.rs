@@ -123,6 +123,9 @@ pub struct FileConfig {
     /// How long the audit log is kept.
     #[serde(default)]
     pub audit: Option<AuditConfig>,
+    /// The DNS resolver that checks organizations' domains.
+    #[serde(default)]
+    pub dns: Option<crate::dns::DnsConfig>,
 }
 
 /// The `[audit]` section.
@@ -280,6 +283,10 @@ pub const REQUIRED_SCOPES: &[&str] = &[
     "read:organization_client_grants",
     "create:organization_client_grants",
     "delete:organization_client_grants",
+    "read:organization_discovery_domains",
+    "create:organization_discovery_domains",
+    "update:organization_discovery_domains",
+    "delete:organization_discovery_domains",
 ];
 
 /// What real mode needs to reach the tenant, read from the file and the environment.
@@ -589,6 +596,11 @@ claim = "tier"
         assert_eq!(server.server, Some(crate::server::ServerConfig::default()));
         let audit = FileConfig::parse(&example_section("# [audit]")).expect("valid");
         assert_eq!(audit.audit.and_then(|a| a.retention_days), Some(400));
+        let dns = FileConfig::parse(&example_section("# [dns]")).expect("valid");
+        assert_eq!(
+            dns.dns.and_then(|d| d.resolver),
+            Some(std::net::SocketAddr::from(([127, 0, 0, 1], 53)))
+        );
         let proxies = FileConfig::parse(&example_section("# trusted_proxies")).expect("valid");
         assert_eq!(proxies.trusted_proxies.map(|p| p.len()), Some(2));
         let bad = FileConfig::parse("trusted_proxies = [\"10.0.0.0/40\"]").expect_err("refused");

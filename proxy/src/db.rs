@@ -188,6 +188,7 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     ),
     (7, include_str!("../migrations/postgres/0007_apis.sql")),
     (8, include_str!("../migrations/postgres/0008_m2m.sql")),
+    (9, include_str!("../migrations/postgres/0009_domains.sql")),
 ];
 
 /// The grants orgdesk's runtime role needs (README "Running in production").

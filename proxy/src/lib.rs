@@ -10,6 +10,8 @@ pub mod config;
 pub mod db;
 pub mod demo_tenant;
 pub mod directory;
+pub mod dns;
+pub mod domain_checks;
 pub mod error;
 pub mod extract;
 pub mod limits;
@@ -61,6 +63,8 @@ pub struct AppState {
     pub limiter: Arc<limits::RateLimiter>,
     /// When each session's role was last confirmed by the tenant (real mode).
     pub role_checks: Arc<session::role_checks::RoleChecks>,
+    /// The resolver that checks domains' TXT records.
+    pub dns: Arc<dns::Dns>,
 }
 
 /// Settings fixed at start.
@@ -92,6 +96,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Audit rows older than this many days are purged (None: kept forever).
     pub audit_retention_days: Option<u32>,
+    /// Which DNS resolver checks domains.
+    pub dns: dns::DnsConfig,
 }
 
 impl Settings {
@@ -122,6 +128,7 @@ impl Settings {
             )
             .map_err(config::ConfigError::Setting)?,
             audit_retention_days: config.audit.and_then(|a| a.retention_days),
+            dns: config.dns.unwrap_or_default(),
         })
     }
 }
@@ -148,9 +155,10 @@ impl AppState {
             db,
             ready: Arc::new(AtomicBool::new(true)),
             directory,
-            settings: Arc::new(settings),
             limiter: Arc::new(limiter),
             role_checks: Arc::new(role_checks),
+            dns: Arc::new(dns::Dns::new(settings.dns)),
+            settings: Arc::new(settings),
         }
     }
 }

@@ -148,6 +148,30 @@ CREATE TABLE IF NOT EXISTS org_token_quotas (
     quota  TEXT NOT NULL
 );
 
+-- An organization's domains (Auth0's organization discovery domains). A domain belongs to one
+-- organization at most.
+CREATE TABLE IF NOT EXISTS org_domains (
+    id                TEXT PRIMARY KEY,
+    org_id            TEXT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
+    domain            TEXT NOT NULL UNIQUE,
+    status            TEXT NOT NULL DEFAULT 'pending',
+    txt_value         TEXT NOT NULL,
+    use_for_discovery INTEGER NOT NULL DEFAULT 1,
+    created_at        INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS org_domains_org ON org_domains (org_id, created_at);
+
+-- orgdesk's own record of its last look-up of each domain's TXT record (in both modes: Auth0
+-- keeps only pending or verified).
+CREATE TABLE IF NOT EXISTS domain_checks (
+    org_id     TEXT NOT NULL,
+    domain_id  TEXT NOT NULL,
+    checked_at INTEGER NOT NULL,
+    ok         INTEGER NOT NULL,
+    message    TEXT,
+    PRIMARY KEY (org_id, domain_id)
+);
+
 CREATE TABLE IF NOT EXISTS org_members (
     org_id     TEXT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
     user_id    TEXT NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,

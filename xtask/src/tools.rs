@@ -200,6 +200,25 @@ pub fn ensure_test_tools(root: &Path, steps: &mut Steps) -> Result<()> {
     Ok(())
 }
 
+/// Debian's dnsmasq: the real DNS server on loopback that the domain checks are tested against.
+pub const DNSMASQ: &str = "/usr/sbin/dnsmasq";
+
+/// dnsmasq (Debian's `dnsmasq-base`, the program without the system service).
+pub fn ensure_dns_server(steps: &mut Steps) -> Result<()> {
+    if Path::new(DNSMASQ).exists() {
+        steps.skip("dnsmasq", "installed");
+        return Ok(());
+    }
+    if !is_root() {
+        bail!(
+            "the domain tests need Debian's dnsmasq; install it with\n  \
+             sudo apt-get install dnsmasq-base\nthen run again"
+        );
+    }
+    apt_update(steps)?;
+    apt_install(steps, "dnsmasq", &["dnsmasq-base"])
+}
+
 /// nginx and wrk from Debian: the baseline and the load generator of the proxy-overhead figure.
 pub fn ensure_bench_tools(steps: &mut Steps) -> Result<()> {
     if Path::new(NGINX).exists() && Path::new(WRK).exists() {

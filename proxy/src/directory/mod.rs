@@ -6,6 +6,7 @@ pub mod local;
 use async_trait::async_trait;
 pub use orgdesk_model::api::{CursorPage, OrgCounts};
 use orgdesk_model::apis::{Api, ApiPatch, NewApi};
+use orgdesk_model::domains::{Domain, DomainName, DomainStatus};
 use orgdesk_model::input::NewOrg;
 use orgdesk_model::m2m::{ClientGrantInfo, ClientSecret, M2mApp, M2mCreated, NewM2m, TokenQuota};
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
@@ -62,6 +63,21 @@ pub struct UserSummary {
     /// Their name.
     pub name: String,
 }
+
+/// A change to one of an organization's domains. The status is set by orgdesk after it has
+/// looked the TXT record up; `Failed` is orgdesk's own word and is kept by the directory as
+/// pending.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DomainUpdate {
+    /// Verified or back to pending.
+    pub status: Option<DomainStatus>,
+    /// Organization discovery on or off.
+    pub use_for_organization_discovery: Option<bool>,
+}
+
+/// The conflict when a domain is already another organization's (or this one's).
+pub const DOMAIN_TAKEN: &str =
+    "This domain is already added to an organization; a domain can belong to one organization only.";
 
 /// What can go wrong in the directory, independent of the backend.
 #[derive(Debug, thiserror::Error)]
@@ -337,6 +353,27 @@ pub trait Directory: Send + Sync {
 
     /// A new secret for an application; the old one stops working.
     async fn rotate_client_secret(&self, client_id: &str) -> Result<ClientSecret, DirectoryError>;
+
+    /// An organization's domains, in the order they were added.
+    async fn list_domains(&self, org: &OrgId) -> Result<Vec<Domain>, DirectoryError>;
+
+    /// Adds a domain, pending; `Conflict` when any organization has it already.
+    async fn create_domain(
+        &self,
+        org: &OrgId,
+        domain: &DomainName,
+    ) -> Result<Domain, DirectoryError>;
+
+    /// Changes a domain's status or discovery.
+    async fn update_domain(
+        &self,
+        org: &OrgId,
+        id: &str,
+        update: &DomainUpdate,
+    ) -> Result<Domain, DirectoryError>;
+
+    /// Removes a domain.
+    async fn delete_domain(&self, org: &OrgId, id: &str) -> Result<(), DirectoryError>;
 
     /// Whether the backend can serve: for Auth0, that a Management API token can be had (a
     /// cached one counts). For `/readyz`.

@@ -15,13 +15,15 @@ use orgdesk_model::m2m::{
 use orgdesk_model::{OrgId, ValidationError};
 
 use crate::access::{self, Action};
-use crate::audit::{AuditAction, Entry};
+use crate::audit::AuditAction;
 use crate::directory::DirectoryError;
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ReqId};
 use crate::session::role_checks;
 use crate::session::Session;
 use crate::AppState;
+
+use super::{existing_org, record_org_change as record};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -41,42 +43,9 @@ pub fn routes() -> Router<AppState> {
         .route("/client-grants", get(client_grants))
 }
 
-/// 404 unless the organization exists.
-async fn existing_org(state: &AppState, org: &OrgId) -> Result<(), AppError> {
-    state
-        .directory
-        .get_org(org)
-        .await?
-        .map(|_| ())
-        .ok_or(AppError::NotFound)
-}
-
 /// An answer that carries a secret: never cached anywhere.
 fn secret_answer(status: StatusCode, body: impl serde::Serialize) -> Response {
     (status, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
-}
-
-async fn record(
-    state: &AppState,
-    session: &Session,
-    request_id: &ReqId,
-    org: &OrgId,
-    action: AuditAction,
-    changes: &[Change],
-) -> Result<(), AppError> {
-    state
-        .audit
-        .record(
-            session,
-            request_id,
-            Entry {
-                org_id: Some(org),
-                action,
-                changes,
-                outcome: "ok",
-            },
-        )
-        .await
 }
 
 async fn list(

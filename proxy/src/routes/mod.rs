@@ -4,6 +4,7 @@ mod apis;
 mod audit;
 pub mod auth;
 mod connections;
+mod domains;
 mod m2m;
 mod me;
 mod members;
@@ -17,6 +18,7 @@ mod users;
 
 use axum::Router;
 use orgdesk_model::diff::Change;
+use orgdesk_model::OrgId;
 
 use crate::audit::{AuditAction, Entry};
 use crate::error::AppError;
@@ -41,6 +43,7 @@ pub fn api() -> Router<AppState> {
         .merge(apis::routes())
         .merge(roles::routes())
         .merge(m2m::routes())
+        .merge(domains::routes())
         .fallback(|| async { AppError::NotFound })
 }
 
@@ -59,6 +62,40 @@ async fn record_tenant_change(
             request_id,
             Entry {
                 org_id: None,
+                action,
+                changes,
+                outcome: "ok",
+            },
+        )
+        .await
+}
+
+/// 404 unless the organization exists.
+async fn existing_org(state: &AppState, org: &OrgId) -> Result<(), AppError> {
+    state
+        .directory
+        .get_org(org)
+        .await?
+        .map(|_| ())
+        .ok_or(AppError::NotFound)
+}
+
+/// Audits a change to one organization's things (its M2M access, its domains).
+async fn record_org_change(
+    state: &AppState,
+    session: &Session,
+    request_id: &ReqId,
+    org: &OrgId,
+    action: AuditAction,
+    changes: &[Change],
+) -> Result<(), AppError> {
+    state
+        .audit
+        .record(
+            session,
+            request_id,
+            Entry {
+                org_id: Some(org),
                 action,
                 changes,
                 outcome: "ok",

@@ -833,6 +833,55 @@ fn token_quota_set_and_removed<'a>(
     })
 }
 
+/// A domain is added pending with the TXT record to publish, listed, and removed.
+fn domain_added_listed_and_removed<'a>(
+    dir: &'a dyn Directory,
+    _: &'a Fixture,
+) -> Pin<Box<dyn Future<Output = CaseResult> + Send + 'a>> {
+    Box::pin(async move {
+        let org = dir
+            .create_org(&new_org(
+                "test-organization291",
+                "Test Organization",
+                Some("https://example.com/logo.gif"),
+            ))
+            .await
+            .map_err(err("create"))?;
+        let name = orgdesk_model::domains::DomainName::parse("test-domain-9.com")
+            .map_err(|e| e.message)?;
+        let created = dir
+            .create_domain(&org.id, &name)
+            .await
+            .map_err(err("add"))?;
+        ensure(created.domain == "test-domain-9.com", "the domain as given")?;
+        ensure(
+            created.status == orgdesk_model::domains::DomainStatus::Pending,
+            "pending at first",
+        )?;
+        let host = &created.verification.txt_host;
+        ensure(
+            host.starts_with("_ss-verification.") && host.ends_with(".test-domain-9.com"),
+            format!("the record's name: {host}"),
+        )?;
+        ensure(
+            !created.verification.txt_value.is_empty(),
+            "a value to publish",
+        )?;
+        ensure(
+            created.use_for_organization_discovery,
+            "discovery on by default",
+        )?;
+        let listed = dir.list_domains(&org.id).await.map_err(err("list"))?;
+        ensure(
+            listed == vec![created.clone()],
+            format!("listed: {listed:?}"),
+        )?;
+        dir.delete_domain(&org.id, &created.id)
+            .await
+            .map_err(err("remove"))
+    })
+}
+
 fn cases() -> Vec<(&'static str, Case, Vec<Interaction>)> {
     let conflict = Interaction {
         request: RecordedRequest {
@@ -971,6 +1020,11 @@ fn cases() -> Vec<(&'static str, Case, Vec<Interaction>)> {
             "token quota set and removed",
             token_quota_set_and_removed,
             [go("List", &[0]), quota_calls.to_vec()].concat(),
+        ),
+        (
+            "domain added, listed and removed",
+            domain_added_listed_and_removed,
+            go("DiscoveryDomains", &[0, 1, 2, 3]),
         ),
         ("create and list", create_and_list, go("List", &[0, 1])),
         (

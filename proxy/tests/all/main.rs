@@ -15,6 +15,7 @@ mod apis;
 mod assets;
 mod connections;
 mod contract;
+mod domains;
 mod faults;
 mod m2m;
 mod members;

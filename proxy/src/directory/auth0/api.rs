@@ -14,6 +14,9 @@ use super::wire::{
     AssociateGrant, AssociatedGrant, Client, ClientGrant, ClientGrantsPage, ClientsPage,
     CreateClient, CreateClientGrant,
 };
+use super::wire::{
+    CreateDiscoveryDomain, DiscoveryDomain, DiscoveryDomainsPage, PatchDiscoveryDomain,
+};
 use super::wire::{CreateResourceServer, PatchResourceServer, ResourceServer, ResourceServersPage};
 use super::wire::{CreateRole, PatchRole, PermissionsBody, Role};
 
@@ -617,6 +620,60 @@ impl Auth0Client {
             org,
             "client-grants",
             grant,
+        ]))
+        .await
+    }
+
+    /// `GET /organizations/{id}/discovery-domains` (checkpoint paging).
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn list_discovery_domains(
+        &self,
+        org: &str,
+        paging: &Paging,
+    ) -> Result<DiscoveryDomainsPage, CallError> {
+        self.json(&paging.apply(Call::get(&["organizations", org, "discovery-domains"])))
+            .await
+    }
+
+    /// `POST /organizations/{id}/discovery-domains`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn create_discovery_domain(
+        &self,
+        org: &str,
+        body: &CreateDiscoveryDomain,
+    ) -> Result<DiscoveryDomain, CallError> {
+        self.json(&Call::create(&["organizations", org, "discovery-domains"]).json(body))
+            .await
+    }
+
+    /// `PATCH /organizations/{id}/discovery-domains/{domain_id}`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn patch_discovery_domain(
+        &self,
+        org: &str,
+        id: &str,
+        body: &PatchDiscoveryDomain,
+    ) -> Result<DiscoveryDomain, CallError> {
+        self.json(&Call::patch(&["organizations", org, "discovery-domains", id]).json(body))
+            .await
+    }
+
+    /// `DELETE /organizations/{id}/discovery-domains/{domain_id}`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn delete_discovery_domain(&self, org: &str, id: &str) -> Result<(), CallError> {
+        self.done(&Call::delete(&[
+            "organizations",
+            org,
+            "discovery-domains",
+            id,
         ]))
         .await
     }

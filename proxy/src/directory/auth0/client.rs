@@ -206,6 +206,8 @@ const ALLOWED: &[(&str, &str)] = &[
     ("GET POST", "client-grants"),
     ("GET POST", "organizations/*/client-grants"),
     ("DELETE", "organizations/*/client-grants/*"),
+    ("GET POST", "organizations/*/discovery-domains"),
+    ("PATCH DELETE", "organizations/*/discovery-domains/*"),
 ];
 
 /// Whether `method path` is on the allow-list.

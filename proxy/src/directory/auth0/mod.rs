@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use orgdesk_model::apis::{Api, ApiPatch, ApiPermission, NewApi};
+use orgdesk_model::domains::{Domain, DomainName, DomainStatus, DomainVerification};
 use orgdesk_model::input::NewOrg;
 use orgdesk_model::m2m::{ClientGrantInfo, ClientSecret, M2mApp, M2mCreated, NewM2m, TokenQuota};
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
@@ -30,7 +31,8 @@ use self::api::Paging;
 pub use self::client::{Auth0Client, Budget, ClientConfig, Health, Secret};
 use self::client::{CallError, TokenError};
 use super::{
-    CursorPage, Directory, DirectoryError, MemberQuery, OrgCounts, OrgQuery, OrgUpdate, UserSummary,
+    CursorPage, Directory, DirectoryError, DomainUpdate, MemberQuery, OrgCounts, OrgQuery,
+    OrgUpdate, UserSummary,
 };
 
 /// How long the organization list used for searching is reused.
@@ -45,6 +47,8 @@ const PAGE: u32 = 100;
 const ROLE_HOLDER_ORGS: usize = 100;
 /// The most pages one search reads before it stops.
 const MAX_SCAN_PAGES: u32 = 20;
+/// Discovery domains asked for at once (Auth0's checkpoint paging).
+const DOMAINS_PAGE: u32 = 50;
 
 type Cached<T> = Mutex<Option<(Instant, Arc<T>)>>;
 
@@ -257,6 +261,27 @@ fn convert<T: Serialize, U: DeserializeOwned>(value: &T) -> Result<U, DirectoryE
     serde_json::to_value(value)
         .and_then(serde_json::from_value)
         .map_err(|err| DirectoryError::Internal(format!("Auth0 shape: {err}")))
+}
+
+/// Auth0's discovery domain as orgdesk's: Auth0 knows pending and verified only.
+fn domain_of(found: wire::DiscoveryDomain) -> Domain {
+    Domain {
+        id: found.id,
+        domain: found.domain,
+        status: if found.status == "verified" {
+            DomainStatus::Verified
+        } else {
+            DomainStatus::Pending
+        },
+        verification: DomainVerification {
+            txt_host: found.verification_host,
+            txt_value: found.verification_txt,
+        },
+        // Auth0 leaves the field out of some answers; it discovers by default.
+        use_for_organization_discovery: found.use_for_organization_discovery.unwrap_or(true),
+        last_checked_at: None,
+        last_check_message: None,
+    }
 }
 
 fn to_model(org: &wire::Org) -> Result<Organization, DirectoryError> {
@@ -1081,6 +1106,74 @@ impl Directory for Auth0Directory {
         client.client_secret.map(ClientSecret).ok_or_else(|| {
             DirectoryError::Upstream("Auth0 rotated the secret without telling the new one.".into())
         })
+    }
+
+    async fn list_domains(&self, org: &OrgId) -> Result<Vec<Domain>, DirectoryError> {
+        let mut all = Vec::new();
+        let mut from = None;
+        for _ in 0..MAX_SCAN_PAGES {
+            let page = self
+                .client
+                .list_discovery_domains(org.as_str(), &Paging::checkpoint(from, DOMAINS_PAGE))
+                .await
+                .map_err(to_directory)?;
+            all.extend(page.domains.into_iter().map(domain_of));
+            match page.next {
+                Some(next) => from = Some(next),
+                None => break,
+            }
+        }
+        Ok(all)
+    }
+
+    async fn create_domain(
+        &self,
+        org: &OrgId,
+        domain: &DomainName,
+    ) -> Result<Domain, DirectoryError> {
+        self.client
+            .create_discovery_domain(
+                org.as_str(),
+                &wire::CreateDiscoveryDomain {
+                    domain: domain.to_string(),
+                },
+            )
+            .await
+            .map(domain_of)
+            .map_err(|err| match to_directory(err) {
+                DirectoryError::Conflict(_) => DirectoryError::Conflict(super::DOMAIN_TAKEN.into()),
+                other => other,
+            })
+    }
+
+    async fn update_domain(
+        &self,
+        org: &OrgId,
+        id: &str,
+        update: &DomainUpdate,
+    ) -> Result<Domain, DirectoryError> {
+        let body = wire::PatchDiscoveryDomain {
+            status: update.status.map(|status| {
+                if status == DomainStatus::Verified {
+                    "verified".to_owned()
+                } else {
+                    "pending".to_owned()
+                }
+            }),
+            use_for_organization_discovery: update.use_for_organization_discovery,
+        };
+        self.client
+            .patch_discovery_domain(org.as_str(), id, &body)
+            .await
+            .map(domain_of)
+            .map_err(to_directory)
+    }
+
+    async fn delete_domain(&self, org: &OrgId, id: &str) -> Result<(), DirectoryError> {
+        self.client
+            .delete_discovery_domain(org.as_str(), id)
+            .await
+            .map_err(to_directory)
     }
 
     async fn list_invitations(&self, org: &OrgId) -> Result<Vec<Invitation>, DirectoryError> {

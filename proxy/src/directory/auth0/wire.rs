@@ -894,3 +894,49 @@ pub struct AssociatedGrant {
     #[serde(default)]
     pub scope: Vec<String>,
 }
+
+/// An organization's discovery domain.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct DiscoveryDomain {
+    /// `ord_…`.
+    pub id: String,
+    /// The domain name.
+    pub domain: String,
+    /// `pending` or `verified`.
+    pub status: String,
+    /// The TXT record's name.
+    pub verification_host: String,
+    /// The TXT record's value.
+    pub verification_txt: String,
+    /// Whether sign-in discovers the organization by it (absent in some answers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_for_organization_discovery: Option<bool>,
+}
+
+/// A checkpoint page of discovery domains.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct DiscoveryDomainsPage {
+    /// The rows.
+    pub domains: Vec<DiscoveryDomain>,
+    /// Where to continue; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+/// `POST /organizations/{id}/discovery-domains`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct CreateDiscoveryDomain {
+    /// The domain name.
+    pub domain: String,
+}
+
+/// `PATCH /organizations/{id}/discovery-domains/{domain_id}`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct PatchDiscoveryDomain {
+    /// `pending` or `verified`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Discovery on or off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_for_organization_discovery: Option<bool>,
+}

@@ -13,6 +13,7 @@ use orgdesk_model::{Metadata, OrgId, Organization, Page};
 use crate::db::Store;
 
 use orgdesk_model::apis::{Api, ApiPatch, NewApi};
+use orgdesk_model::domains::{Domain, DomainName};
 use orgdesk_model::input::NewOrg;
 
 use orgdesk_model::m2m::{ClientGrantInfo, ClientSecret, M2mApp, M2mCreated, NewM2m, TokenQuota};
@@ -21,7 +22,8 @@ use orgdesk_model::roles::{NewRole, PermissionRef, RoleHolders, RolePatch, RoleP
 use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
 
 use super::{
-    CursorPage, Directory, DirectoryError, MemberQuery, OrgCounts, OrgQuery, OrgUpdate, UserSummary,
+    CursorPage, Directory, DirectoryError, DomainUpdate, MemberQuery, OrgCounts, OrgQuery,
+    OrgUpdate, UserSummary,
 };
 
 pub use seed::seed_if_empty;
@@ -326,6 +328,31 @@ impl Directory for LocalDirectory {
 
     async fn rotate_client_secret(&self, client_id: &str) -> Result<ClientSecret, DirectoryError> {
         on_engine!(self, read, rotate_client_secret(client_id))
+    }
+
+    async fn list_domains(&self, org: &OrgId) -> Result<Vec<Domain>, DirectoryError> {
+        on_engine!(self, read, list_domains(org))
+    }
+
+    async fn create_domain(
+        &self,
+        org: &OrgId,
+        domain: &DomainName,
+    ) -> Result<Domain, DirectoryError> {
+        on_engine!(self, write, create_domain(org, domain))
+    }
+
+    async fn update_domain(
+        &self,
+        org: &OrgId,
+        id: &str,
+        update: &DomainUpdate,
+    ) -> Result<Domain, DirectoryError> {
+        on_engine!(self, write, update_domain(org, id, update))
+    }
+
+    async fn delete_domain(&self, org: &OrgId, id: &str) -> Result<(), DirectoryError> {
+        on_engine!(self, write, delete_domain(org, id))
     }
 
     async fn tenant_settings(&self) -> Result<TenantSettings, DirectoryError> {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use base64::Engine as _;
 use orgdesk_model::apis::{Api, ApiPatch, ApiPermission, NewApi};
+use orgdesk_model::domains::{Domain, DomainName, DomainStatus, DomainVerification};
 use orgdesk_model::input::NewOrg;
 use orgdesk_model::members::{
     Invitation, Member, NewInvitation, RoleInfo, RoleRef, MAX_ROLES_PER_MEMBER,
@@ -22,7 +23,8 @@ use crate::db::now;
 use crate::directory::local::new_id;
 use crate::directory::local::seed::*;
 use crate::directory::{
-    CursorPage, DirectoryError, MemberQuery, OrgCounts, OrgQuery, OrgUpdate, UserSummary,
+    CursorPage, DirectoryError, DomainUpdate, MemberQuery, OrgCounts, OrgQuery, OrgUpdate,
+    UserSummary, DOMAIN_TAKEN,
 };
 
 /// A write transaction: on SQLite it takes the write lock up front (`BEGIN IMMEDIATE`).
@@ -1730,6 +1732,41 @@ async fn seed_m2m_once(tx: &mut Conn) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Gives a store the demo tenant's domains once (after its organizations exist).
+async fn seed_domains_once(tx: &mut Conn) -> Result<(), sqlx::Error> {
+    let seeded: Option<String> =
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'domains_seeded_at'")
+            .fetch_optional(&mut *tx)
+            .await?;
+    if seeded.is_some() {
+        return Ok(());
+    }
+    let now = now();
+    for (id, org, domain, status, txt_value) in DOMAINS {
+        let exists: Option<String> = sqlx::query_scalar("SELECT id FROM orgs WHERE id = $1")
+            .bind(org)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_some() {
+            sqlx::query("INSERT INTO org_domains (id, org_id, domain, status, txt_value, use_for_discovery, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(org)
+                .bind(domain)
+                .bind(status)
+                .bind(txt_value)
+                .bind(true)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    sqlx::query("INSERT INTO meta (key, value) VALUES ('domains_seeded_at', $1)")
+        .bind(now.to_string())
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
 /// Fills an empty store with the demo tenant, once: a store that was seeded before is left as it
 /// is, whatever happened to its data since.
 ///
@@ -1751,6 +1788,7 @@ pub async fn seed_if_empty(pool: &Pool) -> Result<bool, sqlx::Error> {
     if seeded.is_some() {
         seed_apis_once(&mut tx).await?;
         seed_m2m_once(&mut tx).await?;
+        seed_domains_once(&mut tx).await?;
         tx.commit().await?;
         return Ok(false);
     }
@@ -1953,6 +1991,137 @@ pub async fn seed_if_empty(pool: &Pool) -> Result<bool, sqlx::Error> {
         .execute(&mut *tx)
         .await?;
     seed_m2m_once(&mut tx).await?;
+    seed_domains_once(&mut tx).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// The columns a domain is read from.
+const DOMAIN_COLUMNS: &str = "id, org_id, domain, status, txt_value, use_for_discovery";
+
+type DomainRow = (String, String, String, String, String, bool);
+
+/// A stored domain in Auth0's shape: the record to publish is named after the organization, as
+/// Auth0 names it.
+fn domain_from_row((id, org_id, domain, status, txt_value, discovery): DomainRow) -> Domain {
+    Domain {
+        id,
+        verification: DomainVerification {
+            txt_host: format!("_ss-verification.{org_id}.{domain}"),
+            txt_value,
+        },
+        domain,
+        status: if status == "verified" {
+            DomainStatus::Verified
+        } else {
+            DomainStatus::Pending
+        },
+        use_for_organization_discovery: discovery,
+        last_checked_at: None,
+        last_check_message: None,
+    }
+}
+
+pub async fn list_domains(pool: &Pool, org: &OrgId) -> Result<Vec<Domain>, DirectoryError> {
+    let rows: Vec<DomainRow> = sqlx::query_as(&format!(
+        "SELECT {DOMAIN_COLUMNS} FROM org_domains WHERE org_id = $1 ORDER BY created_at, id"
+    ))
+    .bind(org.as_str())
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(domain_from_row).collect())
+}
+
+pub async fn create_domain(
+    pool: &Pool,
+    org: &OrgId,
+    domain: &DomainName,
+) -> Result<Domain, DirectoryError> {
+    let mut tx = begin(pool).await?;
+    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM orgs WHERE id = $1")
+        .bind(org.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+    exists.ok_or(DirectoryError::NotFound)?;
+    let id = new_id("ord_")?;
+    let mut secret = [0u8; 16];
+    getrandom::fill(&mut secret)
+        .map_err(|err| DirectoryError::Internal(format!("random: {err}")))?;
+    let txt_value: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+    let inserted = sqlx::query(
+        "INSERT INTO org_domains (id, org_id, domain, status, txt_value, use_for_discovery, created_at) VALUES ($1, $2, $3, 'pending', $4, $5, $6)",
+    )
+    .bind(&id)
+    .bind(org.as_str())
+    .bind(domain.as_str())
+    .bind(&txt_value)
+    .bind(true)
+    .bind(now())
+    .execute(&mut *tx)
+    .await;
+    match inserted {
+        Ok(_) => {}
+        Err(err) if is_unique_violation(&err) => {
+            return Err(DirectoryError::Conflict(DOMAIN_TAKEN.into()))
+        }
+        Err(err) => return Err(err.into()),
+    }
+    tx.commit().await?;
+    Ok(domain_from_row((
+        id,
+        org.to_string(),
+        domain.to_string(),
+        "pending".into(),
+        txt_value,
+        true,
+    )))
+}
+
+pub async fn update_domain(
+    pool: &Pool,
+    org: &OrgId,
+    id: &str,
+    update: &DomainUpdate,
+) -> Result<Domain, DirectoryError> {
+    let mut tx = begin(pool).await?;
+    let row: Option<DomainRow> = sqlx::query_as(&format!(
+        "SELECT {DOMAIN_COLUMNS} FROM org_domains WHERE org_id = $1 AND id = $2"
+    ))
+    .bind(org.as_str())
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (id, org_id, domain, mut status, txt_value, mut discovery) =
+        row.ok_or(DirectoryError::NotFound)?;
+    if let Some(new) = update.status {
+        status = if new == DomainStatus::Verified {
+            "verified"
+        } else {
+            "pending"
+        }
+        .into();
+    }
+    if let Some(new) = update.use_for_organization_discovery {
+        discovery = new;
+    }
+    sqlx::query("UPDATE org_domains SET status = $1, use_for_discovery = $2 WHERE id = $3")
+        .bind(&status)
+        .bind(discovery)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(domain_from_row((id, org_id, domain, status, txt_value, discovery)))
+}
+
+pub async fn delete_domain(pool: &Pool, org: &OrgId, id: &str) -> Result<(), DirectoryError> {
+    let gone = sqlx::query("DELETE FROM org_domains WHERE org_id = $1 AND id = $2")
+        .bind(org.as_str())
+        .bind(id)
+        .execute(pool)
+        .await?;
+    if gone.rows_affected() == 0 {
+        return Err(DirectoryError::NotFound);
+    }
+    Ok(())
 }

@@ -301,3 +301,23 @@ pub async fn seed_if_empty(store: impl Into<Store>) -> Result<bool, sqlx::Error>
         Store::Postgres(pg) => super::engine::postgres::seed_if_empty(pg.pool()).await,
     }
 }
+
+/// The demo tenant's domains: (id, organization, domain, status, TXT value). AI Organization's is
+/// verified (its record is not really published, so a new check fails it, as it would in real
+/// life); Acme's waits for its record.
+pub(crate) const DOMAINS: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "ord_aiOrgLabsDomain000001",
+        AI_ORGANIZATION_ID,
+        "ai-organization-labs.example",
+        "verified",
+        "5f0c2a9e7b1d4c3a8e6f9b2d1c0a7e4f",
+    ),
+    (
+        "ord_acmeRoboticsDomain001",
+        ACME_ROBOTICS_ID,
+        "acme-robotics.example",
+        "pending",
+        "a7e41c9b3d2f6e8a0c5b7d9f1e3a2c4b",
+    ),
+];

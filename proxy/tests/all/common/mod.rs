@@ -2,6 +2,8 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod dns;
+
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -12,6 +14,7 @@ use axum::http::{header, Request, Response, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use orgdesk_model::apis::{Api, ApiPatch, NewApi};
+use orgdesk_model::domains::{Domain, DomainName};
 use orgdesk_model::input::NewOrg;
 use orgdesk_model::m2m::{ClientGrantInfo, ClientSecret, M2mApp, M2mCreated, NewM2m, TokenQuota};
 use orgdesk_model::members::{Invitation, Member, NewInvitation, RoleInfo, RoleRef};
@@ -19,7 +22,8 @@ use orgdesk_model::roles::{NewRole, PermissionRef, RoleHolders, RolePatch, RoleP
 use orgdesk_model::users::{Connection, NewUserInput, OrgConnection, User, UserOrg};
 use orgdesk_model::{Metadata, OrgId, Organization, Page};
 use orgdesk_proxy::directory::{
-    CursorPage, Directory, DirectoryError, MemberQuery, OrgCounts, OrgQuery, OrgUpdate, UserSummary,
+    CursorPage, Directory, DirectoryError, DomainUpdate, MemberQuery, OrgCounts, OrgQuery,
+    OrgUpdate, UserSummary,
 };
 use orgdesk_proxy::AppState;
 use serde_json::Value;
@@ -291,6 +295,31 @@ impl Directory for Counting {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.rotate_client_secret(client_id).await
     }
+    async fn list_domains(&self, org: &OrgId) -> Result<Vec<Domain>, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.list_domains(org).await
+    }
+    async fn create_domain(
+        &self,
+        org: &OrgId,
+        domain: &DomainName,
+    ) -> Result<Domain, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.create_domain(org, domain).await
+    }
+    async fn update_domain(
+        &self,
+        org: &OrgId,
+        id: &str,
+        update: &DomainUpdate,
+    ) -> Result<Domain, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.update_domain(org, id, update).await
+    }
+    async fn delete_domain(&self, org: &OrgId, id: &str) -> Result<(), DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.delete_domain(org, id).await
+    }
 
     fn health(&self) -> orgdesk_proxy::directory::Health {
         self.inner.health()
@@ -315,19 +344,25 @@ impl TestApp {
     }
 
     pub async fn in_dir(dir: tempfile::TempDir, assets: Option<&Path>) -> Self {
-        Self::build(dir, assets, None).await
+        Self::build(dir, assets, None, None).await
+    }
+
+    /// A proxy whose domain checks ask the DNS server at `resolver`.
+    pub async fn with_dns(resolver: std::net::SocketAddr) -> Self {
+        Self::build(tempfile::tempdir().unwrap(), None, None, Some(resolver)).await
     }
 
     /// A proxy whose sessions and audit live in a temporary store and whose directory is
     /// `directory` (the Auth0 client against a loopback upstream).
     pub async fn with_directory(directory: Arc<dyn Directory>) -> Self {
-        Self::build(tempfile::tempdir().unwrap(), None, Some(directory)).await
+        Self::build(tempfile::tempdir().unwrap(), None, Some(directory), None).await
     }
 
     async fn build(
         dir: tempfile::TempDir,
         assets: Option<&Path>,
         directory: Option<Arc<dyn Directory>>,
+        resolver: Option<std::net::SocketAddr>,
     ) -> Self {
         let missing = dir.path().join("no-assets");
         // The tests sign in and change things far faster than a person; the limits themselves
@@ -338,6 +373,7 @@ impl TestApp {
                 mutations_per_minute_per_session: 100_000,
                 mutations_per_minute_per_address: 100_000,
             }),
+            dns: Some(orgdesk_proxy::dns::DnsConfig { resolver }),
             ..Default::default()
         };
         let mut state: AppState = orgdesk_proxy::demo_state(
