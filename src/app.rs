@@ -59,6 +59,7 @@ fn SignedIn(
                     <Route path=path!("members") view=lazy::route(lazy::members)/>
                     <Route path=path!("invitations") view=lazy::route(lazy::invitations)/>
                     <Route path=path!("connections") view=lazy::route(lazy::connections)/>
+                    <Route path=path!("domains") view=lazy::route(lazy::domains)/>
                 </ParentRoute>
                 <Route path=path!("/users") view=lazy::route(lazy::users)/>
                 <Route path=path!("/users/:id") view=lazy::route(lazy::user_detail)/>

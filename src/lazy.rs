@@ -15,6 +15,7 @@ use crate::pages::apis::{ApiDetailPage, ApisPage};
 use crate::pages::audit::AuditPage;
 use crate::pages::branding::BrandingStudio;
 use crate::pages::connections::ConnectionsTab;
+use crate::pages::domains::DomainsTab;
 use crate::pages::invitations::InvitationsTab;
 use crate::pages::members::MembersTab;
 use crate::pages::org_access::AccessTab;
@@ -261,6 +262,10 @@ screens! {
     /// Enabled connections.
     connections: connections_chunk / preload_connections => {
         org_shown().map(|shown| view! { <ConnectionsTab org_id=shown.org.id/> })
+    }
+    /// Verified domains.
+    domains: domains_chunk / preload_domains => {
+        org_shown().map(|shown| view! { <DomainsTab org_id=shown.org.id/> })
     }
     /// The Users screen.
     users: users_chunk / preload_users => { view! { <UsersPage/> } }

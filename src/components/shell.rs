@@ -49,6 +49,9 @@ fn nav_items(me: &Me) -> Vec<NavItem> {
             if me.can(Capability::EditBranding) {
                 items.push(item(format!("/orgs/{org}/branding"), "Branding", "◐"));
             }
+            if me.can(Capability::ManageDomains) {
+                items.push(item(format!("/orgs/{org}/domains"), "Domains", "◎"));
+            }
         }
     }
     if me.can(Capability::ReadUsers) {

@@ -35,6 +35,12 @@ pub fn OrgTabs(
             "/connections",
             can(Capability::ReadConnections),
         ),
+        (
+            "domains",
+            "Domains",
+            "/domains",
+            can(Capability::ReadDomains),
+        ),
         ("branding", "Branding", "/branding", true),
         ("access", "Access", "/access", true),
     ];

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod branding;
 pub mod bulk_invite;
 pub mod connections;
+pub mod domains;
 pub mod invitations;
 pub mod members;
 pub mod not_found;

@@ -36,6 +36,8 @@ pub enum OrgTab {
     Invitations,
     /// Enabled connections.
     Connections,
+    /// Verified domains.
+    Domains,
 }
 
 impl OrgTab {
@@ -48,6 +50,7 @@ impl OrgTab {
             "members" => Self::Members,
             "invitations" => Self::Invitations,
             "connections" => Self::Connections,
+            "domains" => Self::Domains,
             _ => Self::Overview,
         }
     }
@@ -153,6 +156,7 @@ impl OrgTab {
             Self::Members => "members",
             Self::Invitations => "invitations",
             Self::Connections => "connections",
+            Self::Domains => "domains",
         }
     }
 }
@@ -173,6 +177,7 @@ fn OrgTitle(org: Organization, tab: OrgTab) -> impl IntoView {
         OrgTab::Members => "Members".to_owned(),
         OrgTab::Invitations => "Invitations".to_owned(),
         OrgTab::Connections => "Connections".to_owned(),
+        OrgTab::Domains => "Domains".to_owned(),
     };
     let mut trail = trail;
     if tab != OrgTab::Overview {

@@ -9,7 +9,7 @@ const AI_ORG = 'org_aiOrg7Qm2Xk4Lp9';
 const ADA = 'auth0|6651f0a2c3d4e5f6a7b8c9d0';
 const demo = useDemo();
 
-const ORG_TABS = ['', '/branding', '/members', '/invitations', '/connections', '/access'].map(
+const ORG_TABS = ['', '/branding', '/members', '/invitations', '/connections', '/domains', '/access'].map(
   (tab) => `/orgs/${AI_ORG}${tab}`,
 );
 const SCREENS = {
@@ -99,6 +99,7 @@ const DIALOGS = [
   [`/orgs/${AI_ORG}/invitations`, 'Invite from a CSV file…'],
   [`/orgs/${AI_ORG}/access`, 'New application'],
   [`/orgs/${AI_ORG}/access`, 'Add existing grant'],
+  [`/orgs/${AI_ORG}/domains`, 'Remove'],
   ['/roles', 'New role'],
 ];
 

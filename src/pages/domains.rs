@@ -1,0 +1,276 @@
+//! The Domains tab: the organization's own email domains, each proven by a TXT record that
+//! orgdesk looks up itself when the admin presses Verify.
+
+use leptos::prelude::*;
+use orgdesk_model::api::Capability;
+use orgdesk_model::domains::{Domain, DomainName, DomainStatus};
+use orgdesk_model::{Me, OrgId};
+
+use crate::api;
+use crate::components::copy_button::CopyButton;
+use crate::components::error_view::ErrorView;
+use crate::components::modal::{Modal, Tone};
+use crate::components::skeleton::TableSkeleton;
+use crate::hooks::{mutation, mutation_with_errors};
+
+/// When a check ran, in the person's words.
+fn checked_words(at: Option<&str>) -> String {
+    match at {
+        Some(at) => {
+            let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(at));
+            format!(
+                "Last checked {}",
+                String::from(date.to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED))
+            )
+        }
+        None => "Not checked yet".to_owned(),
+    }
+}
+
+/// The tab.
+#[component]
+pub fn DomainsTab(
+    /// The organization.
+    org_id: OrgId,
+) -> impl IntoView {
+    let can_manage = use_context::<Me>().is_some_and(|m| m.can(Capability::ManageDomains));
+    let org = StoredValue::new(org_id);
+    let version = RwSignal::new(0u32);
+    let domains = LocalResource::new(move || {
+        version.track();
+        api::domains::list(org.get_value())
+    });
+    let reload = Callback::new(move |()| version.update(|v| *v += 1));
+    view! {
+        <section class="od-card od-section">
+            <h2 class="od-card__title">"Verified domains"</h2>
+            <p class="od-muted">
+                "Prove that your company owns its email domain: publish the TXT record shown for it with your DNS provider, then press Verify. "
+                "A verified domain can send colleagues who sign in with an address there to this organization."
+            </p>
+            {can_manage.then(|| view! { <AddDomain org=org.get_value() on_added=reload/> })}
+        </section>
+        <Transition fallback=|| view! { <TableSkeleton rows=2/> }>
+            {move || Suspend::new(async move {
+                match domains.await {
+                    Ok(list) if list.is_empty() => view! {
+                        <section class="od-card od-empty">
+                            <div class="od-empty__icon" aria-hidden="true">"◎"</div>
+                            <h2 class="od-empty__title">"No domains yet"</h2>
+                            <p class="od-empty__text">"Add your company's email domain, such as example.com, to verify it."</p>
+                        </section>
+                    }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="od-domains">
+                            {list.into_iter().map(|domain| view! {
+                                <DomainCard domain org=org.get_value() can_manage on_changed=reload/>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(err) => view! { <ErrorView err/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The form that adds a domain: the rule as the person types, the warning for a free email
+/// provider, and the proxy's refusal on the field.
+#[component]
+fn AddDomain(
+    /// The organization.
+    org: OrgId,
+    /// Called once a domain was added.
+    on_added: Callback<()>,
+) -> impl IntoView {
+    let org = StoredValue::new(org);
+    let text = RwSignal::new(String::new());
+    let server_error = RwSignal::new(None::<String>);
+    let parsed = Memo::new(move |_| {
+        let value = text.get();
+        (!value.trim().is_empty()).then(|| DomainName::parse(&value))
+    });
+    let add = mutation_with_errors(
+        "Not added",
+        move |domain: String| api::domains::add(org.get_value(), domain),
+        move |added: &Domain| {
+            text.set(String::new());
+            on_added.run(());
+            Some(format!(
+                "Added {}: publish its TXT record, then Verify",
+                added.domain
+            ))
+        },
+        move |err| {
+            let on_field = err.field.as_deref() == Some("domain");
+            if on_field {
+                server_error.set(Some(err.message.clone()));
+            }
+            on_field
+        },
+    );
+    let error = move || {
+        server_error
+            .get()
+            .or_else(|| parsed.get().and_then(Result::err).map(|e| e.message))
+    };
+    let warning = move || parsed.get().and_then(Result::ok).and_then(|d| d.warning());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(Ok(domain)) = parsed.get_untracked() {
+            add.dispatch(domain.to_string());
+        }
+    };
+    view! {
+        <form class="od-domains__add" on:submit=submit novalidate>
+            <div class="od-field">
+                <label class="od-field__label" for="new-domain">"Domain"</label>
+                <div class="od-domains__add-row">
+                    <input id="new-domain" class="od-input od-input--wide" placeholder="example.com" autocomplete="off" spellcheck="false"
+                        aria-describedby="new-domain-help"
+                        aria-invalid=move || error().is_some().to_string()
+                        class:od-input--invalid=move || error().is_some()
+                        prop:value=move || text.get()
+                        on:input=move |ev| { text.set(event_target_value(&ev)); server_error.set(None); }/>
+                    <button type="submit" class="od-button od-button--primary"
+                        disabled=move || !matches!(parsed.get(), Some(Ok(_))) || add.pending().get()>
+                        {move || if add.pending().get() { "Adding…" } else { "Add domain" }}
+                    </button>
+                </div>
+                <div id="new-domain-help">
+                    {move || match (error(), warning()) {
+                        (Some(message), _) => view! { <p class="od-field__error" role="alert">{message}</p> }.into_any(),
+                        (None, Some(warning)) => view! { <p class="od-field__warning" role="status">{warning}</p> }.into_any(),
+                        (None, None) => view! { <p class="od-field__help">"Your company's own domain, without “www” or an address: example.com."</p> }.into_any(),
+                    }}
+                </div>
+            </div>
+        </form>
+    }
+}
+
+/// What a card's buttons do.
+#[derive(Debug, Clone)]
+enum DomainOp {
+    Verify,
+    Discovery(bool),
+    Remove,
+}
+
+/// One domain: its status, the record to publish, and what can be done with it.
+#[component]
+fn DomainCard(
+    /// The domain.
+    domain: Domain,
+    /// Its organization.
+    org: OrgId,
+    /// Whether the person may change it.
+    can_manage: bool,
+    /// Called after any change.
+    on_changed: Callback<()>,
+) -> impl IntoView {
+    let org = StoredValue::new(org);
+    let id = StoredValue::new(domain.id.clone());
+    let name = domain.domain.clone();
+    let confirming = RwSignal::new(false);
+    let change = mutation(
+        "Not done",
+        move |op: DomainOp| async move {
+            let (org, id) = (org.get_value(), id.get_value());
+            match op {
+                DomainOp::Verify => api::domains::verify(org, id).await.map(|d| match d.status {
+                    DomainStatus::Verified => format!("{} is verified", d.domain),
+                    _ => format!("{} is not verified yet", d.domain),
+                }),
+                DomainOp::Discovery(on) => {
+                    api::domains::set_discovery(org, id, on).await.map(|d| {
+                        if on {
+                            format!("Sign-in now discovers this organization by {}", d.domain)
+                        } else {
+                            format!(
+                                "Sign-in no longer discovers this organization by {}",
+                                d.domain
+                            )
+                        }
+                    })
+                }
+                DomainOp::Remove => api::domains::remove(org, id)
+                    .await
+                    .map(|()| "Domain removed".to_owned()),
+            }
+        },
+        move |done: &String| {
+            confirming.set(false);
+            on_changed.run(());
+            Some(done.clone())
+        },
+    );
+    let busy = change.pending();
+    let (status_class, status_label) = match domain.status {
+        DomainStatus::Verified => ("od-badge od-badge--ok", "Verified"),
+        DomainStatus::Failed => ("od-badge od-badge--fail", "Failed"),
+        DomainStatus::Pending => ("od-badge od-badge--pending", "Pending"),
+    };
+    let verified = domain.status == DomainStatus::Verified;
+    let discovery = domain.use_for_organization_discovery;
+    let record = domain.verification.clone();
+    let removing_name = name.clone();
+    view! {
+        <li class="od-card od-domain" data-domain=name.clone() data-status=domain.status.label().to_lowercase()>
+            <div class="od-domain__head">
+                <h3 class="od-domain__name">{name.clone()}</h3>
+                <span class=status_class>{status_label}</span>
+                <span class="od-muted od-domain__checked">{checked_words(domain.last_checked_at.as_deref())}</span>
+            </div>
+            {domain.last_check_message.clone().map(|message| view! {
+                <p class="od-domain__message" role="status">{message}</p>
+            })}
+            {(!verified).then(|| view! {
+                <div class="od-domain__record">
+                    <p class="od-field__help">"Publish this TXT record with your DNS provider, then press Verify. It can take a few minutes to be visible."</p>
+                    <dl class="od-facts">
+                        <div>
+                            <dt>"Type"</dt>
+                            <dd><code>"TXT"</code></dd>
+                        </div>
+                        <div>
+                            <dt>"Host"</dt>
+                            <dd class="od-domain__value"><code data-testid="txt-host">{record.txt_host.clone()}</code><CopyButton value=record.txt_host.clone() label="record's host"/></dd>
+                        </div>
+                        <div>
+                            <dt>"Value"</dt>
+                            <dd class="od-domain__value"><code data-testid="txt-value">{record.txt_value.clone()}</code><CopyButton value=record.txt_value.clone() label="record's value"/></dd>
+                        </div>
+                    </dl>
+                </div>
+            })}
+            <div class="od-domain__actions">
+                <label class="od-check">
+                    <input type="checkbox" prop:checked=discovery disabled=move || !can_manage || busy.get()
+                        on:change=move |_| { change.dispatch(DomainOp::Discovery(!discovery)); }/>
+                    <span>"Use for organization discovery"</span>
+                </label>
+                {can_manage.then(|| view! {
+                    <div class="od-domain__buttons">
+                        <button class="od-button od-button--ghost od-button--danger-text" disabled=move || busy.get()
+                            on:click=move |_| confirming.set(true)>"Remove"</button>
+                        <button class="od-button od-button--primary" disabled=move || busy.get()
+                            on:click=move |_| { change.dispatch(DomainOp::Verify); }>
+                            {move || if busy.get() { "Checking…" } else if verified { "Check again" } else { "Verify" }}
+                        </button>
+                    </div>
+                })}
+            </div>
+            <Show when=move || confirming.get()>
+                <Modal title=format!("Remove {removing_name}?") tone=Tone::Danger on_close=Callback::new(move |()| confirming.set(false))>
+                    <p>"Sign-in stops discovering this organization by it, and it must be verified again if added back."</p>
+                    <div class="od-modal__actions">
+                        <button class="od-button" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                        <button class="od-button od-button--danger" data-testid="confirm-remove-domain" disabled=move || busy.get()
+                            on:click=move |_| { change.dispatch(DomainOp::Remove); }>"Remove domain"</button>
+                    </div>
+                </Modal>
+            </Show>
+        </li>
+    }
+}

@@ -1,0 +1,101 @@
+// Verified domains, end to end against a real DNS server on loopback: AI Organization's org
+// admin adds ai-organization.example, sees the TXT record to publish, the test publishes it, and
+// Verify turns the domain verified; removing the record fails it again on the next check; the
+// domain is removed after a confirmation; Acme's org admin gets 404 for AI Organization's domains.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startOrgdesk, launchBrowser, newPage, signIn, SCREENSHOT_DIR } from './harness.mjs';
+import { startDns } from './dns.mjs';
+
+const AI_ORG = 'org_aiOrg7Qm2Xk4Lp9';
+const ctx = {};
+
+before(async () => {
+  ctx.dns = await startDns();
+  const dir = mkdtempSync(join(tmpdir(), 'orgdesk-dns-'));
+  const config = join(dir, 'orgdesk.toml');
+  writeFileSync(config, `[dns]\nresolver = "${ctx.dns.address}"\n`);
+  ctx.server = await startOrgdesk({ args: ['--demo', '--config', config] });
+  ctx.browser = await launchBrowser();
+});
+
+after(async () => {
+  await ctx.browser?.close();
+  await ctx.server?.stop();
+  await ctx.dns?.stop();
+});
+
+test('an org admin adds a domain, publishes its TXT record and Verify finds it', async () => {
+  const page = await newPage(ctx.browser);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ctx.server.url });
+  await signIn(page, ctx.server.url, 'org-admin', `/orgs/${AI_ORG}`);
+  // The sidebar leads there.
+  await page.click('nav[aria-label="Main"] >> text=Domains');
+  await page.waitForURL(`**/orgs/${AI_ORG}/domains`);
+  await page.locator('li[data-domain="ai-organization-labs.example"][data-status="verified"]').waitFor();
+
+  // The rule as typed: an address is refused before anything is sent; a free provider warned.
+  await page.fill('#new-domain', '10.0.0.1');
+  await page.locator('.od-field__error', { hasText: 'IP address' }).waitFor();
+  assert.equal(await page.isDisabled('button:has-text("Add domain")'), true);
+  await page.fill('#new-domain', 'gmail.com');
+  await page.locator('.od-field__warning', { hasText: 'free email provider' }).waitFor();
+  await page.fill('#new-domain', 'ai-organization.example');
+  await page.click('button:has-text("Add domain")');
+
+  const card = page.locator('li[data-domain="ai-organization.example"]');
+  await card.waitFor();
+  assert.equal(await card.getAttribute('data-status'), 'pending');
+  const host = (await card.locator('[data-testid="txt-host"]').textContent()).trim();
+  const value = (await card.locator('[data-testid="txt-value"]').textContent()).trim();
+  assert.equal(host, `_ss-verification.${AI_ORG}.ai-organization.example`);
+  await card.locator('button[aria-label="Copy record\'s value"]').click();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), value);
+
+  // Verify before publishing: failed, saying nothing was found.
+  await card.locator('button:has-text("Verify")').click();
+  await page.locator('li[data-domain="ai-organization.example"][data-status="failed"]').waitFor();
+  assert.match(await page.locator('li[data-domain="ai-organization.example"] .od-domain__message').textContent(), /No TXT record was found/);
+
+  // Published on the loopback DNS: Verify turns it verified.
+  await ctx.dns.publish(host, value);
+  await page.locator('li[data-domain="ai-organization.example"] button:has-text("Verify")').click();
+  const verified = page.locator('li[data-domain="ai-organization.example"][data-status="verified"]');
+  await verified.waitFor();
+  assert.match(await verified.textContent(), /Last checked/);
+  await page.screenshot({ path: join(SCREENSHOT_DIR, 'domains.png') });
+
+  // The record removed: the next check fails it again.
+  await ctx.dns.unpublish(host);
+  await verified.locator('button:has-text("Check again")').click();
+  await page.locator('li[data-domain="ai-organization.example"][data-status="failed"]').waitFor();
+
+  // Removed after a confirmation.
+  await page.locator('li[data-domain="ai-organization.example"] button:has-text("Remove")').click();
+  await page.click('[data-testid="confirm-remove-domain"]');
+  await page.locator('li[data-domain="ai-organization.example"]').waitFor({ state: 'detached' });
+
+  await page.goto(`${ctx.server.url}/audit`);
+  for (const label of ['Added domain', 'Checked domain', 'Removed domain']) {
+    await page.locator('article', { hasText: label }).first().waitFor();
+  }
+  await page.context().close();
+});
+
+test("Acme's org admin gets 404 for AI Organization's domains and sees only Acme's", async () => {
+  const page = await newPage(ctx.browser);
+  await signIn(page, ctx.server.url, 'org-admin-acme', '/');
+  const answer = await page.request.get(`${ctx.server.url}/api/orgs/${AI_ORG}/domains`);
+  assert.equal(answer.status(), 404);
+  const verify = await page.request.post(`${ctx.server.url}/api/orgs/${AI_ORG}/domains/ord_aiOrgLabsDomain000001/verify`, {
+    headers: { origin: ctx.server.url, 'x-csrf-token': (await (await page.request.get(`${ctx.server.url}/api/me`)).json()).csrf_token },
+  });
+  assert.equal(verify.status(), 404);
+  await page.goto(`${ctx.server.url}/orgs/org_acmeR0b8Tn3Vw5/domains`);
+  await page.locator('li[data-domain="acme-robotics.example"][data-status="pending"]').waitFor();
+  assert.equal(await page.locator('li[data-domain="ai-organization-labs.example"]').count(), 0);
+  await page.context().close();
+});
