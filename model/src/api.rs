@@ -265,11 +265,13 @@ pub enum Capability {
     ReadDomains,
     /// Add, verify, switch and remove an organization's domains.
     ManageDomains,
+    /// Make and revoke single sign-on set-up links for an organization's IT admin.
+    ManageSso,
 }
 
 impl Capability {
     /// Every action, for `/api/me`'s capabilities and the access matrix tests.
-    pub const ALL: [Capability; 28] = [
+    pub const ALL: [Capability; 29] = [
         Capability::ListOrgs,
         Capability::ReadOrg,
         Capability::ReadUsers,
@@ -298,6 +300,7 @@ impl Capability {
         Capability::ManageM2m,
         Capability::ReadDomains,
         Capability::ManageDomains,
+        Capability::ManageSso,
     ];
 
     /// The capability name the browser app sees.
@@ -332,6 +335,7 @@ impl Capability {
             Self::ManageM2m => "m2m:write",
             Self::ReadDomains => "domains:read",
             Self::ManageDomains => "domains:write",
+            Self::ManageSso => "sso:write",
         }
     }
 }
@@ -430,13 +434,19 @@ pub enum AuditAction {
     DomainUpdate,
     /// `domain.delete`: Removed domain.
     DomainDelete,
+    /// `sso_ticket.create`: Made SSO set-up link.
+    SsoTicketCreate,
+    /// `sso_ticket.revoke`: Revoked SSO set-up link.
+    SsoTicketRevoke,
+    /// `sso.setup`: Set up single sign-on.
+    SsoSetup,
     /// An action this version of orgdesk does not know.
     Other(String),
 }
 
 impl AuditAction {
     /// Every action this version records.
-    pub const ALL: [AuditAction; 36] = [
+    pub const ALL: [AuditAction; 39] = [
         Self::OrgCreate,
         Self::OrgUpdate,
         Self::OrgDelete,
@@ -473,6 +483,9 @@ impl AuditAction {
         Self::DomainVerify,
         Self::DomainUpdate,
         Self::DomainDelete,
+        Self::SsoTicketCreate,
+        Self::SsoTicketRevoke,
+        Self::SsoSetup,
     ];
 
     /// The stored name.
@@ -515,6 +528,9 @@ impl AuditAction {
             Self::DomainVerify => "domain.verify",
             Self::DomainUpdate => "domain.update",
             Self::DomainDelete => "domain.delete",
+            Self::SsoTicketCreate => "sso_ticket.create",
+            Self::SsoTicketRevoke => "sso_ticket.revoke",
+            Self::SsoSetup => "sso.setup",
             Self::Other(name) => name,
         }
     }
@@ -559,6 +575,9 @@ impl AuditAction {
             Self::DomainVerify => "Checked domain",
             Self::DomainUpdate => "Changed domain",
             Self::DomainDelete => "Removed domain",
+            Self::SsoTicketCreate => "Made SSO set-up link",
+            Self::SsoTicketRevoke => "Revoked SSO set-up link",
+            Self::SsoSetup => "Set up single sign-on",
             Self::Other(name) => name,
         }
     }

@@ -13,8 +13,8 @@ pub use orgdesk_model::api::Capability as Action;
 pub fn allowed(role: Role, action: Action) -> bool {
     use Action::{
         AssignRoles, EditBranding, EditMetadata, FindUsers, Invite, ListOrgs, ManageDomains,
-        ManageMembers, ReadAudit, ReadConnections, ReadDomains, ReadInvitations, ReadM2m,
-        ReadMembers, ReadOrg, ReadRoles,
+        ManageMembers, ManageSso, ReadAudit, ReadConnections, ReadDomains, ReadInvitations,
+        ReadM2m, ReadMembers, ReadOrg, ReadRoles,
     };
     // Tenant-wide reads (users, settings, APIs) stay with platform admins: an org admin must not
     // learn who else uses the product.
@@ -38,6 +38,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
                 | ReadM2m
                 | ReadDomains
                 | ManageDomains
+                | ManageSso
         ),
         Role::Member => matches!(action, ListOrgs | ReadOrg | ReadMembers),
     }
@@ -132,6 +133,7 @@ mod tests {
             Action::ManageM2m => 25,
             Action::ReadDomains => 26,
             Action::ManageDomains => 27,
+            Action::ManageSso => 28,
         }
     }
 

@@ -126,6 +126,22 @@ pub struct FileConfig {
     /// The DNS resolver that checks organizations' domains.
     #[serde(default)]
     pub dns: Option<crate::dns::DnsConfig>,
+    /// The Auth0 self-service profile single sign-on set-up links use (real mode).
+    #[serde(default)]
+    pub self_service: Option<SelfServiceConfig>,
+}
+
+/// The `[self_service]` section.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SelfServiceConfig {
+    /// The profile's id (`ssp_…`). Without it orgdesk creates one, named "orgdesk", on the
+    /// first link it makes, and uses it from then on.
+    #[serde(default)]
+    pub profile_id: Option<String>,
+    /// The kinds of provider a created profile allows (`samlp`, `oidc`, `okta`, `waad`).
+    #[serde(default)]
+    pub allowed_strategies: Option<Vec<String>>,
 }
 
 /// The `[audit]` section.
@@ -287,6 +303,8 @@ pub const REQUIRED_SCOPES: &[&str] = &[
     "create:organization_discovery_domains",
     "update:organization_discovery_domains",
     "delete:organization_discovery_domains",
+    "create:self_service_profiles",
+    "create:sso_access_tickets",
 ];
 
 /// What real mode needs to reach the tenant, read from the file and the environment.

@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod routes;
 pub mod server;
 pub mod session;
+pub mod sso_tickets;
 pub mod text;
 
 use std::path::{Path, PathBuf};
@@ -310,10 +311,12 @@ pub async fn real_state(
         // The tenant's rate limit is one budget for every replica.
         client.share_pacing(pg.clone());
     }
+    let self_service = config.self_service.clone().unwrap_or_default();
     let directory = crate::directory::auth0::Auth0Directory::new(
         Arc::new(client),
         Some(real.app.app_client_id.clone()),
-    );
+    )
+    .with_self_service(self_service.profile_id, self_service.allowed_strategies);
     let mut settings = Settings::from_config(
         Mode::Auth0,
         secure_cookies,
@@ -394,6 +397,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(server::healthz))
         .route("/readyz", get(server::readyz))
         .merge(routes::auth::routes().route_layer(middleware::from_fn(server::note_route)))
+        .merge(routes::sso::page_routes().route_layer(middleware::from_fn(server::note_route)))
         .nest("/api", api)
         .merge(assets::router(state.settings.assets.as_ref()))
         .layer(middleware::from_fn_with_state(

@@ -172,6 +172,21 @@ CREATE TABLE IF NOT EXISTS domain_checks (
     PRIMARY KEY (org_id, domain_id)
 );
 
+-- The single sign-on set-up links orgdesk made (in both modes): never the link itself, only a
+-- hash of its secret, so that orgdesk's own set-up page (demo mode) can recognise it.
+CREATE TABLE IF NOT EXISTS sso_tickets (
+    id            TEXT PRIMARY KEY,
+    org_id        TEXT NOT NULL,
+    secret_hash   TEXT NOT NULL UNIQUE,
+    created_by    TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    expires_at    INTEGER NOT NULL,
+    revoked_at    INTEGER,
+    used_at       INTEGER,
+    connection_id TEXT
+);
+CREATE INDEX IF NOT EXISTS sso_tickets_org ON sso_tickets (org_id, created_at);
+
 CREATE TABLE IF NOT EXISTS org_members (
     org_id     TEXT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
     user_id    TEXT NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,

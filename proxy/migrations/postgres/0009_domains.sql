@@ -1,4 +1,4 @@
--- An organization's domains in the embedded directory (Auth0's organization discovery domains).
+-- Customer IT self-service. An organization's domains in the embedded directory (Auth0's organization discovery domains).
 -- A domain belongs to one organization at most.
 CREATE TABLE org_domains (
     id                TEXT PRIMARY KEY,
@@ -21,3 +21,18 @@ CREATE TABLE domain_checks (
     message    TEXT,
     PRIMARY KEY (org_id, domain_id)
 );
+
+-- The single sign-on set-up links orgdesk made (in both modes): never the link itself, only a
+-- hash of its secret, so that orgdesk's own set-up page (demo mode) can recognise it.
+CREATE TABLE sso_tickets (
+    id            TEXT PRIMARY KEY,
+    org_id        TEXT NOT NULL,
+    secret_hash   TEXT NOT NULL UNIQUE,
+    created_by    TEXT NOT NULL,
+    created_at    BIGINT NOT NULL,
+    expires_at    BIGINT NOT NULL,
+    revoked_at    BIGINT,
+    used_at       BIGINT,
+    connection_id TEXT
+);
+CREATE INDEX sso_tickets_org ON sso_tickets (org_id, created_at);

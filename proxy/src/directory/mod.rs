@@ -79,6 +79,32 @@ pub struct DomainUpdate {
 pub const DOMAIN_TAKEN: &str =
     "This domain is already added to an organization; a domain can belong to one organization only.";
 
+/// A self-service single sign-on link to make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoTicketRequest {
+    /// The name of the connection the set-up will create.
+    pub connection_name: String,
+    /// The organization's verified domains, as the connection's domain aliases.
+    pub domain_aliases: Vec<String>,
+    /// How long the link works.
+    pub ttl_sec: u32,
+}
+
+/// The enterprise connection a completed set-up creates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoConnectionSpec {
+    /// Its name.
+    pub name: String,
+    /// SAML, OpenID Connect, Okta or Entra ID.
+    pub provider: orgdesk_model::sso::SsoProvider,
+    /// Metadata URL, issuer or domain.
+    pub endpoint: String,
+    /// The client id at the provider, where it has one.
+    pub client_id: Option<String>,
+    /// The organization's verified domains.
+    pub domain_aliases: Vec<String>,
+}
+
 /// What can go wrong in the directory, independent of the backend.
 #[derive(Debug, thiserror::Error)]
 pub enum DirectoryError {
@@ -374,6 +400,25 @@ pub trait Directory: Send + Sync {
 
     /// Removes a domain.
     async fn delete_domain(&self, org: &OrgId, id: &str) -> Result<(), DirectoryError>;
+
+    /// Makes a self-service single sign-on link for the organization: its address.
+    async fn create_sso_ticket(
+        &self,
+        org: &OrgId,
+        request: &SsoTicketRequest,
+    ) -> Result<String, DirectoryError>;
+
+    /// Creates the connection a completed set-up describes, enabled for the organization. Only
+    /// the embedded store has orgdesk's own set-up page; Auth0 runs its own.
+    async fn create_sso_connection(
+        &self,
+        _org: &OrgId,
+        _spec: &SsoConnectionSpec,
+    ) -> Result<OrgConnection, DirectoryError> {
+        Err(DirectoryError::Conflict(
+            "Auth0 runs the single sign-on set-up itself: the link leads there.".into(),
+        ))
+    }
 
     /// Whether the backend can serve: for Auth0, that a Management API token can be had (a
     /// cached one counts). For `/readyz`.

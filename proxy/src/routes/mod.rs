@@ -12,6 +12,7 @@ mod orgs;
 mod roles;
 mod schema;
 mod signin;
+pub mod sso;
 
 mod tenant;
 mod users;
@@ -44,6 +45,7 @@ pub fn api() -> Router<AppState> {
         .merge(roles::routes())
         .merge(m2m::routes())
         .merge(domains::routes())
+        .merge(sso::routes())
         .fallback(|| async { AppError::NotFound })
 }
 

@@ -882,6 +882,39 @@ fn domain_added_listed_and_removed<'a>(
     })
 }
 
+/// A single sign-on set-up link is made for an organization (the self-service profile created
+/// on first use in real mode): an address carrying its ticket.
+fn sso_link_made<'a>(
+    dir: &'a dyn Directory,
+    _: &'a Fixture,
+) -> Pin<Box<dyn Future<Output = CaseResult> + Send + 'a>> {
+    Box::pin(async move {
+        let org = dir
+            .create_org(&new_org(
+                "test-organization421",
+                "Test Organization",
+                Some("https://example.com/logo.gif"),
+            ))
+            .await
+            .map_err(err("create"))?;
+        let url = dir
+            .create_sso_ticket(
+                &org.id,
+                &orgdesk_proxy::directory::SsoTicketRequest {
+                    connection_name: "sso-generated-ticket".into(),
+                    domain_aliases: vec!["okta.com".into()],
+                    ttl_sec: 3600,
+                },
+            )
+            .await
+            .map_err(err("link"))?;
+        ensure(
+            orgdesk_proxy::sso_tickets::secret_of(&url).is_some_and(|t| t.len() >= 16),
+            format!("an address with its ticket: {url}"),
+        )
+    })
+}
+
 fn cases() -> Vec<(&'static str, Case, Vec<Interaction>)> {
     let conflict = Interaction {
         request: RecordedRequest {
@@ -1025,6 +1058,14 @@ fn cases() -> Vec<(&'static str, Case, Vec<Interaction>)> {
             "domain added, listed and removed",
             domain_added_listed_and_removed,
             go("DiscoveryDomains", &[0, 1, 2, 3]),
+        ),
+        (
+            "sso link made",
+            sso_link_made,
+            recorded(
+                "auth0__go-auth0__test__data__recordings__TestSelfServiceProfileManager_CreateAndRevokeTicket",
+                &[1, 2, 5],
+            ),
         ),
         ("create and list", create_and_list, go("List", &[0, 1])),
         (

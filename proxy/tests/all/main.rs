@@ -28,6 +28,7 @@ mod robust;
 mod roles;
 mod security;
 mod signin;
+mod sso;
 mod store;
 mod tenant;
 mod users;

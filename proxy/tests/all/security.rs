@@ -322,6 +322,21 @@ fn org_routes() -> Vec<OrgRoute> {
             [204, 204, 403],
             false,
         ),
+        r(
+            "POST",
+            |o, _| format!("/api/orgs/{o}/sso-ticket"),
+            |_| Some(json!({})),
+            [201, 201, 403],
+            false,
+        ),
+        // No such link: the ticket is looked up in orgdesk's own table, never the directory.
+        r(
+            "DELETE",
+            |o, _| format!("/api/orgs/{o}/sso-ticket/sst_none"),
+            |_| None,
+            [404, 404, 403],
+            false,
+        ),
         // Against the loopback DNS server, which holds no record: answered, and failed.
         r(
             "POST",
@@ -583,7 +598,7 @@ async fn every_api_route_answers_every_caller_and_org_as_the_table_says() {
         failures.len(),
         failures.join("\n")
     );
-    assert_eq!(cells, 30 * 5 * 4 + 28 * 5);
+    assert_eq!(cells, 32 * 5 * 4 + 28 * 5);
 }
 
 fn mutation(method: &str, uri: &str, cookie: &str) -> axum::http::request::Builder {

@@ -19,6 +19,7 @@ use super::wire::{
 };
 use super::wire::{CreateResourceServer, PatchResourceServer, ResourceServer, ResourceServersPage};
 use super::wire::{CreateRole, PatchRole, PermissionsBody, Role};
+use super::wire::{CreateSelfServiceProfile, CreateSsoTicket, SelfServiceProfile, SsoTicketAnswer};
 
 /// Paging and field selection, as Auth0's list endpoints take them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -676,5 +677,30 @@ impl Auth0Client {
             id,
         ]))
         .await
+    }
+
+    /// `POST /self-service-profiles`.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn create_self_service_profile(
+        &self,
+        body: &CreateSelfServiceProfile,
+    ) -> Result<SelfServiceProfile, CallError> {
+        self.json(&Call::create(&["self-service-profiles"]).json(body))
+            .await
+    }
+
+    /// `POST /self-service-profiles/{id}/sso-ticket`. Not repeated: each call makes a new link.
+    ///
+    /// # Errors
+    /// See [`CallError`].
+    pub async fn create_sso_ticket(
+        &self,
+        profile: &str,
+        body: &CreateSsoTicket,
+    ) -> Result<SsoTicketAnswer, CallError> {
+        self.json(&Call::create(&["self-service-profiles", profile, "sso-ticket"]).json(body))
+            .await
     }
 }

@@ -208,6 +208,8 @@ const ALLOWED: &[(&str, &str)] = &[
     ("DELETE", "organizations/*/client-grants/*"),
     ("GET POST", "organizations/*/discovery-domains"),
     ("PATCH DELETE", "organizations/*/discovery-domains/*"),
+    ("POST", "self-service-profiles"),
+    ("POST", "self-service-profiles/*/sso-ticket"),
 ];
 
 /// Whether `method path` is on the allow-list.

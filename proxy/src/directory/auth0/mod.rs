@@ -32,7 +32,7 @@ pub use self::client::{Auth0Client, Budget, ClientConfig, Health, Secret};
 use self::client::{CallError, TokenError};
 use super::{
     CursorPage, Directory, DirectoryError, DomainUpdate, MemberQuery, OrgCounts, OrgQuery,
-    OrgUpdate, UserSummary,
+    OrgUpdate, SsoTicketRequest, UserSummary,
 };
 
 /// How long the organization list used for searching is reused.
@@ -60,6 +60,10 @@ pub struct Auth0Directory {
     app_client_id: Option<String>,
     org_index: Cached<Vec<Organization>>,
     roles: Cached<Vec<RoleInfo>>,
+    /// The self-service profile single sign-on links use: configured, or created on first use.
+    sso_profile: tokio::sync::Mutex<Option<String>>,
+    /// What a created profile allows.
+    sso_strategies: Vec<String>,
 }
 
 impl Auth0Directory {
@@ -71,7 +75,47 @@ impl Auth0Directory {
             app_client_id,
             org_index: Mutex::new(None),
             roles: Mutex::new(None),
+            sso_profile: tokio::sync::Mutex::new(None),
+            sso_strategies: orgdesk_model::sso::SsoProvider::ALL
+                .iter()
+                .map(|p| p.strategy().to_owned())
+                .collect(),
         }
+    }
+
+    /// Uses the self-service profile `profile_id` for single sign-on links, or creates one
+    /// allowing `strategies` on the first link.
+    #[must_use]
+    pub fn with_self_service(
+        mut self,
+        profile_id: Option<String>,
+        strategies: Option<Vec<String>>,
+    ) -> Self {
+        self.sso_profile = tokio::sync::Mutex::new(profile_id);
+        if let Some(strategies) = strategies {
+            self.sso_strategies = strategies;
+        }
+        self
+    }
+
+    /// The profile's id, creating it once if none is configured.
+    async fn sso_profile(&self) -> Result<String, DirectoryError> {
+        let mut profile = self.sso_profile.lock().await;
+        if let Some(id) = profile.as_ref() {
+            return Ok(id.clone());
+        }
+        let created = self
+            .client
+            .create_self_service_profile(&wire::CreateSelfServiceProfile {
+                name: "orgdesk".into(),
+                allowed_strategies: self.sso_strategies.clone(),
+                other: serde_json::Map::new(),
+            })
+            .await
+            .map_err(to_directory)?;
+        tracing::info!(profile = %created.id, "created the self-service profile for single sign-on links; set [self_service] profile_id to keep using it");
+        *profile = Some(created.id.clone());
+        Ok(created.id)
     }
 
     /// The client, for status and counters.
@@ -1173,6 +1217,43 @@ impl Directory for Auth0Directory {
         self.client
             .delete_discovery_domain(org.as_str(), id)
             .await
+            .map_err(to_directory)
+    }
+
+    async fn create_sso_ticket(
+        &self,
+        org: &OrgId,
+        request: &SsoTicketRequest,
+    ) -> Result<String, DirectoryError> {
+        let profile = self.sso_profile().await?;
+        let options = (!request.domain_aliases.is_empty()).then(|| {
+            let mut options = serde_json::Map::new();
+            options.insert(
+                "domain_aliases".into(),
+                Value::from(request.domain_aliases.clone()),
+            );
+            options
+        });
+        let body = wire::CreateSsoTicket {
+            connection_config: wire::SsoConnectionConfig {
+                name: request.connection_name.clone(),
+                options,
+                other: serde_json::Map::new(),
+            },
+            enabled_organizations: vec![wire::SsoEnabledOrganization {
+                organization_id: org.to_string(),
+                assign_membership_on_login: false,
+                show_as_button: true,
+            }],
+            // orgdesk verified the domains itself, through DNS.
+            domain_aliases_config: Some(serde_json::json!({"domain_verification": "none"})),
+            ttl_sec: Some(request.ttl_sec),
+            other: serde_json::Map::new(),
+        };
+        self.client
+            .create_sso_ticket(&profile, &body)
+            .await
+            .map(|answer| answer.ticket)
             .map_err(to_directory)
     }
 

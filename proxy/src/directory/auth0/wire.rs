@@ -940,3 +940,75 @@ pub struct PatchDiscoveryDomain {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_for_organization_discovery: Option<bool>,
 }
+
+/// `POST /self-service-profiles`: what orgdesk sets; other fields are kept as they come.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct CreateSelfServiceProfile {
+    /// The profile's name.
+    pub name: String,
+    /// The kinds of provider the IT admin may connect.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_strategies: Vec<String>,
+    /// Fields orgdesk does not set (description, branding, user attributes).
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, Value>,
+}
+
+/// A self-service profile.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct SelfServiceProfile {
+    /// `ssp_…`.
+    pub id: String,
+    /// Its name.
+    #[serde(default)]
+    pub name: String,
+}
+
+/// The connection a self-service ticket creates.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct SsoConnectionConfig {
+    /// The connection's name.
+    pub name: String,
+    /// Options orgdesk sets (`domain_aliases`) and others kept as they come.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<serde_json::Map<String, Value>>,
+    /// Fields orgdesk does not set.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, Value>,
+}
+
+/// An organization the ticket's connection is enabled for.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct SsoEnabledOrganization {
+    /// `org_…`.
+    pub organization_id: String,
+    /// Whether people signing in through it join the organization.
+    pub assign_membership_on_login: bool,
+    /// Whether it shows as a button on the organization's sign-in page.
+    pub show_as_button: bool,
+}
+
+/// `POST /self-service-profiles/{id}/sso-ticket`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct CreateSsoTicket {
+    /// The connection to create.
+    pub connection_config: SsoConnectionConfig,
+    /// The organizations to enable it for.
+    pub enabled_organizations: Vec<SsoEnabledOrganization>,
+    /// `{"domain_verification": "none"}`: orgdesk has verified the domains itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_aliases_config: Option<Value>,
+    /// How long the ticket works.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl_sec: Option<u32>,
+    /// Fields orgdesk does not set (enabled clients, provisioning).
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, Value>,
+}
+
+/// The ticket: the address the IT admin opens.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct SsoTicketAnswer {
+    /// The address.
+    pub ticket: String,
+}

@@ -23,7 +23,7 @@ use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
 
 use super::{
     CursorPage, Directory, DirectoryError, DomainUpdate, MemberQuery, OrgCounts, OrgQuery,
-    OrgUpdate, UserSummary,
+    OrgUpdate, SsoConnectionSpec, SsoTicketRequest, UserSummary,
 };
 
 pub use seed::seed_if_empty;
@@ -353,6 +353,28 @@ impl Directory for LocalDirectory {
 
     async fn delete_domain(&self, org: &OrgId, id: &str) -> Result<(), DirectoryError> {
         on_engine!(self, write, delete_domain(org, id))
+    }
+
+    /// orgdesk's own set-up page: the link's secret is the ticket, and only its hash is kept
+    /// (by the route, in orgdesk's own table).
+    async fn create_sso_ticket(
+        &self,
+        org: &OrgId,
+        _request: &SsoTicketRequest,
+    ) -> Result<String, DirectoryError> {
+        if self.get_org(org).await?.is_none() {
+            return Err(DirectoryError::NotFound);
+        }
+        let secret = new_id("")?;
+        Ok(format!("/sso-setup?ticket={secret}"))
+    }
+
+    async fn create_sso_connection(
+        &self,
+        org: &OrgId,
+        spec: &SsoConnectionSpec,
+    ) -> Result<orgdesk_model::users::OrgConnection, DirectoryError> {
+        on_engine!(self, write, create_sso_connection(org, spec))
     }
 
     async fn tenant_settings(&self) -> Result<TenantSettings, DirectoryError> {

@@ -24,7 +24,7 @@ use crate::directory::local::new_id;
 use crate::directory::local::seed::*;
 use crate::directory::{
     CursorPage, DirectoryError, DomainUpdate, MemberQuery, OrgCounts, OrgQuery, OrgUpdate,
-    UserSummary, DOMAIN_TAKEN,
+    SsoConnectionSpec, UserSummary, DOMAIN_TAKEN,
 };
 
 /// A write transaction: on SQLite it takes the write lock up front (`BEGIN IMMEDIATE`).
@@ -2124,4 +2124,50 @@ pub async fn delete_domain(pool: &Pool, org: &OrgId, id: &str) -> Result<(), Dir
         return Err(DirectoryError::NotFound);
     }
     Ok(())
+}
+
+/// The enterprise connection a completed single sign-on set-up describes, enabled for the
+/// organization as a button on its sign-in page, without membership on login (its admin turns
+/// that on, knowingly). A taken name gets a number.
+pub async fn create_sso_connection(
+    pool: &Pool,
+    org: &OrgId,
+    spec: &SsoConnectionSpec,
+) -> Result<orgdesk_model::users::OrgConnection, DirectoryError> {
+    ensure_org(pool, org).await?;
+    let id = new_id("con_")?;
+    let mut tx = begin(pool).await?;
+    let mut name = spec.name.clone();
+    for n in 2..100 {
+        let taken: Option<String> = sqlx::query_scalar("SELECT id FROM connections WHERE name = $1")
+            .bind(&name)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_none() {
+            break;
+        }
+        name = format!("{}-{n}", spec.name);
+    }
+    sqlx::query("INSERT INTO connections (id, name, strategy) VALUES ($1, $2, $3)")
+        .bind(&id)
+        .bind(&name)
+        .bind(spec.provider.strategy())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    put_org_connection(
+        pool,
+        org,
+        &orgdesk_model::users::OrgConnection {
+            connection_id: id,
+            assign_membership_on_login: false,
+            show_as_button: true,
+            is_signup_enabled: false,
+            connection: orgdesk_model::users::ConnectionRef {
+                name,
+                strategy: spec.provider.strategy().to_owned(),
+            },
+        },
+    )
+    .await
 }

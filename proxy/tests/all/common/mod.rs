@@ -23,7 +23,7 @@ use orgdesk_model::users::{Connection, NewUserInput, OrgConnection, User, UserOr
 use orgdesk_model::{Metadata, OrgId, Organization, Page};
 use orgdesk_proxy::directory::{
     CursorPage, Directory, DirectoryError, DomainUpdate, MemberQuery, OrgCounts, OrgQuery,
-    OrgUpdate, UserSummary,
+    OrgUpdate, SsoConnectionSpec, SsoTicketRequest, UserSummary,
 };
 use orgdesk_proxy::AppState;
 use serde_json::Value;
@@ -319,6 +319,22 @@ impl Directory for Counting {
     async fn delete_domain(&self, org: &OrgId, id: &str) -> Result<(), DirectoryError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.delete_domain(org, id).await
+    }
+    async fn create_sso_ticket(
+        &self,
+        org: &OrgId,
+        request: &SsoTicketRequest,
+    ) -> Result<String, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.create_sso_ticket(org, request).await
+    }
+    async fn create_sso_connection(
+        &self,
+        org: &OrgId,
+        spec: &SsoConnectionSpec,
+    ) -> Result<OrgConnection, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.create_sso_connection(org, spec).await
     }
 
     fn health(&self) -> orgdesk_proxy::directory::Health {
