@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use orgdesk_model::OrgId;
 
 use crate::db::{now, Store};
+use crate::on_store;
 
 /// One look-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,20 +33,8 @@ const DELETE: &str = "DELETE FROM domain_checks WHERE org_id = $1 AND domain_id 
 /// # Errors
 /// When the database cannot be read.
 pub async fn of_org(store: &Store, org: &OrgId) -> Result<HashMap<String, Check>, sqlx::Error> {
-    let rows: Vec<Row> = match store {
-        Store::Sqlite(db) => {
-            sqlx::query_as(SELECT)
-                .bind(org.as_str())
-                .fetch_all(db.read())
-                .await?
-        }
-        Store::Postgres(pg) => {
-            sqlx::query_as(SELECT)
-                .bind(org.as_str())
-                .fetch_all(pg.pool())
-                .await?
-        }
-    };
+    let rows: Vec<Row> =
+        on_store!(read store, ex => sqlx::query_as(SELECT).bind(org.as_str()).fetch_all(ex).await)?;
     Ok(rows
         .into_iter()
         .map(|(id, checked_at, ok, message)| {
@@ -76,26 +65,15 @@ pub async fn record(
         ok: outcome.is_ok(),
         message: outcome.clone().err(),
     };
-    macro_rules! run {
-        ($pool:expr) => {
-            sqlx::query(UPSERT)
-                .bind(org.as_str())
-                .bind(domain_id)
-                .bind(check.checked_at)
-                .bind(check.ok)
-                .bind(check.message.as_deref())
-                .execute($pool)
-                .await?
-        };
-    }
-    match store {
-        Store::Sqlite(db) => {
-            run!(db.write());
-        }
-        Store::Postgres(pg) => {
-            run!(pg.pool());
-        }
-    }
+    on_store!(write store, ex => sqlx::query(UPSERT)
+        .bind(org.as_str())
+        .bind(domain_id)
+        .bind(check.checked_at)
+        .bind(check.ok)
+        .bind(check.message.as_deref())
+        .execute(ex)
+        .await
+        .map(|done| done.rows_affected()))?;
     Ok(check)
 }
 
@@ -104,21 +82,11 @@ pub async fn record(
 /// # Errors
 /// When the database cannot be written.
 pub async fn forget(store: &Store, org: &OrgId, domain_id: &str) -> Result<(), sqlx::Error> {
-    match store {
-        Store::Sqlite(db) => {
-            sqlx::query(DELETE)
-                .bind(org.as_str())
-                .bind(domain_id)
-                .execute(db.write())
-                .await?;
-        }
-        Store::Postgres(pg) => {
-            sqlx::query(DELETE)
-                .bind(org.as_str())
-                .bind(domain_id)
-                .execute(pg.pool())
-                .await?;
-        }
-    }
+    on_store!(write store, ex => sqlx::query(DELETE)
+        .bind(org.as_str())
+        .bind(domain_id)
+        .execute(ex)
+        .await
+        .map(|done| done.rows_affected()))?;
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod m2m;
 pub mod members;
 pub mod orgs;
 pub mod roles;
+pub mod sso;
 pub mod status;
 pub mod tenant;
 pub mod users;

@@ -50,7 +50,7 @@ fn nav_items(me: &Me) -> Vec<NavItem> {
                 items.push(item(format!("/orgs/{org}/branding"), "Branding", "◐"));
             }
             if me.can(Capability::ManageDomains) {
-                items.push(item(format!("/orgs/{org}/domains"), "Domains", "◎"));
+                items.push(item(format!("/orgs/{org}/domains"), "Domains & SSO", "◎"));
             }
         }
     }

@@ -37,7 +37,7 @@ pub fn OrgTabs(
         ),
         (
             "domains",
-            "Domains",
+            "Domains & SSO",
             "/domains",
             can(Capability::ReadDomains),
         ),

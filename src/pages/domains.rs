@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 use orgdesk_model::api::Capability;
 use orgdesk_model::domains::{Domain, DomainName, DomainStatus};
+use orgdesk_model::sso::{SsoProvider, SsoTicket};
+use orgdesk_model::users::{is_enterprise, OrgConnection};
 use orgdesk_model::{Me, OrgId};
 
 use crate::api;
@@ -27,7 +29,7 @@ fn checked_words(at: Option<&str>) -> String {
     }
 }
 
-/// The tab.
+/// The tab: verified domains and single sign-on.
 #[component]
 pub fn DomainsTab(
     /// The organization.
@@ -71,6 +73,133 @@ pub fn DomainsTab(
                 }
             })}
         </Transition>
+        <SingleSignOn org=org.get_value()/>
+    }
+}
+
+/// Single sign-on: the enterprise connections the organization offers, and a set-up link for
+/// the customer's IT admin, shown once.
+#[component]
+fn SingleSignOn(
+    /// The organization.
+    org: OrgId,
+) -> impl IntoView {
+    let me = use_context::<Me>();
+    let can_link = me.as_ref().is_some_and(|m| m.can(Capability::ManageSso));
+    let can_read = me
+        .as_ref()
+        .is_some_and(|m| m.can(Capability::ReadConnections));
+    let org = StoredValue::new(org);
+    let shown = RwSignal::new(None::<SsoTicket>);
+    let make = mutation(
+        "No link made",
+        move |()| api::sso::create(org.get_value()),
+        move |ticket: &SsoTicket| {
+            shown.set(Some(ticket.clone()));
+            None
+        },
+    );
+    let connections = LocalResource::new(move || async move {
+        if can_read {
+            api::orgs::connections(org.get_value()).await
+        } else {
+            Ok(Vec::new())
+        }
+    });
+    view! {
+        <section class="od-card od-section" data-testid="sso">
+            <div class="od-section__head">
+                <h2 class="od-card__title">"Single sign-on"</h2>
+                {can_link.then(|| view! {
+                    <div class="od-section__actions">
+                        <button class="od-button od-button--primary" disabled=move || make.pending().get()
+                            on:click=move |_| { make.dispatch(()); }>
+                            {move || if make.pending().get() { "Making the link…" } else { "Set up single sign-on" }}
+                        </button>
+                    </div>
+                })}
+            </div>
+            <p class="od-muted">
+                "Your IT admin connects your company's identity provider (SAML, OpenID Connect, Okta or Microsoft Entra ID) through a set-up link. "
+                "The connection it creates appears below and as a button on this organization's sign-in page."
+            </p>
+            <Transition fallback=|| view! { <TableSkeleton rows=1/> }>
+                {move || Suspend::new(async move {
+                    match connections.await {
+                        Ok(list) => {
+                            let enterprise: Vec<OrgConnection> = list.into_iter().filter(|c| is_enterprise(&c.connection.strategy)).collect();
+                            if enterprise.is_empty() {
+                                view! { <p class="od-field__help" data-testid="no-sso">"No single sign-on connection yet."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="od-sso__list">
+                                        {enterprise.into_iter().map(|c| {
+                                            let kind = SsoProvider::of_strategy(&c.connection.strategy).map_or_else(|| c.connection.strategy.clone(), |p| p.label().to_owned());
+                                            view! {
+                                                <li class="od-sso__item" data-connection=c.connection.name.clone()>
+                                                    <strong>{c.connection.name.clone()}</strong>
+                                                    <span class="od-muted">{kind}</span>
+                                                    <span class="od-badge od-badge--ok">"Enabled"</span>
+                                                    {c.assign_membership_on_login.then(|| view! { <span class="od-badge">"Members join on sign-in"</span> })}
+                                                </li>
+                                            }
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }
+                        }
+                        Err(err) => view! { <ErrorView err/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+        {move || shown.get().map(|ticket| view! {
+            <LinkOnce ticket org=org.get_value() on_close=Callback::new(move |()| shown.set(None))/>
+        })}
+    }
+}
+
+/// The set-up link, once: copy it now; closing the dialog forgets it.
+#[component]
+fn LinkOnce(
+    /// The link.
+    ticket: SsoTicket,
+    /// Its organization.
+    org: OrgId,
+    /// Closes the dialog.
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let id = StoredValue::new(ticket.id.clone());
+    let org = StoredValue::new(org);
+    let revoke = mutation(
+        "Not revoked",
+        move |()| api::sso::revoke(org.get_value(), id.get_value()),
+        move |()| {
+            on_close.run(());
+            Some("The set-up link was revoked".to_owned())
+        },
+    );
+    let until = {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&ticket.expires_at));
+        String::from(date.to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED))
+    };
+    let url = ticket.url.clone();
+    view! {
+        <Modal title="Set-up link for your IT admin" on_close>
+            <p><strong>"Copy it now."</strong>" orgdesk shows it only this once. Send it to the person who administers your identity provider; it works once, until "{until}"."</p>
+            <div class="od-field">
+                <label class="od-field__label" for="sso-link">"Set-up link"</label>
+                <div class="od-secret">
+                    <input id="sso-link" class="od-input od-input--mono" readonly prop:value=url.clone() data-testid="sso-link"/>
+                    <CopyButton value=url label="set-up link"/>
+                </div>
+            </div>
+            <div class="od-modal__actions">
+                <button class="od-button od-button--ghost od-button--danger-text" disabled=move || revoke.pending().get()
+                    on:click=move |_| { revoke.dispatch(()); }>"Revoke link"</button>
+                <button class="od-button od-button--primary" data-testid="sso-link-done" on:click=move |_| on_close.run(())>"I have sent it"</button>
+            </div>
+        </Modal>
     }
 }
 

@@ -177,7 +177,7 @@ fn OrgTitle(org: Organization, tab: OrgTab) -> impl IntoView {
         OrgTab::Members => "Members".to_owned(),
         OrgTab::Invitations => "Invitations".to_owned(),
         OrgTab::Connections => "Connections".to_owned(),
-        OrgTab::Domains => "Domains".to_owned(),
+        OrgTab::Domains => "Domains & SSO".to_owned(),
     };
     let mut trail = trail;
     if tab != OrgTab::Overview {

@@ -1,13 +1,15 @@
 // Verified domains, end to end against a real DNS server on loopback: AI Organization's org
 // admin adds ai-organization.example, sees the TXT record to publish, the test publishes it, and
 // Verify turns the domain verified; removing the record fails it again on the next check; the
-// domain is removed after a confirmation; Acme's org admin gets 404 for AI Organization's domains.
+// domain is removed after a confirmation. The same admin makes a single sign-on set-up link; the
+// IT admin, without an account, completes orgdesk's own set-up page, and the new connection is
+// enabled for AI Organization. Acme's org admin gets 404 for AI Organization's domains and links.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startOrgdesk, launchBrowser, newPage, signIn, SCREENSHOT_DIR } from './harness.mjs';
+import { startOrgdesk, launchBrowser, newPage, signIn, axeViolations, SCREENSHOT_DIR } from './harness.mjs';
 import { startDns } from './dns.mjs';
 
 const AI_ORG = 'org_aiOrg7Qm2Xk4Lp9';
@@ -85,6 +87,64 @@ test('an org admin adds a domain, publishes its TXT record and Verify finds it',
   await page.context().close();
 });
 
+test('an org admin makes a single sign-on link, the IT admin completes the set-up, and the connection is enabled', async () => {
+  const page = await newPage(ctx.browser);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ctx.server.url });
+  await signIn(page, ctx.server.url, 'org-admin', `/orgs/${AI_ORG}/domains`);
+  const sso = page.locator('[data-testid="sso"]');
+  await sso.locator('[data-testid="no-sso"]').waitFor();
+  await sso.locator('button:has-text("Set up single sign-on")').click();
+  const field = page.locator('[data-testid="sso-link"]');
+  await field.waitFor();
+  const link = await field.inputValue();
+  assert.match(link, /\/sso-setup\?ticket=/);
+  await page.click('button[aria-label="Copy set-up link"]');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
+  await page.click('[data-testid="sso-link-done"]');
+  await field.waitFor({ state: 'detached' });
+  assert.equal((await page.content()).includes(link), false, 'the link is gone once the dialog closes');
+
+  // The IT admin, with no orgdesk account: step 1, step 2, done.
+  const it = await newPage(ctx.browser);
+  await it.goto(link);
+  await it.locator('h1', { hasText: 'Set up single sign-on for AI Organization' }).waitFor();
+  const found = [];
+  const axe = async (where) => {
+    for (const scheme of ['light', 'dark']) {
+      await it.emulateMedia({ colorScheme: scheme });
+      for (const line of await axeViolations(it)) found.push(`${where} (${scheme}): ${line}`);
+    }
+  };
+  await axe('step 1');
+  await it.check('input[value="samlp"]');
+  await it.click('button:has-text("Continue")');
+  await it.fill('#metadata_url', 'http://idp.ai-organization.example/metadata.xml');
+  await it.click('button:has-text("Create the connection")');
+  await it.locator('.sso__error', { hasText: 'https://' }).waitFor();
+  await axe('step 2 with an error');
+  assert.deepEqual(found, [], `\n${found.join('\n')}`);
+  await it.fill('#metadata_url', 'https://idp.ai-organization.example/metadata.xml');
+  await it.click('button:has-text("Create the connection")');
+  await it.locator('[data-testid="sso-done"]').waitFor();
+  await it.screenshot({ path: join(SCREENSHOT_DIR, 'sso-setup.png') });
+  // Used up.
+  await it.goto(link);
+  await it.locator('[data-testid="sso-problem"]').waitFor();
+  await it.context().close();
+
+  // The connection, on this tab and on the Connections tab, enabled for AI Organization.
+  await page.reload();
+  await sso.locator('li[data-connection="ai-organization-samlp"]', { hasText: 'SAML' }).waitFor();
+  await page.click('a.od-tabs__tab:has-text("Connections")');
+  await page.locator('tr[data-connection="ai-organization-samlp"]', { hasText: 'samlp' }).waitFor();
+  await page.goto(`${ctx.server.url}/audit`);
+  for (const label of ['Made SSO set-up link', 'Set up single sign-on']) {
+    await page.locator('article', { hasText: label }).first().waitFor();
+  }
+  assert.equal((await page.content()).includes(link.split('ticket=')[1]), false, 'the ticket is in no audit row');
+  await page.context().close();
+});
+
 test("Acme's org admin gets 404 for AI Organization's domains and sees only Acme's", async () => {
   const page = await newPage(ctx.browser);
   await signIn(page, ctx.server.url, 'org-admin-acme', '/');
@@ -94,6 +154,11 @@ test("Acme's org admin gets 404 for AI Organization's domains and sees only Acme
     headers: { origin: ctx.server.url, 'x-csrf-token': (await (await page.request.get(`${ctx.server.url}/api/me`)).json()).csrf_token },
   });
   assert.equal(verify.status(), 404);
+  const ticket = await page.request.post(`${ctx.server.url}/api/orgs/${AI_ORG}/sso-ticket`, {
+    headers: { origin: ctx.server.url, 'x-csrf-token': (await (await page.request.get(`${ctx.server.url}/api/me`)).json()).csrf_token },
+    data: {},
+  });
+  assert.equal(ticket.status(), 404);
   await page.goto(`${ctx.server.url}/orgs/org_acmeR0b8Tn3Vw5/domains`);
   await page.locator('li[data-domain="acme-robotics.example"][data-status="pending"]').waitFor();
   assert.equal(await page.locator('li[data-domain="ai-organization-labs.example"]').count(), 0);
