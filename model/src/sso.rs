@@ -50,6 +50,32 @@ pub struct SsoTicket {
     pub expires_at: String,
 }
 
+/// `PATCH /api/orgs/{id}/sso-connections/{connection_id}`: whether people who sign in through
+/// the organization's single sign-on connection join it (Auth0's `assign_membership_on_login`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AutoJoinInput {
+    /// Join on first sign-in.
+    pub assign_membership_on_login: bool,
+}
+
+/// Who auto-join lets in, in words, for the connection `connection` and the organization's
+/// verified domains; `None` when no domain is verified, which auto-join needs.
+#[must_use]
+pub fn auto_join_reach(connection: &str, org: &str, verified: &[String]) -> Option<String> {
+    if verified.is_empty() {
+        return None;
+    }
+    let domains = verified
+        .iter()
+        .map(|d| format!("@{d}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(format!(
+        "Everyone your identity provider lets sign in through {connection} (addresses at {domains}) becomes a member of {org} the first time they sign in, with no role until one is given. Someone removed at the identity provider can no longer sign in, but stays a member here until removed."
+    ))
+}
+
 /// The kinds of identity provider the set-up offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SsoProvider {
@@ -243,6 +269,16 @@ mod tests {
                 .expect_err("domain")
                 .field,
             "issuer"
+        );
+    }
+
+    #[test]
+    fn auto_join_says_who_it_lets_in_and_needs_a_verified_domain() {
+        assert_eq!(auto_join_reach("acme-samlp", "Acme", &[]), None);
+        let words = auto_join_reach("acme-samlp", "Acme", &["acme.com".into()]).expect("words");
+        assert!(
+            words.contains("@acme.com") && words.contains("member of Acme"),
+            "{words}"
         );
     }
 

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use orgdesk_model::api::Capability;
 use orgdesk_model::domains::{Domain, DomainName, DomainStatus};
-use orgdesk_model::sso::{SsoProvider, SsoTicket};
+use orgdesk_model::sso::{auto_join_reach, SsoProvider, SsoTicket};
 use orgdesk_model::users::{is_enterprise, OrgConnection};
 use orgdesk_model::{Me, OrgId};
 
@@ -43,6 +43,19 @@ pub fn DomainsTab(
         api::domains::list(org.get_value())
     });
     let reload = Callback::new(move |()| version.update(|v| *v += 1));
+    // What auto-join needs, and whom it lets in.
+    let verified = Memo::new(move |_| {
+        domains
+            .get()
+            .and_then(Result::ok)
+            .map(|list| {
+                list.into_iter()
+                    .filter(|d| d.status == DomainStatus::Verified)
+                    .map(|d| d.domain)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
     view! {
         <section class="od-card od-section">
             <h2 class="od-card__title">"Verified domains"</h2>
@@ -73,7 +86,7 @@ pub fn DomainsTab(
                 }
             })}
         </Transition>
-        <SingleSignOn org=org.get_value()/>
+        <SingleSignOn org=org.get_value() verified/>
     }
 }
 
@@ -83,6 +96,9 @@ pub fn DomainsTab(
 fn SingleSignOn(
     /// The organization.
     org: OrgId,
+    /// Its verified domains.
+    #[prop(into)]
+    verified: Signal<Vec<String>>,
 ) -> impl IntoView {
     let me = use_context::<Me>();
     let can_link = me.as_ref().is_some_and(|m| m.can(Capability::ManageSso));
@@ -99,7 +115,33 @@ fn SingleSignOn(
             None
         },
     );
+    let version = RwSignal::new(0u32);
+    let org_label = use_context::<crate::pages::org_detail::OrgShown>()
+        .map(|shown| shown.org.label().to_owned())
+        .unwrap_or_default();
+    let org_label = StoredValue::new(org_label);
+    let join = mutation(
+        "Not changed",
+        move |(connection_id, on): (String, bool)| {
+            api::sso::set_auto_join(org.get_value(), connection_id, on)
+        },
+        move |c: &OrgConnection| {
+            version.update(|v| *v += 1);
+            Some(if c.assign_membership_on_login {
+                format!(
+                    "Colleagues now join on their first sign-in through {}",
+                    c.connection.name
+                )
+            } else {
+                format!(
+                    "Signing in through {} no longer makes anyone a member",
+                    c.connection.name
+                )
+            })
+        },
+    );
     let connections = LocalResource::new(move || async move {
+        version.track();
         if can_read {
             api::orgs::connections(org.get_value()).await
         } else {
@@ -135,12 +177,32 @@ fn SingleSignOn(
                                     <ul class="od-sso__list">
                                         {enterprise.into_iter().map(|c| {
                                             let kind = SsoProvider::of_strategy(&c.connection.strategy).map_or_else(|| c.connection.strategy.clone(), |p| p.label().to_owned());
+                                            let name = c.connection.name.clone();
+                                            let id = c.connection_id.clone();
+                                            let on = c.assign_membership_on_login;
+                                            let reach = {
+                                                let name = name.clone();
+                                                move || auto_join_reach(&name, &org_label.get_value(), &verified.get())
+                                            };
+                                            let reach_shown = reach.clone();
                                             view! {
-                                                <li class="od-sso__item" data-connection=c.connection.name.clone()>
-                                                    <strong>{c.connection.name.clone()}</strong>
-                                                    <span class="od-muted">{kind}</span>
-                                                    <span class="od-badge od-badge--ok">"Enabled"</span>
-                                                    {c.assign_membership_on_login.then(|| view! { <span class="od-badge">"Members join on sign-in"</span> })}
+                                                <li class="od-sso__item" data-connection=name.clone()>
+                                                    <div class="od-sso__row">
+                                                        <strong>{name.clone()}</strong>
+                                                        <span class="od-muted">{kind}</span>
+                                                        <span class="od-badge od-badge--ok">"Enabled"</span>
+                                                    </div>
+                                                    {can_link.then(|| view! {
+                                                        <label class="od-check">
+                                                            <input type="checkbox" data-testid="auto-join" prop:checked=on
+                                                                disabled=move || join.pending().get() || (!on && reach().is_none())
+                                                                on:change=move |_| { join.dispatch((id.clone(), !on)); }/>
+                                                            <span>"Colleagues join on their first sign-in"</span>
+                                                        </label>
+                                                    })}
+                                                    <p class="od-field__help" data-testid="auto-join-reach">
+                                                        {move || reach_shown().unwrap_or_else(|| "Auto-join needs a verified domain: it shows the identity provider is your company's own.".to_owned())}
+                                                    </p>
                                                 </li>
                                             }
                                         }).collect_view()}

@@ -134,7 +134,14 @@ test('an org admin makes a single sign-on link, the IT admin completes the set-u
 
   // The connection, on this tab and on the Connections tab, enabled for AI Organization.
   await page.reload();
-  await sso.locator('li[data-connection="ai-organization-samlp"]', { hasText: 'SAML' }).waitFor();
+  const item = sso.locator('li[data-connection="ai-organization-samlp"]', { hasText: 'SAML' });
+  await item.waitFor();
+  // Auto-join says whom it lets in before it is turned on.
+  assert.match(await item.locator('[data-testid="auto-join-reach"]').textContent(), /addresses at @ai-organization-labs\.example\) becomes a member of AI Organization/);
+  await item.locator('[data-testid="auto-join"]').check();
+  await page.locator('.od-toast', { hasText: 'Colleagues now join on their first sign-in' }).waitFor();
+  await page.reload();
+  assert.equal(await sso.locator('li[data-connection="ai-organization-samlp"] [data-testid="auto-join"]').isChecked(), true);
   await page.click('a.od-tabs__tab:has-text("Connections")');
   await page.locator('tr[data-connection="ai-organization-samlp"]', { hasText: 'samlp' }).waitFor();
   await page.goto(`${ctx.server.url}/audit`);

@@ -52,7 +52,7 @@ fn flags_change(before: Option<&OrgConnection>, after: Option<&OrgConnection>) -
     }]
 }
 
-async fn save(
+pub(super) async fn save(
     state: &AppState,
     session: &Session,
     org: &OrgId,

@@ -7,13 +7,14 @@
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post};
 use axum::{Form, Json, Router};
 use orgdesk_model::api::Mode;
 use orgdesk_model::diff::{Change, ValueKind};
 use orgdesk_model::domains::DomainStatus;
-use orgdesk_model::sso::{SsoProvider, SsoSetupInput, SsoTicket, SsoTicketInput};
-use orgdesk_model::{OrgId, Organization};
+use orgdesk_model::sso::{AutoJoinInput, SsoProvider, SsoSetupInput, SsoTicket, SsoTicketInput};
+use orgdesk_model::users::{is_enterprise, OrgConnection, OrgConnectionInput};
+use orgdesk_model::{OrgId, Organization, ValidationError};
 use serde::Deserialize;
 
 use crate::access::Action;
@@ -35,6 +36,58 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/orgs/{org_id}/sso-ticket", post(create))
         .route("/orgs/{org_id}/sso-ticket/{ticket_id}", delete(revoke))
+        .route(
+            "/orgs/{org_id}/sso-connections/{connection_id}",
+            patch(auto_join),
+        )
+}
+
+/// Turns auto-join on or off for one of the organization's single sign-on connections: its
+/// admin may, once a domain is verified (the people it lets in are the identity provider's, and
+/// the verified domain is the proof the provider is the organization's own).
+async fn auto_join(
+    session: Session,
+    State(state): State<AppState>,
+    request_id: ReqId,
+    ApiPath((org, connection_id)): ApiPath<(OrgId, String)>,
+    ApiJson(input): ApiJson<AutoJoinInput>,
+) -> Result<Json<OrgConnection>, AppError> {
+    role_checks::authorize_change(&state, &session, Action::ManageSso, Some(&org)).await?;
+    let enabled = state.directory.org_connections(&org).await?;
+    let connection = enabled
+        .iter()
+        .find(|c| c.connection_id == connection_id)
+        .ok_or(AppError::NotFound)?;
+    if !is_enterprise(&connection.connection.strategy) {
+        return Err(ValidationError {
+            field: "connection_id".into(),
+            message: "Auto-join is for the organization's single sign-on connections; the others are the platform admins'.".into(),
+        }
+        .into());
+    }
+    if input.assign_membership_on_login {
+        let verified = state
+            .directory
+            .list_domains(&org)
+            .await?
+            .iter()
+            .any(|d| d.status == DomainStatus::Verified);
+        if !verified {
+            return Err(ValidationError {
+                field: "assign_membership_on_login".into(),
+                message: "Verify one of your domains first: it shows the identity provider is your company's own.".into(),
+            }
+            .into());
+        }
+    }
+    let change = OrgConnectionInput {
+        assign_membership_on_login: Some(input.assign_membership_on_login),
+        ..OrgConnectionInput::default()
+    };
+    Ok(Json(
+        super::connections::save(&state, &session, &org, &connection_id, &change, &request_id)
+            .await?,
+    ))
 }
 
 /// orgdesk's own set-up page (demo mode), outside `/api`: the IT admin has no session.

@@ -337,6 +337,14 @@ fn org_routes() -> Vec<OrgRoute> {
             [404, 404, 403],
             false,
         ),
+        // The database connection is no single sign-on connection: refused on the field.
+        r(
+            "PATCH",
+            |o, _| format!("/api/orgs/{o}/sso-connections/con_UsrPwdAuth0001"),
+            |_| Some(json!({"assign_membership_on_login": true})),
+            [400, 400, 403],
+            false,
+        ),
         // Against the loopback DNS server, which holds no record: answered, and failed.
         r(
             "POST",
@@ -598,7 +606,7 @@ async fn every_api_route_answers_every_caller_and_org_as_the_table_says() {
         failures.len(),
         failures.join("\n")
     );
-    assert_eq!(cells, 32 * 5 * 4 + 28 * 5);
+    assert_eq!(cells, 33 * 5 * 4 + 28 * 5);
 }
 
 fn mutation(method: &str, uri: &str, cookie: &str) -> axum::http::request::Builder {

@@ -114,6 +114,30 @@ async fn an_it_admin_completes_the_set_up_and_the_connection_is_enabled_for_the_
     assert_eq!(created[0]["show_as_button"], true);
     assert_eq!(created[0]["assign_membership_on_login"], false);
 
+    // Auto-join: AI Organization has a verified domain, so its admin may turn it on.
+    let id = created[0]["connection_id"].as_str().unwrap().to_owned();
+    let (status, joined) = app
+        .call(
+            "PATCH",
+            &format!("/api/orgs/{AI_ORG}/sso-connections/{id}"),
+            &omar,
+            Some(json!({"assign_membership_on_login": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{joined}");
+    assert_eq!(joined["assign_membership_on_login"], true);
+    // Not the database connection: that one is the platform admins'.
+    let (status, body) = app
+        .call(
+            "PATCH",
+            &format!("/api/orgs/{AI_ORG}/sso-connections/con_UsrPwdAuth0001"),
+            &omar,
+            Some(json!({"assign_membership_on_login": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["field"], "connection_id");
+
     // Used up.
     let (status, html) = page(&app, "GET", &path_of(url), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -170,6 +194,55 @@ async fn a_revoked_link_works_no_more_and_is_revoked_once() {
     // A made-up link shows the same page as a used one.
     let (status, _) = page(&app, "GET", "/sso-setup?ticket=nothing", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn auto_join_needs_a_verified_domain() {
+    const ACME: &str = "org_acmeR0b8Tn3Vw5";
+    let app = TestApp::new().await;
+    let lena = app.sign_in("org-admin-acme").await;
+    let (_, link) = app
+        .call(
+            "POST",
+            &format!("/api/orgs/{ACME}/sso-ticket"),
+            &lena,
+            Some(json!({})),
+        )
+        .await;
+    let url = link["url"].as_str().unwrap();
+    let ticket = url.rsplit('=').next().unwrap();
+    let (status, _) = page(
+        &app,
+        "POST",
+        "/sso-setup",
+        Some(&format!(
+            "ticket={ticket}&strategy=okta&issuer=acme.okta.com&client_id=0oa1acme"
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, connections) = app
+        .get_json(&format!("/api/orgs/{ACME}/connections"), Some(&lena.cookie))
+        .await;
+    let okta = connections
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["connection"]["strategy"] == "okta")
+        .unwrap();
+    let id = okta["connection_id"].as_str().unwrap();
+    // Acme's only domain is still pending.
+    let (status, body) = app
+        .call(
+            "PATCH",
+            &format!("/api/orgs/{ACME}/sso-connections/{id}"),
+            &lena,
+            Some(json!({"assign_membership_on_login": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["field"], "assign_membership_on_login");
+    assert!(body["message"].as_str().unwrap().contains("Verify"));
 }
 
 #[tokio::test]
