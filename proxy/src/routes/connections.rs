@@ -11,7 +11,7 @@ use orgdesk_model::users::{
 use orgdesk_model::OrgId;
 
 use crate::access::{self, Action};
-use crate::audit::{AuditAction, Entry};
+use crate::audit::AuditAction;
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ReqId};
 use crate::session::role_checks;
@@ -104,19 +104,15 @@ pub(super) async fn save(
     } else {
         AuditAction::ConnectionsEnable
     };
-    state
-        .audit
-        .record(
-            session,
-            request_id,
-            Entry {
-                org_id: Some(org),
-                action,
-                changes: &flags_change(before.as_ref(), Some(&saved)),
-                outcome: "ok",
-            },
-        )
-        .await?;
+    super::record_change(
+        &state,
+        session,
+        request_id,
+        Some(org),
+        action,
+        &flags_change(before.as_ref(), Some(&saved)),
+    )
+    .await?;
     Ok(saved)
 }
 
@@ -172,18 +168,14 @@ async fn disable(
         .directory
         .delete_org_connection(&org, &connection_id)
         .await?;
-    state
-        .audit
-        .record(
-            &session,
-            &request_id,
-            Entry {
-                org_id: Some(&org),
-                action: AuditAction::ConnectionsDisable,
-                changes: &flags_change(Some(&before), None),
-                outcome: "ok",
-            },
-        )
-        .await?;
+    super::record_change(
+        &state,
+        &session,
+        &request_id,
+        Some(&org),
+        AuditAction::ConnectionsDisable,
+        &flags_change(Some(&before), None),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

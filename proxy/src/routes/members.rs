@@ -10,7 +10,7 @@ use orgdesk_model::{OrgId, Role};
 use serde::{Deserialize, Serialize};
 
 use crate::access::{self, Action};
-use crate::audit::{AuditAction, Entry};
+use crate::audit::AuditAction;
 use crate::directory::{CursorPage, MemberQuery, MAX_PER_PAGE};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ReqId};
@@ -118,19 +118,15 @@ async fn add_members(
         .iter()
         .map(|id| change("members", "Member", None, Some(id.clone())))
         .collect();
-    state
-        .audit
-        .record(
-            &session,
-            &request_id,
-            Entry {
-                org_id: Some(&org),
-                action: AuditAction::MembersAdd,
-                changes: &changes,
-                outcome: "ok",
-            },
-        )
-        .await?;
+    super::record_change(
+        &state,
+        &session,
+        &request_id,
+        Some(&org),
+        AuditAction::MembersAdd,
+        &changes,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -148,19 +144,15 @@ async fn remove_members(
         .iter()
         .map(|id| change("members", "Member", Some(id.clone()), None))
         .collect();
-    state
-        .audit
-        .record(
-            &session,
-            &request_id,
-            Entry {
-                org_id: Some(&org),
-                action: AuditAction::MembersRemove,
-                changes: &changes,
-                outcome: "ok",
-            },
-        )
-        .await?;
+    super::record_change(
+        &state,
+        &session,
+        &request_id,
+        Some(&org),
+        AuditAction::MembersRemove,
+        &changes,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -253,19 +245,7 @@ async fn change_roles(
     } else {
         AuditAction::MemberRolesRemove
     };
-    state
-        .audit
-        .record(
-            session,
-            request_id,
-            Entry {
-                org_id: Some(&org),
-                action,
-                changes: &changes,
-                outcome: "ok",
-            },
-        )
-        .await?;
+    super::record_change(&state, session, request_id, Some(&org), action, &changes).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -326,19 +306,15 @@ async fn invite(
         ),
         change("roles", "Roles", None, (!roles.is_empty()).then_some(roles)),
     ];
-    state
-        .audit
-        .record(
-            &session,
-            &request_id,
-            Entry {
-                org_id: Some(&org),
-                action: AuditAction::InvitationsCreate,
-                changes: &changes,
-                outcome: "ok",
-            },
-        )
-        .await?;
+    super::record_change(
+        &state,
+        &session,
+        &request_id,
+        Some(&org),
+        AuditAction::InvitationsCreate,
+        &changes,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -362,18 +338,14 @@ async fn revoke(
         Some(invitation.clone()),
         None,
     )];
-    state
-        .audit
-        .record(
-            &session,
-            &request_id,
-            Entry {
-                org_id: Some(&org),
-                action: AuditAction::InvitationsDelete,
-                changes: &changes,
-                outcome: "ok",
-            },
-        )
-        .await?;
+    super::record_change(
+        &state,
+        &session,
+        &request_id,
+        Some(&org),
+        AuditAction::InvitationsDelete,
+        &changes,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -49,11 +49,13 @@ pub fn api() -> Router<AppState> {
         .fallback(|| async { AppError::NotFound })
 }
 
-/// Audits a change to something of the whole tenant (an API, a role), not of one organization.
-async fn record_tenant_change(
+/// Audits a change that was made: to one organization's things, or (`org` `None`) to the
+/// whole tenant's.
+async fn record_change(
     state: &AppState,
     session: &Session,
     request_id: &ReqId,
+    org: Option<&OrgId>,
     action: AuditAction,
     changes: &[Change],
 ) -> Result<(), AppError> {
@@ -63,13 +65,24 @@ async fn record_tenant_change(
             session,
             request_id,
             Entry {
-                org_id: None,
+                org_id: org,
                 action,
                 changes,
                 outcome: "ok",
             },
         )
         .await
+}
+
+/// Audits a change to something of the whole tenant (an API, a role), not of one organization.
+async fn record_tenant_change(
+    state: &AppState,
+    session: &Session,
+    request_id: &ReqId,
+    action: AuditAction,
+    changes: &[Change],
+) -> Result<(), AppError> {
+    record_change(state, session, request_id, None, action, changes).await
 }
 
 /// 404 unless the organization exists.
@@ -91,17 +104,5 @@ async fn record_org_change(
     action: AuditAction,
     changes: &[Change],
 ) -> Result<(), AppError> {
-    state
-        .audit
-        .record(
-            session,
-            request_id,
-            Entry {
-                org_id: Some(org),
-                action,
-                changes,
-                outcome: "ok",
-            },
-        )
-        .await
+    record_change(state, session, request_id, Some(org), action, changes).await
 }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::access::{self, Action};
-use crate::audit::{AuditAction, Entry};
+use crate::audit::AuditAction;
 use crate::directory::{OrgCounts, OrgQuery, OrgUpdate, MAX_PER_PAGE};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ReqId};
@@ -141,19 +141,15 @@ async fn create(
             after: Some(created.name.to_string()),
         },
     );
-    state
-        .audit
-        .record(
-            &session,
-            &request_id,
-            Entry {
-                org_id: Some(&created.id),
-                action: AuditAction::OrgCreate,
-                changes: &changes,
-                outcome: "ok",
-            },
-        )
-        .await?;
+    super::record_change(
+        &state,
+        &session,
+        &request_id,
+        Some(&created.id),
+        AuditAction::OrgCreate,
+        &changes,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -213,19 +209,15 @@ async fn update(
         .update_org(&org_id, &update, base.as_ref())
         .await?;
     state.directory_changed().await;
-    state
-        .audit
-        .record(
-            &session,
-            &request_id,
-            Entry {
-                org_id: Some(&org_id),
-                action: AuditAction::OrgUpdate,
-                changes: &changes,
-                outcome: "ok",
-            },
-        )
-        .await?;
+    super::record_change(
+        &state,
+        &session,
+        &request_id,
+        Some(&org_id),
+        AuditAction::OrgUpdate,
+        &changes,
+    )
+    .await?;
     Ok(Json(saved))
 }
 
@@ -256,19 +248,15 @@ async fn remove(
         change("members", "Members", counts.members.to_string()),
         change("invitations", "Invitations", counts.invitations.to_string()),
     ];
-    state
-        .audit
-        .record(
-            &session,
-            &request_id,
-            Entry {
-                org_id: Some(&org_id),
-                action: AuditAction::OrgDelete,
-                changes: &changes,
-                outcome: "ok",
-            },
-        )
-        .await?;
+    super::record_change(
+        &state,
+        &session,
+        &request_id,
+        Some(&org_id),
+        AuditAction::OrgDelete,
+        &changes,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

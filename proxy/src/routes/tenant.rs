@@ -6,7 +6,7 @@ use axum::{Json, Router};
 use orgdesk_model::tenant::{TenantSettings, TenantSettingsInput};
 
 use crate::access::{self, Action};
-use crate::audit::{AuditAction, Entry};
+use crate::audit::AuditAction;
 use crate::error::AppError;
 use crate::extract::{ApiJson, ReqId};
 use crate::session::role_checks;
@@ -39,18 +39,14 @@ async fn update(
         return Ok(Json(current));
     }
     let saved = state.directory.update_tenant_settings(&change).await?;
-    state
-        .audit
-        .record(
-            &session,
-            &request_id,
-            Entry {
-                org_id: None,
-                action: AuditAction::TenantUpdate,
-                changes: &changes,
-                outcome: "ok",
-            },
-        )
-        .await?;
+    super::record_change(
+        &state,
+        &session,
+        &request_id,
+        None,
+        AuditAction::TenantUpdate,
+        &changes,
+    )
+    .await?;
     Ok(Json(saved))
 }

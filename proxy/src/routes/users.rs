@@ -12,7 +12,7 @@ use orgdesk_model::{OrgId, Role};
 use serde::Deserialize;
 
 use crate::access::{self, Action};
-use crate::audit::{AuditAction, Entry};
+use crate::audit::AuditAction;
 use crate::directory::{DirectoryError, UserSummary};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ReqId};
@@ -101,19 +101,15 @@ async fn create(
     if let Some(org) = &org {
         changes.push(change("members", "Member of", org.to_string()));
     }
-    state
-        .audit
-        .record(
-            &session,
-            &request_id,
-            Entry {
-                org_id: org.as_ref(),
-                action: AuditAction::UsersCreate,
-                changes: &changes,
-                outcome: "ok",
-            },
-        )
-        .await?;
+    super::record_change(
+        &state,
+        &session,
+        &request_id,
+        org.as_ref(),
+        AuditAction::UsersCreate,
+        &changes,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 

@@ -1654,11 +1654,7 @@ pub async fn delete_api(pool: &Pool, id: &str) -> Result<(), DirectoryError> {
 /// in every tenant) and the AI product's, defining every permission the demo roles hold. A
 /// store seeded before APIs existed gets them on its next start.
 async fn seed_apis_once(tx: &mut Conn) -> Result<(), sqlx::Error> {
-    let seeded: Option<String> =
-        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'apis_seeded_at'")
-            .fetch_optional(&mut *tx)
-            .await?;
-    if seeded.is_some() {
+    if seeded(tx, "apis_seeded_at").await? {
         return Ok(());
     }
     let now = now();
@@ -1678,8 +1674,24 @@ async fn seed_apis_once(tx: &mut Conn) -> Result<(), sqlx::Error> {
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query("INSERT INTO meta (key, value) VALUES ('apis_seeded_at', $1)")
-        .bind(now.to_string())
+    mark_seeded(tx, "apis_seeded_at", now).await?;
+    Ok(())
+}
+
+/// Whether the store already has the demo data `key` names.
+async fn seeded(tx: &mut Conn, key: &str) -> Result<bool, sqlx::Error> {
+    let at: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
+        .bind(key)
+        .fetch_optional(&mut *tx)
+        .await?;
+    Ok(at.is_some())
+}
+
+/// Notes that the store has the demo data `key` names, so that it is never added twice.
+async fn mark_seeded(tx: &mut Conn, key: &str, at: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)")
+        .bind(key)
+        .bind(at.to_string())
         .execute(&mut *tx)
         .await?;
     Ok(())
@@ -1688,11 +1700,7 @@ async fn seed_apis_once(tx: &mut Conn) -> Result<(), sqlx::Error> {
 /// Gives a store the demo tenant's machine-to-machine applications once (after its
 /// organizations exist): a store seeded before they existed gets them on its next start.
 async fn seed_m2m_once(tx: &mut Conn) -> Result<(), sqlx::Error> {
-    let seeded: Option<String> =
-        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'm2m_seeded_at'")
-            .fetch_optional(&mut *tx)
-            .await?;
-    if seeded.is_some() {
+    if seeded(tx, "m2m_seeded_at").await? {
         return Ok(());
     }
     let now = now();
@@ -1725,20 +1733,13 @@ async fn seed_m2m_once(tx: &mut Conn) -> Result<(), sqlx::Error> {
             }
         }
     }
-    sqlx::query("INSERT INTO meta (key, value) VALUES ('m2m_seeded_at', $1)")
-        .bind(now.to_string())
-        .execute(&mut *tx)
-        .await?;
+    mark_seeded(tx, "m2m_seeded_at", now).await?;
     Ok(())
 }
 
 /// Gives a store the demo tenant's domains once (after its organizations exist).
 async fn seed_domains_once(tx: &mut Conn) -> Result<(), sqlx::Error> {
-    let seeded: Option<String> =
-        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'domains_seeded_at'")
-            .fetch_optional(&mut *tx)
-            .await?;
-    if seeded.is_some() {
+    if seeded(tx, "domains_seeded_at").await? {
         return Ok(());
     }
     let now = now();
@@ -1760,10 +1761,7 @@ async fn seed_domains_once(tx: &mut Conn) -> Result<(), sqlx::Error> {
                 .await?;
         }
     }
-    sqlx::query("INSERT INTO meta (key, value) VALUES ('domains_seeded_at', $1)")
-        .bind(now.to_string())
-        .execute(&mut *tx)
-        .await?;
+    mark_seeded(tx, "domains_seeded_at", now).await?;
     Ok(())
 }
 
