@@ -105,7 +105,7 @@ pub(super) async fn save(
         AuditAction::ConnectionsEnable
     };
     super::record_change(
-        &state,
+        state,
         session,
         request_id,
         Some(org),

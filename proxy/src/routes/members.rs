@@ -245,7 +245,7 @@ async fn change_roles(
     } else {
         AuditAction::MemberRolesRemove
     };
-    super::record_change(&state, session, request_id, Some(&org), action, &changes).await?;
+    super::record_change(state, session, request_id, Some(&org), action, &changes).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
