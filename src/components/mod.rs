@@ -12,6 +12,7 @@ pub mod org_avatar;
 pub mod page_header;
 pub mod save_flow;
 pub mod shell;
+pub mod shown_once;
 pub mod sign_in_preview;
 pub mod skeleton;
 pub mod swatch;

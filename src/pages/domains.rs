@@ -12,6 +12,7 @@ use crate::api;
 use crate::components::copy_button::CopyButton;
 use crate::components::error_view::ErrorView;
 use crate::components::modal::{Modal, Tone};
+use crate::components::shown_once::ShownOnce;
 use crate::components::skeleton::TableSkeleton;
 use crate::hooks::{mutation, mutation_with_errors};
 
@@ -245,23 +246,20 @@ fn LinkOnce(
         let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&ticket.expires_at));
         String::from(date.to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED))
     };
-    let url = ticket.url.clone();
     view! {
-        <Modal title="Set-up link for your IT admin" on_close>
-            <p><strong>"Copy it now."</strong>" orgdesk shows it only this once. Send it to the person who administers your identity provider; it works once, until "{until}"."</p>
-            <div class="od-field">
-                <label class="od-field__label" for="sso-link">"Set-up link"</label>
-                <div class="od-secret">
-                    <input id="sso-link" class="od-input od-input--mono" readonly prop:value=url.clone() data-testid="sso-link"/>
-                    <CopyButton value=url label="set-up link"/>
-                </div>
-            </div>
-            <div class="od-modal__actions">
-                <button class="od-button od-button--ghost od-button--danger-text" disabled=move || revoke.pending().get()
-                    on:click=move |_| { revoke.dispatch(()); }>"Revoke link"</button>
-                <button class="od-button od-button--primary" data-testid="sso-link-done" on:click=move |_| on_close.run(())>"I have sent it"</button>
-            </div>
-        </Modal>
+        <ShownOnce
+            title="Set-up link for your IT admin"
+            note=format!("orgdesk shows it only this once. Send it to the person who administers your identity provider; it works once, until {until}.")
+            label="Set-up link"
+            field_id="sso-link"
+            copy_label="set-up link"
+            value=ticket.url
+            done_label="I have sent it"
+            done_testid="sso-link-done"
+            on_close>
+            <button class="od-button od-button--ghost od-button--danger-text" disabled=move || revoke.pending().get()
+                on:click=move |_| { revoke.dispatch(()); }>"Revoke link"</button>
+        </ShownOnce>
     }
 }
 

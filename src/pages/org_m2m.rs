@@ -17,6 +17,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::diff_view::ReviewDialog;
 use crate::components::error_view::ErrorView;
 use crate::components::modal::{Modal, Tone};
+use crate::components::shown_once::ShownOnce;
 use crate::components::skeleton::TableSkeleton;
 use crate::components::text_field::TextField;
 use crate::hooks::{mutation, mutation_with_errors};
@@ -222,21 +223,17 @@ fn M2mTable(
 /// The secret, once: copy it now; closing the dialog forgets it.
 #[component]
 fn SecretOnce(once: Shown, on_close: Callback<()>) -> impl IntoView {
-    let secret = once.secret.clone();
     view! {
-        <Modal title=format!("The secret of {}", once.name) on_close>
-            <p><strong>"Copy it now."</strong>" orgdesk does not keep it and can never show it again; if it is lost, rotate it."</p>
-            <div class="od-field">
-                <label class="od-field__label" for="client-secret">"Client secret"</label>
-                <div class="od-secret">
-                    <input id="client-secret" class="od-input od-input--mono" readonly prop:value=secret.clone() data-testid="client-secret"/>
-                    <CopyButton value=secret label="client secret"/>
-                </div>
-            </div>
-            <div class="od-modal__actions">
-                <button class="od-button od-button--primary" data-testid="secret-done" on:click=move |_| on_close.run(())>"I have stored it"</button>
-            </div>
-        </Modal>
+        <ShownOnce
+            title=format!("The secret of {}", once.name)
+            note="orgdesk does not keep it and can never show it again; if it is lost, rotate it."
+            label="Client secret"
+            field_id="client-secret"
+            copy_label="client secret"
+            value=once.secret
+            done_label="I have stored it"
+            done_testid="secret-done"
+            on_close/>
     }
 }
 
