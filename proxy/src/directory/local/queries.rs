@@ -2035,12 +2035,8 @@ pub async fn create_domain(
     org: &OrgId,
     domain: &DomainName,
 ) -> Result<Domain, DirectoryError> {
+    ensure_org(pool, org).await?;
     let mut tx = begin(pool).await?;
-    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM orgs WHERE id = $1")
-        .bind(org.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-    exists.ok_or(DirectoryError::NotFound)?;
     let id = new_id("ord_")?;
     let mut secret = [0u8; 16];
     getrandom::fill(&mut secret)
