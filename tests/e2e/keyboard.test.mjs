@@ -1,6 +1,6 @@
 // The keyboard alone: an org admin signs in, rebrands their organization and invites a
 // colleague without touching the mouse. Every control on the way takes focus in order, and
-// focus is visible wherever it lands.
+// focus is visible wherever it lands. The same for an API (platform admin) and a domain.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useDemo, newPage } from './harness.mjs';
@@ -112,5 +112,32 @@ test('the platform admin creates an API with two permissions with the keyboard a
     await page.locator('[data-testid="permission-value"]').evaluateAll((inputs) => inputs.map((i) => i.value)),
     ['invoke:gpt-4o', 'read:usage'],
   );
+  assert.deepEqual(page.problems, []);
+});
+
+test('an org admin adds a domain, switches its discovery and removes it with the keyboard alone', async () => {
+  const page = await newPage(demo.browser);
+  await page.goto(`${demo.server.url}/orgs/${AI_ORG}/domains`);
+  await page.waitForURL(/\/auth\/login/);
+  await tabTo(page, 'button[data-persona="org-admin"]');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${demo.server.url}/orgs/${AI_ORG}/domains`);
+  await page.locator('li[data-domain="ai-organization-labs.example"]').waitFor();
+
+  await tabTo(page, '#new-domain');
+  await page.keyboard.type('keyboard-only.example');
+  await page.keyboard.press('Enter');
+  const card = page.locator('li[data-domain="keyboard-only.example"]');
+  await card.waitFor();
+
+  await tabTo(page, 'li[data-domain="keyboard-only.example"] input[type="checkbox"]');
+  await page.keyboard.press('Space');
+  await page.locator('.od-toast', { hasText: 'no longer discovers' }).waitFor();
+
+  await tabTo(page, 'li[data-domain="keyboard-only.example"] button.od-button--danger-text');
+  await page.keyboard.press('Enter');
+  await tabTo(page, '[data-testid="confirm-remove-domain"]');
+  await page.keyboard.press('Enter');
+  await card.waitFor({ state: 'detached' });
   assert.deepEqual(page.problems, []);
 });
