@@ -267,11 +267,14 @@ pub enum Capability {
     ManageDomains,
     /// Make and revoke single sign-on set-up links for an organization's IT admin.
     ManageSso,
+    /// Download the configuration as code: the whole tenant (platform admins) or one's own
+    /// organization.
+    ExportConfig,
 }
 
 impl Capability {
     /// Every action, for `/api/me`'s capabilities and the access matrix tests.
-    pub const ALL: [Capability; 29] = [
+    pub const ALL: [Capability; 30] = [
         Capability::ListOrgs,
         Capability::ReadOrg,
         Capability::ReadUsers,
@@ -301,6 +304,7 @@ impl Capability {
         Capability::ReadDomains,
         Capability::ManageDomains,
         Capability::ManageSso,
+        Capability::ExportConfig,
     ];
 
     /// The capability name the browser app sees.
@@ -336,6 +340,7 @@ impl Capability {
             Self::ReadDomains => "domains:read",
             Self::ManageDomains => "domains:write",
             Self::ManageSso => "sso:write",
+            Self::ExportConfig => "config:export",
         }
     }
 }

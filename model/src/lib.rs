@@ -15,6 +15,7 @@ pub mod members;
 pub mod org;
 pub mod roles;
 pub mod schema;
+pub mod snapshot;
 pub mod sso;
 pub mod tenant;
 pub mod users;

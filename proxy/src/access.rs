@@ -12,9 +12,9 @@ pub use orgdesk_model::api::Capability as Action;
 #[must_use]
 pub fn allowed(role: Role, action: Action) -> bool {
     use Action::{
-        AssignRoles, EditBranding, EditMetadata, FindUsers, Invite, ListOrgs, ManageDomains,
-        ManageMembers, ManageSso, ReadAudit, ReadConnections, ReadDomains, ReadInvitations,
-        ReadM2m, ReadMembers, ReadOrg, ReadRoles,
+        AssignRoles, EditBranding, EditMetadata, ExportConfig, FindUsers, Invite, ListOrgs,
+        ManageDomains, ManageMembers, ManageSso, ReadAudit, ReadConnections, ReadDomains,
+        ReadInvitations, ReadM2m, ReadMembers, ReadOrg, ReadRoles,
     };
     // Tenant-wide reads (users, settings, APIs) stay with platform admins: an org admin must not
     // learn who else uses the product.
@@ -39,6 +39,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
                 | ReadDomains
                 | ManageDomains
                 | ManageSso
+                | ExportConfig
         ),
         Role::Member => matches!(action, ListOrgs | ReadOrg | ReadMembers),
     }
@@ -134,6 +135,7 @@ mod tests {
             Action::ReadDomains => 26,
             Action::ManageDomains => 27,
             Action::ManageSso => 28,
+            Action::ExportConfig => 29,
         }
     }
 

@@ -13,6 +13,7 @@ pub mod directory;
 pub mod dns;
 pub mod domain_checks;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod limits;
 pub mod metrics;

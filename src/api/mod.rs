@@ -4,6 +4,7 @@ pub mod apis;
 pub mod audit;
 pub mod auth;
 pub mod domains;
+pub mod export;
 pub mod m2m;
 pub mod members;
 pub mod orgs;

@@ -7,6 +7,7 @@ pub mod copy_button;
 pub mod create_user;
 pub mod diff_view;
 pub mod error_view;
+pub mod export_links;
 pub mod modal;
 pub mod org_avatar;
 pub mod page_header;

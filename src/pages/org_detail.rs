@@ -11,6 +11,7 @@ use crate::api;
 use crate::components::confirm_typed::DangerZone;
 use crate::components::copy_button::CopyButton;
 use crate::components::error_view::ErrorView;
+use crate::components::export_links::ExportMenu;
 use crate::components::org_avatar::{AvatarSize, OrgAvatar};
 use crate::components::page_header::PageHeader;
 use crate::components::save_flow::SaveFlow;
@@ -125,6 +126,7 @@ fn OrgView(
     let location = use_location();
     let tab = Memo::new(move |_| OrgTab::of_path(&location.pathname.get()));
     let stored = StoredValue::new(org.clone());
+    let can_export = use_context::<Me>().is_some_and(|me| me.can(Capability::ExportConfig));
     // Only the title, trail and current tab follow the tab; the header stays as it is.
     view! {
         {move || view! { <OrgTitle org=stored.get_value() tab=tab.get()/> }}
@@ -139,6 +141,7 @@ fn OrgView(
                     <CopyButton value=org.id.to_string() label="organization id"/>
                 </div>
             </div>
+            {can_export.then(|| view! { <ExportMenu org=org.id.clone()/> })}
         </section>
         {move || view! { <OrgTabs base=format!("/orgs/{}", stored.with_value(|o| o.id.clone())) current=tab.get().key()/> }}
         <Outlet/>

@@ -8,6 +8,7 @@ use orgdesk_model::validate::ValidationError;
 use crate::api;
 use crate::components::diff_view::ReviewDialog;
 use crate::components::error_view::ErrorView;
+use crate::components::export_links::ExportLinks;
 use crate::components::page_header::PageHeader;
 use crate::components::skeleton::TableSkeleton;
 use crate::components::text_field::{InputKind, TextField};
@@ -122,6 +123,11 @@ fn SettingsForm(current: TenantSettings, reload: Callback<()>) -> impl IntoView 
                 })}
             </div>
             <FlagsSection flags/>
+            <section class="od-card od-section" aria-labelledby="export-title">
+                <h2 class="od-card__title" id="export-title">"Configuration as code"</h2>
+                <p class="od-muted">"The whole tenant — settings, APIs, roles, organizations with their connections and members, and the members' users (never their passwords) — as code to keep in a repository. Invitations have no resource in these tools; each download lists them in invitations.csv."</p>
+                <ExportLinks/>
+            </section>
         </div>
     }
 }

@@ -117,6 +117,17 @@ test('every dialog of the platform admin passes axe in light and dark, and fits 
   assert.deepEqual(found, [], `\n${found.join('\n')}`);
 });
 
+test("the organization's export menu, open, passes axe in light and dark, and fits a phone", async () => {
+  const page = await newPage(demo.browser);
+  await signIn(page, demo.server.url, 'org-admin', `/orgs/${AI_ORG}`);
+  await settled(page);
+  await page.click('summary.od-export__summary');
+  await page.locator('.od-export__panel').waitFor();
+  const found = [];
+  await check(page, `/orgs/${AI_ORG} › Export as code`, found);
+  assert.deepEqual(found, [], `\n${found.join('\n')}`);
+});
+
 test('a denied attempt reads as a refusal on the Audit screen, not as a change', async () => {
   const page = await newPage(demo.browser);
   page.expect404 = true;

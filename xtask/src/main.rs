@@ -228,10 +228,11 @@ fn demo(root: &Path, args: &[String]) -> Result<()> {
 }
 
 fn test(root: &Path) -> Result<()> {
-    let mut steps = Steps::new(27);
+    let mut steps = Steps::new(28);
     tools::ensure_build_tools(root, &mut steps)?;
     tools::ensure_test_tools(root, &mut steps)?;
     tools::ensure_dns_server(&mut steps)?;
+    tools::ensure_config_code_tools(root, &mut steps)?;
     tools::ensure_bench_tools(&mut steps)?;
     tools::ensure_postgres(&mut steps)?;
     steps.run("check formatting", cargo(&["fmt", "--all", "--check"]))?;
@@ -326,6 +327,7 @@ fn test(root: &Path) -> Result<()> {
         .env("ORGDESK_DIST", root.join("dist"))
         .env("CHROMIUM", tools::CHROMIUM)
         .env("DNSMASQ", tools::DNSMASQ)
+        .env("ORGDESK_PYTHON", tools::config_code_python(root))
         .env("SCREENSHOT_DIR", root.join("docs"));
     steps.run("end-to-end tests (Chromium)", e2e)?;
     Ok(())

@@ -13,6 +13,7 @@ const WASM_OPT_VERSION: &str = "version 132";
 const PLAYWRIGHT_VERSION: &str = "1.64.1";
 const OIDC_PROVIDER_VERSION: &str = "9.13.3";
 const AXE_CORE_VERSION: &str = "4.14.1";
+const DEPLOY_CLI_VERSION: &str = "8.44.0";
 /// The toolchain the release wasm is built with: a pinned nightly, for what stable cannot do yet
 /// (`-C panic=immediate-abort`, `-Z location-detail=none`, `-Z fmt-debug=none`, and `build-std`
 /// to rebuild the standard library with them). Everything else builds on stable.
@@ -171,9 +172,10 @@ pub fn ensure_test_tools(root: &Path, steps: &mut Steps) -> Result<()> {
         ),
     }
 
-    // All three come from tests/e2e/package-lock.json: Playwright's driver (no browser
-    // download), the OpenID Connect provider that stands in for Auth0's Universal Login, and
-    // axe-core, which checks every screen against WCAG 2.1 A/AA.
+    // All four come from tests/e2e/package-lock.json: Playwright's driver (no browser
+    // download), the OpenID Connect provider that stands in for Auth0's Universal Login,
+    // axe-core, which checks every screen against WCAG 2.1 A/AA, and auth0-deploy-cli, whose own
+    // loader and schema check orgdesk's deploy-cli export.
     let has = |package: &str, version: &str| {
         std::fs::read_to_string(root.join(format!("tests/e2e/node_modules/{package}/package.json")))
             .is_ok_and(|json| json.contains(&format!("\"version\": \"{version}\"")))
@@ -181,10 +183,11 @@ pub fn ensure_test_tools(root: &Path, steps: &mut Steps) -> Result<()> {
     if has("playwright-core", PLAYWRIGHT_VERSION)
         && has("oidc-provider", OIDC_PROVIDER_VERSION)
         && has("axe-core", AXE_CORE_VERSION)
+        && has("auth0-deploy-cli", DEPLOY_CLI_VERSION)
     {
         steps.skip(
-            "playwright-core, oidc-provider and axe-core",
-            &format!("{PLAYWRIGHT_VERSION}, {OIDC_PROVIDER_VERSION}, {AXE_CORE_VERSION}"),
+            "playwright-core, oidc-provider, axe-core and auth0-deploy-cli",
+            &format!("{PLAYWRIGHT_VERSION}, {OIDC_PROVIDER_VERSION}, {AXE_CORE_VERSION}, {DEPLOY_CLI_VERSION}"),
         );
     } else {
         ensure_npm(steps)?;
@@ -192,11 +195,55 @@ pub fn ensure_test_tools(root: &Path, steps: &mut Steps) -> Result<()> {
         install.args(["ci", "--no-audit", "--no-fund", "--prefix", "tests/e2e"]);
         steps.run(
             &format!(
-                "install playwright-core {PLAYWRIGHT_VERSION} (no browser download), oidc-provider {OIDC_PROVIDER_VERSION} and axe-core {AXE_CORE_VERSION} (npm)"
+                "install playwright-core {PLAYWRIGHT_VERSION} (no browser download), oidc-provider {OIDC_PROVIDER_VERSION}, axe-core {AXE_CORE_VERSION} and auth0-deploy-cli {DEPLOY_CLI_VERSION} (npm)"
             ),
             install,
         )?;
     }
+    Ok(())
+}
+
+/// The Python that checks the configuration-as-code exports, in a virtual environment of its own.
+pub fn config_code_python(root: &Path) -> PathBuf {
+    root.join("target/config-as-code/venv/bin/python")
+}
+
+/// The Pulumi SDK with `pulumi-auth0`, and python-hcl2, from PyPI into a virtual environment
+/// under `target/`, pinned by `tests/config-as-code/requirements.txt`. Installed again when that
+/// file changes.
+pub fn ensure_config_code_tools(root: &Path, steps: &mut Steps) -> Result<()> {
+    let requirements = root.join("tests/config-as-code/requirements.txt");
+    let wanted = std::fs::read_to_string(&requirements)
+        .with_context(|| format!("cannot read {}", requirements.display()))?;
+    let venv = root.join("target/config-as-code/venv");
+    let stamp = venv.join("orgdesk-requirements.txt");
+    if config_code_python(root).exists()
+        && std::fs::read_to_string(&stamp).is_ok_and(|had| had == wanted)
+    {
+        steps.skip("pulumi, pulumi-auth0 and python-hcl2", "installed");
+        return Ok(());
+    }
+    if version_of(Path::new("python3"), "--version").is_none() {
+        if !is_root() {
+            bail!(
+                "the export checks need Python 3 with venv; install python3-venv, then run again"
+            );
+        }
+        apt_install(steps, "python3 with venv", &["python3", "python3-venv"])?;
+    }
+    let _ = std::fs::remove_dir_all(&venv);
+    let mut create = Command::new("python3");
+    create.args(["-m", "venv"]).arg(&venv);
+    steps.run("create a Python environment for the export checks", create)?;
+    let mut install = Command::new(venv.join("bin/pip"));
+    install
+        .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+        .arg(&requirements);
+    steps.run(
+        "install pulumi, pulumi-auth0 and python-hcl2 (PyPI)",
+        install,
+    )?;
+    std::fs::write(&stamp, wanted).context("cannot write the requirements stamp")?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@ mod audit;
 pub mod auth;
 mod connections;
 mod domains;
+mod export;
 mod m2m;
 mod me;
 mod members;
@@ -46,6 +47,7 @@ pub fn api() -> Router<AppState> {
         .merge(m2m::routes())
         .merge(domains::routes())
         .merge(sso::routes())
+        .merge(export::routes())
         .fallback(|| async { AppError::NotFound })
 }
 

@@ -16,6 +16,7 @@ mod assets;
 mod connections;
 mod contract;
 mod domains;
+mod export;
 mod faults;
 mod m2m;
 mod members;
