@@ -270,11 +270,14 @@ pub enum Capability {
     /// Download the configuration as code: the whole tenant (platform admins) or one's own
     /// organization.
     ExportConfig,
+    /// Plan and apply an import of configuration (org admins: their own organization's part,
+    /// within what their role may change).
+    ImportConfig,
 }
 
 impl Capability {
     /// Every action, for `/api/me`'s capabilities and the access matrix tests.
-    pub const ALL: [Capability; 30] = [
+    pub const ALL: [Capability; 31] = [
         Capability::ListOrgs,
         Capability::ReadOrg,
         Capability::ReadUsers,
@@ -305,6 +308,7 @@ impl Capability {
         Capability::ManageDomains,
         Capability::ManageSso,
         Capability::ExportConfig,
+        Capability::ImportConfig,
     ];
 
     /// The capability name the browser app sees.
@@ -341,6 +345,7 @@ impl Capability {
             Self::ManageDomains => "domains:write",
             Self::ManageSso => "sso:write",
             Self::ExportConfig => "config:export",
+            Self::ImportConfig => "config:import",
         }
     }
 }

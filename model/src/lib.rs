@@ -9,6 +9,7 @@ pub mod claims;
 pub mod contrast;
 pub mod diff;
 pub mod domains;
+pub mod import;
 pub mod input;
 pub mod m2m;
 pub mod members;

@@ -12,8 +12,8 @@ pub use orgdesk_model::api::Capability as Action;
 #[must_use]
 pub fn allowed(role: Role, action: Action) -> bool {
     use Action::{
-        AssignRoles, EditBranding, EditMetadata, ExportConfig, FindUsers, Invite, ListOrgs,
-        ManageDomains, ManageMembers, ManageSso, ReadAudit, ReadConnections, ReadDomains,
+        AssignRoles, EditBranding, EditMetadata, ExportConfig, FindUsers, ImportConfig, Invite,
+        ListOrgs, ManageDomains, ManageMembers, ManageSso, ReadAudit, ReadConnections, ReadDomains,
         ReadInvitations, ReadM2m, ReadMembers, ReadOrg, ReadRoles,
     };
     // Tenant-wide reads (users, settings, APIs) stay with platform admins: an org admin must not
@@ -40,6 +40,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
                 | ManageDomains
                 | ManageSso
                 | ExportConfig
+                | ImportConfig
         ),
         Role::Member => matches!(action, ListOrgs | ReadOrg | ReadMembers),
     }
@@ -136,6 +137,7 @@ mod tests {
             Action::ManageDomains => 27,
             Action::ManageSso => 28,
             Action::ExportConfig => 29,
+            Action::ImportConfig => 30,
         }
     }
 

@@ -189,6 +189,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../migrations/postgres/0007_apis.sql")),
     (8, include_str!("../migrations/postgres/0008_m2m.sql")),
     (9, include_str!("../migrations/postgres/0009_domains.sql")),
+    (
+        10,
+        include_str!("../migrations/postgres/0010_import_plans.sql"),
+    ),
 ];
 
 /// The grants orgdesk's runtime role needs (README "Running in production").

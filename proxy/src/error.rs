@@ -16,6 +16,9 @@ pub enum AppError {
     /// Signed in, but not allowed to do this.
     #[error("{0}")]
     Forbidden(&'static str),
+    /// Signed in, but the request asks for things the caller may not do; the message names them.
+    #[error("{0}")]
+    ForbiddenParts(String),
     /// Nothing there, or nothing the caller may know about.
     #[error("Not found.")]
     NotFound,
@@ -76,7 +79,7 @@ impl AppError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             Self::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
-            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            Self::Forbidden(_) | Self::ForbiddenParts(_) => (StatusCode::FORBIDDEN, "forbidden"),
             Self::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             Self::Invalid(_) | Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "invalid_input"),
             Self::Conflict { .. } | Self::Stale(_) => (StatusCode::CONFLICT, "conflict"),

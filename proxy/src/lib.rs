@@ -15,6 +15,7 @@ pub mod domain_checks;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod import;
 pub mod limits;
 pub mod metrics;
 pub mod routes;

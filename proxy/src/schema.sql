@@ -256,3 +256,17 @@ WHEN (SELECT days FROM audit_retention WHERE id = 1) IS NULL
 BEGIN
     SELECT RAISE(ABORT, 'audit rows are kept for the retention period');
 END;
+
+-- Import plans (in both modes): what an uploaded file would change, kept until applied so that
+-- what is applied is exactly what was shown. `steps` is JSON; `done` counts applied steps.
+CREATE TABLE IF NOT EXISTS import_plans (
+    id          TEXT PRIMARY KEY,
+    created_by  TEXT NOT NULL,
+    org_id      TEXT,
+    steps       TEXT NOT NULL,
+    state       TEXT NOT NULL DEFAULT 'planned',
+    done        INTEGER NOT NULL DEFAULT 0,
+    total       INTEGER NOT NULL,
+    failed      TEXT,
+    created_at  INTEGER NOT NULL
+);

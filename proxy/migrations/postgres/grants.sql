@@ -5,7 +5,7 @@
 GRANT USAGE ON SCHEMA public TO orgdesk_app;
 GRANT SELECT ON orgdesk_migrations, audit_retention TO orgdesk_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON sessions, login_transactions, rate_limits, role_checks,
-    domain_checks, sso_tickets TO orgdesk_app;
+    domain_checks, sso_tickets, import_plans TO orgdesk_app;
 GRANT SELECT, UPDATE ON auth0_budget TO orgdesk_app;
 -- The embedded directory (demo mode on PostgreSQL only).
 GRANT SELECT, INSERT, UPDATE, DELETE ON meta, orgs, connections, users, roles, role_permissions,

@@ -72,14 +72,31 @@ pub fn render(format: Format, snapshot: &Snapshot, stem: &str) -> Result<Downloa
 /// # Errors
 /// What the directory answered; `NotFound` for an organization that does not exist.
 pub async fn snapshot(dir: &dyn Directory, scope: &Scope) -> Result<Snapshot, DirectoryError> {
-    let mut snapshot = Snapshot::new();
-    let orgs = match scope {
-        Scope::Tenant => {
-            snapshot.tenant = Some(dir.tenant_settings().await?);
-            all_orgs(dir).await?
+    match scope {
+        Scope::Tenant => gather(dir, true, all_orgs(dir).await?, true).await,
+        Scope::Org(id) => {
+            let org = dir.get_org(id).await?.ok_or(DirectoryError::NotFound)?;
+            gather(dir, false, vec![org], false).await
         }
-        Scope::Org(id) => vec![dir.get_org(id).await?.ok_or(DirectoryError::NotFound)?],
-    };
+    }
+}
+
+/// A snapshot of `orgs` with their connections, members and invitations, the members' users,
+/// and the roles they hold (or every role, with `all_roles`, and then the APIs too); with
+/// `tenant`, the tenant's settings and APIs as well.
+///
+/// # Errors
+/// What the directory answered.
+pub async fn gather(
+    dir: &dyn Directory,
+    tenant: bool,
+    orgs: Vec<Organization>,
+    all_roles: bool,
+) -> Result<Snapshot, DirectoryError> {
+    let mut snapshot = Snapshot::new();
+    if tenant {
+        snapshot.tenant = Some(dir.tenant_settings().await?);
+    }
     let catalogue = dir.list_roles().await?;
     let connections: BTreeMap<String, String> = dir
         .list_connections()
@@ -133,12 +150,15 @@ pub async fn snapshot(dir: &dyn Directory, scope: &Scope) -> Result<Snapshot, Di
         }
         snapshot.organizations.push(entry);
     }
+    snapshot
+        .organizations
+        .sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
     snapshot.invitations.sort_by(|a, b| {
         (&a.organization, &a.invitee_email).cmp(&(&b.organization, &b.invitee_email))
     });
 
     for role in &catalogue {
-        if matches!(scope, Scope::Org(_)) && !held_roles.contains(&role.name) {
+        if !(tenant || all_roles || held_roles.contains(&role.name)) {
             continue;
         }
         let mut permissions: Vec<_> = dir
@@ -157,7 +177,7 @@ pub async fn snapshot(dir: &dyn Directory, scope: &Scope) -> Result<Snapshot, Di
     }
     snapshot.roles.sort_by(|a, b| a.name.cmp(&b.name));
 
-    if matches!(scope, Scope::Tenant) {
+    if tenant || all_roles {
         for api in dir.list_apis().await? {
             if api.system {
                 continue;
@@ -198,6 +218,25 @@ pub async fn snapshot(dir: &dyn Directory, scope: &Scope) -> Result<Snapshot, Di
     Ok(snapshot)
 }
 
+/// The organization with exactly this name, if any.
+///
+/// # Errors
+/// What the directory answered.
+pub async fn org_named(
+    dir: &dyn Directory,
+    name: &str,
+) -> Result<Option<Organization>, DirectoryError> {
+    let page = dir
+        .list_orgs(&OrgQuery {
+            q: Some(name.to_owned()),
+            page: 0,
+            per_page: MAX_PER_PAGE,
+            only: None,
+        })
+        .await?;
+    Ok(page.items.into_iter().find(|o| o.name.as_str() == name))
+}
+
 fn org_entry(org: Organization) -> OrgEntry {
     OrgEntry {
         id: org.id,
@@ -210,7 +249,11 @@ fn org_entry(org: Organization) -> OrgEntry {
     }
 }
 
-async fn all_orgs(dir: &dyn Directory) -> Result<Vec<Organization>, DirectoryError> {
+/// Every organization, by name.
+///
+/// # Errors
+/// What the directory answered.
+pub async fn all_orgs(dir: &dyn Directory) -> Result<Vec<Organization>, DirectoryError> {
     let mut orgs = Vec::new();
     for page in 0.. {
         let query = OrgQuery {

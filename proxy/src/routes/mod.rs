@@ -6,6 +6,7 @@ pub mod auth;
 mod connections;
 mod domains;
 mod export;
+mod import;
 mod m2m;
 mod me;
 mod members;
@@ -48,12 +49,13 @@ pub fn api() -> Router<AppState> {
         .merge(domains::routes())
         .merge(sso::routes())
         .merge(export::routes())
+        .merge(import::routes())
         .fallback(|| async { AppError::NotFound })
 }
 
 /// Audits a change that was made: to one organization's things, or (`org` `None`) to the
 /// whole tenant's.
-async fn record_change(
+pub(crate) async fn record_change(
     state: &AppState,
     session: &Session,
     request_id: &ReqId,

@@ -18,6 +18,7 @@ mod contract;
 mod domains;
 mod export;
 mod faults;
+mod import;
 mod m2m;
 mod members;
 mod operate;

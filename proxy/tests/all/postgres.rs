@@ -127,7 +127,7 @@ async fn replicas_starting_together_migrate_once() {
         .fetch_all(opened[0].pool())
         .await
         .unwrap();
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     for db in opened {
         Store::from(db).ping().await.unwrap();
     }

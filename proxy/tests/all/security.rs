@@ -595,6 +595,25 @@ async fn every_api_route_answers_every_caller_and_org_as_the_table_says() {
             None,
             [404, 404, 404, 403],
         ),
+        // A file that names no organization plans nothing, for either admin.
+        (
+            "POST",
+            "/api/import/plan".into(),
+            Some(json!({"file": "{\"format\": \"orgdesk-snapshot/1\", \"organizations\": []}"})),
+            [200, 200, 200, 403],
+        ),
+        (
+            "POST",
+            "/api/import/apply".into(),
+            Some(json!({"plan_id": "imp_nosuchplan"})),
+            [404, 404, 404, 403],
+        ),
+        (
+            "GET",
+            "/api/import/plans/imp_nosuchplan".into(),
+            None,
+            [404, 404, 404, 403],
+        ),
     ];
     for (method, uri, body, want) in &tenant_routes {
         for (who, want) in [
@@ -627,7 +646,7 @@ async fn every_api_route_answers_every_caller_and_org_as_the_table_says() {
         failures.len(),
         failures.join("\n")
     );
-    assert_eq!(cells, 33 * 5 * 4 + 31 * 5);
+    assert_eq!(cells, 33 * 5 * 4 + 34 * 5);
 }
 
 fn mutation(method: &str, uri: &str, cookie: &str) -> axum::http::request::Builder {
