@@ -69,6 +69,7 @@ fn SignedIn(
                 <Route path=path!("/audit") view=lazy::route(lazy::audit)/>
                 <Route path=path!("/apis") view=lazy::route(lazy::apis)/>
                 <Route path=path!("/apis/:id") view=lazy::route(lazy::api_detail)/>
+                <Route path=path!("/import") view=lazy::route(lazy::import)/>
             </Routes>
         </Shell>
     }

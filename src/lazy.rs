@@ -16,6 +16,7 @@ use crate::pages::audit::AuditPage;
 use crate::pages::branding::BrandingStudio;
 use crate::pages::connections::ConnectionsTab;
 use crate::pages::domains::DomainsTab;
+use crate::pages::import::ImportPage;
 use crate::pages::invitations::InvitationsTab;
 use crate::pages::members::MembersTab;
 use crate::pages::org_access::AccessTab;
@@ -283,6 +284,8 @@ screens! {
     apis: apis_chunk / preload_apis => { view! { <ApisPage/> } }
     /// One API.
     api_detail: api_detail_chunk / preload_api_detail => { view! { <ApiDetailPage/> } }
+    /// Import & export: configuration as code.
+    import: import_chunk / preload_import => { view! { <ImportPage/> } }
 }
 
 /// The dialog that creates an organization: only platform admins open it, so the first screen

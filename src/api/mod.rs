@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod domains;
 pub mod export;
+pub mod import;
 pub mod m2m;
 pub mod members;
 pub mod orgs;

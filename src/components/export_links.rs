@@ -10,7 +10,7 @@ use crate::api;
 #[component]
 pub fn ExportLinks(
     /// The organization to export; the whole tenant when absent.
-    #[prop(optional)]
+    #[prop(default = None)]
     org: Option<OrgId>,
 ) -> impl IntoView {
     view! {
@@ -44,7 +44,7 @@ pub fn ExportMenu(
         <details class="od-export">
             <summary class="od-button od-export__summary">"Export as code"</summary>
             <div class="od-export__panel">
-                <ExportLinks org/>
+                <ExportLinks org=Some(org)/>
             </div>
         </details>
     }

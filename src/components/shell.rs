@@ -66,6 +66,9 @@ fn nav_items(me: &Me) -> Vec<NavItem> {
     if me.can(Capability::ReadTenant) {
         items.push(item("/settings".into(), "Settings", "⚙"));
     }
+    if me.can(Capability::ImportConfig) {
+        items.push(item("/import".into(), "Import & export", "⇅"));
+    }
     if me.can(Capability::ReadAudit) {
         items.push(item("/audit".into(), "Audit", "☰"));
     }

@@ -1,6 +1,7 @@
 //! Behaviour that several screens share and that draws nothing itself.
 
 pub mod debounce;
+pub mod file;
 pub mod mutation;
 pub mod paging;
 

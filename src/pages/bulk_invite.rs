@@ -9,7 +9,6 @@ use leptos::task::spawn_local;
 use orgdesk_model::bulk::{parse_csv, BulkRow};
 use orgdesk_model::members::{NewInvitationInput, RoleInfo};
 use orgdesk_model::OrgId;
-use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::components::modal::Modal;
@@ -192,20 +191,7 @@ fn CsvInput(
     text: RwSignal<String>,
 ) -> impl IntoView {
     let on_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
-            return;
-        };
-        spawn_local(async move {
-            if let Ok(value) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                text.set(value.as_string().unwrap_or_default());
-            }
-        });
+        crate::hooks::file::read_chosen_file(&ev, move |_, value| text.set(value));
     };
     view! {
         <div class="od-bulk__inputs">

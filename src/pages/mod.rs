@@ -6,6 +6,7 @@ pub mod branding;
 pub mod bulk_invite;
 pub mod connections;
 pub mod domains;
+pub mod import;
 pub mod invitations;
 pub mod members;
 pub mod not_found;

@@ -2,6 +2,7 @@
 //! checked as typed, saved after a review of the changes; the tenant's flags, read-only.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use orgdesk_model::tenant::{ErrorPage, TenantSettings, TenantSettingsInput};
 use orgdesk_model::validate::ValidationError;
 
@@ -127,6 +128,7 @@ fn SettingsForm(current: TenantSettings, reload: Callback<()>) -> impl IntoView 
                 <h2 class="od-card__title" id="export-title">"Configuration as code"</h2>
                 <p class="od-muted">"The whole tenant — settings, APIs, roles, organizations with their connections and members, and the members' users (never their passwords) — as code to keep in a repository. Invitations have no resource in these tools; each download lists them in invitations.csv."</p>
                 <ExportLinks/>
+                <p class="od-muted">"To bring a file back, or to compare the tenant with one: " <A href="/import">"Import & export"</A>"."</p>
             </section>
         </div>
     }

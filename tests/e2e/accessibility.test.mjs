@@ -13,8 +13,8 @@ const ORG_TABS = ['', '/branding', '/members', '/invitations', '/connections', '
   (tab) => `/orgs/${AI_ORG}${tab}`,
 );
 const SCREENS = {
-  'platform-admin': ['/orgs', ...ORG_TABS, '/users', `/users/${encodeURIComponent(ADA)}`, '/roles', '/settings', '/audit', '/apis', '/apis/rs_aiPlatformApi0002', '/apis/rs_managementApi0001', '/roles/rol_dataSci00002', '/no-such-screen'],
-  'org-admin': [...ORG_TABS, '/audit'],
+  'platform-admin': ['/orgs', ...ORG_TABS, '/users', `/users/${encodeURIComponent(ADA)}`, '/roles', '/settings', '/audit', '/apis', '/apis/rs_aiPlatformApi0002', '/apis/rs_managementApi0001', '/roles/rol_dataSci00002', '/import', '/no-such-screen'],
+  'org-admin': [...ORG_TABS, '/audit', '/import'],
   member: [`/orgs/${AI_ORG}`, `/orgs/${AI_ORG}/members`],
 };
 

@@ -21,7 +21,7 @@ test('once the org list is up, every other screen is prefetched, and opening one
   await page.locator('tr[data-org]').first().waitFor();
   await page.locator('html[data-prefetched]').waitFor({ state: 'attached' });
   const splits = new Set(chunks.filter((n) => n.startsWith('split_')));
-  for (const screen of ['org_page', 'overview', 'branding', 'access', 'members', 'invitations', 'connections', 'domains', 'users', 'user_detail', 'roles', 'settings', 'audit']) {
+  for (const screen of ['org_page', 'overview', 'branding', 'access', 'members', 'invitations', 'connections', 'domains', 'users', 'user_detail', 'roles', 'settings', 'audit', 'import']) {
     assert.ok(splits.has(`split_${screen}_chunk.wasm`), `${screen} was prefetched (${[...splits].join(', ')})`);
   }
   const before = chunks.length;

@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 
 use orgdesk_model::snapshot::Snapshot;
 
-use super::names::{quoted, TENANT_FLAGS};
+use super::names::{known_flags, quoted, tenant_texts};
 use super::File;
 
 /// `tenant.yaml` and `invitations.csv`.
@@ -39,21 +39,12 @@ pub(super) fn document(snapshot: &Snapshot) -> Value {
     let mut doc = Map::new();
     if let Some(tenant) = &snapshot.tenant {
         let mut t = Map::new();
-        for (key, value) in [
-            ("friendly_name", &tenant.friendly_name),
-            ("picture_url", &tenant.picture_url),
-            ("support_email", &tenant.support_email),
-            ("support_url", &tenant.support_url),
-        ] {
-            if !value.is_empty() {
-                t.insert(key.into(), json!(value));
-            }
+        for (key, value) in tenant_texts(tenant) {
+            t.insert(key.into(), json!(value));
         }
-        let flags: Map<String, Value> = tenant
-            .flags
-            .iter()
-            .filter(|(k, _)| TENANT_FLAGS.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), json!(v)))
+        let flags: Map<String, Value> = known_flags(tenant)
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), json!(v)))
             .collect();
         if !flags.is_empty() {
             t.insert("flags".into(), Value::Object(flags));

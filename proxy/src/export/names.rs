@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use orgdesk_model::snapshot::Snapshot;
+use orgdesk_model::tenant::TenantSettings;
+use orgdesk_model::Branding;
 
 /// The identifier of every organization, role, user, API and connection of a snapshot: lower-case
 /// ASCII letters, digits and `_`, unique within the file, stable for the same snapshot.
@@ -116,6 +118,44 @@ pub fn quoted(text: &str) -> String {
 /// The same for HCL, where `${` and `%{` would start a template.
 pub fn hcl_quoted(text: &str) -> String {
     quoted(text).replace("${", "$${").replace("%{", "%%{")
+}
+
+/// The tenant's text settings that are set, in the order every format writes them.
+pub fn tenant_texts(tenant: &TenantSettings) -> Vec<(&'static str, &str)> {
+    [
+        ("friendly_name", &tenant.friendly_name),
+        ("picture_url", &tenant.picture_url),
+        ("support_email", &tenant.support_email),
+        ("support_url", &tenant.support_url),
+    ]
+    .into_iter()
+    .filter(|(_, value)| !value.is_empty())
+    .map(|(key, value)| (key, value.as_str()))
+    .collect()
+}
+
+/// The tenant flags that code can set (see [`TENANT_FLAGS`]), by name.
+pub fn known_flags(tenant: &TenantSettings) -> Vec<(&str, bool)> {
+    tenant
+        .flags
+        .iter()
+        .filter(|(k, _)| TENANT_FLAGS.contains(&k.as_str()))
+        .map(|(k, v)| (k.as_str(), *v))
+        .collect()
+}
+
+/// A branding's colours by name (`primary`, `page_background`), those that are set.
+pub fn colors(branding: &Branding) -> BTreeMap<String, String> {
+    let mut colors = BTreeMap::new();
+    if let Some(c) = branding.colors.as_ref() {
+        if let Some(primary) = &c.primary {
+            colors.insert("primary".to_owned(), primary.as_str().to_owned());
+        }
+        if let Some(background) = &c.page_background {
+            colors.insert("page_background".to_owned(), background.as_str().to_owned());
+        }
+    }
+    colors
 }
 
 /// The tenant flags the auth0 provider and `pulumi_auth0` know (terraform-provider-auth0's

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use orgdesk_model::snapshot::Snapshot;
 
-use super::names::{quoted, Idents, TENANT_FLAGS, TENANT_IMPORT_ID};
+use super::names::{colors, known_flags, quoted, tenant_texts, Idents, TENANT_IMPORT_ID};
 use super::File;
 
 /// `__main__.py`, `Pulumi.yaml`, `requirements.txt`, `import.json` and `invitations.csv`.
@@ -129,15 +129,8 @@ impl Program {
         self.line("");
         self.line("tenant = auth0.Tenant(");
         self.line("    \"tenant\",");
-        for (key, value) in [
-            ("friendly_name", &tenant.friendly_name),
-            ("picture_url", &tenant.picture_url),
-            ("support_email", &tenant.support_email),
-            ("support_url", &tenant.support_url),
-        ] {
-            if !value.is_empty() {
-                self.line(&format!("    {key}={},", quoted(value)));
-            }
+        for (key, value) in tenant_texts(tenant) {
+            self.line(&format!("    {key}={},", quoted(value)));
         }
         let page = &tenant.error_page;
         self.line(&format!(
@@ -146,11 +139,9 @@ impl Program {
             py_bool(page.show_log_link),
             quoted(&page.url)
         ));
-        let flags: Vec<String> = tenant
-            .flags
-            .iter()
-            .filter(|(k, _)| TENANT_FLAGS.contains(&k.as_str()))
-            .map(|(k, v)| format!("{k}={}", py_bool(*v)))
+        let flags: Vec<String> = known_flags(tenant)
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", py_bool(v)))
             .collect();
         if !flags.is_empty() {
             self.line(&format!(
@@ -272,15 +263,7 @@ impl Program {
                 if let Some(logo) = &branding.logo_url {
                     args.push(format!("logo_url={}", quoted(logo.as_str())));
                 }
-                let mut colors = BTreeMap::new();
-                if let Some(c) = branding.colors.as_ref() {
-                    if let Some(primary) = &c.primary {
-                        colors.insert("primary".to_owned(), primary.as_str().to_owned());
-                    }
-                    if let Some(background) = &c.page_background {
-                        colors.insert("page_background".to_owned(), background.as_str().to_owned());
-                    }
-                }
+                let colors = colors(branding);
                 if !colors.is_empty() {
                     args.push(format!("colors={}", dict(&colors)));
                 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use orgdesk_model::snapshot::Snapshot;
 
-use super::names::{hcl_quoted as q, Idents, TENANT_FLAGS, TENANT_IMPORT_ID};
+use super::names::{colors, hcl_quoted as q, known_flags, tenant_texts, Idents, TENANT_IMPORT_ID};
 use super::File;
 
 /// `main.tf` and `invitations.csv`.
@@ -99,15 +99,8 @@ impl Hcl {
         };
         self.line("");
         self.line("resource \"auth0_tenant\" \"tenant\" {");
-        for (key, value) in [
-            ("friendly_name", &tenant.friendly_name),
-            ("picture_url", &tenant.picture_url),
-            ("support_email", &tenant.support_email),
-            ("support_url", &tenant.support_url),
-        ] {
-            if !value.is_empty() {
-                self.line(&format!("  {key} = {}", q(value)));
-            }
+        for (key, value) in tenant_texts(tenant) {
+            self.line(&format!("  {key} = {}", q(value)));
         }
         let page = &tenant.error_page;
         self.line("");
@@ -116,11 +109,7 @@ impl Hcl {
         self.line(&format!("    show_log_link = {}", page.show_log_link));
         self.line(&format!("    url           = {}", q(&page.url)));
         self.line("  }");
-        let flags: Vec<(&String, &bool)> = tenant
-            .flags
-            .iter()
-            .filter(|(k, _)| TENANT_FLAGS.contains(&k.as_str()))
-            .collect();
+        let flags = known_flags(tenant);
         if !flags.is_empty() {
             self.line("");
             self.line("  flags {");
@@ -243,15 +232,7 @@ impl Hcl {
                 if let Some(logo) = &branding.logo_url {
                     self.line(&format!("    logo_url = {}", q(logo.as_str())));
                 }
-                let mut colors = BTreeMap::new();
-                if let Some(c) = branding.colors.as_ref() {
-                    if let Some(primary) = &c.primary {
-                        colors.insert("primary".to_owned(), primary.as_str().to_owned());
-                    }
-                    if let Some(background) = &c.page_background {
-                        colors.insert("page_background".to_owned(), background.as_str().to_owned());
-                    }
-                }
+                let colors = colors(branding);
                 if !colors.is_empty() {
                     self.line(&format!("    colors   = {}", object(&colors)));
                 }

@@ -15,7 +15,7 @@ use orgdesk_model::OrgId;
 
 use super::{plans, Op, Step};
 use crate::audit::AuditAction;
-use crate::directory::{Directory, DirectoryError, OrgQuery, OrgUpdate, MAX_PER_PAGE};
+use crate::directory::{Directory, DirectoryError, OrgUpdate};
 use crate::error::AppError;
 use crate::extract::ReqId;
 use crate::session::Session;
@@ -139,19 +139,8 @@ impl<'a> Names<'a> {
         if let Some(id) = self.orgs.get(name) {
             return Ok(id.clone());
         }
-        let page = self
-            .dir
-            .list_orgs(&OrgQuery {
-                q: Some(name.to_owned()),
-                page: 0,
-                per_page: MAX_PER_PAGE,
-                only: None,
-            })
-            .await?;
-        let id = page
-            .items
-            .into_iter()
-            .find(|o| o.name.as_str() == name)
+        let id = crate::export::org_named(self.dir, name)
+            .await?
             .map(|o| o.id)
             .ok_or(DirectoryError::NotFound)?;
         self.orgs.insert(name.to_owned(), id.clone());

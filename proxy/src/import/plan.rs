@@ -503,7 +503,13 @@ pub async fn plan(
                 ));
             }
             Some(current) => {
-                let changes = org_changes(&as_org(current), &as_org(org));
+                // A display name cannot be removed (Auth0 keeps one once set): a file without
+                // one leaves it as it is.
+                let mut after = as_org(org);
+                if after.display_name.is_none() {
+                    after.display_name.clone_from(&current.display_name);
+                }
+                let changes = org_changes(&as_org(current), &after);
                 if !changes.is_empty() {
                     let metadata = if current.metadata == org.metadata {
                         None

@@ -478,7 +478,9 @@ pub fn safe_return_to(requested: Option<&str>) -> String {
 }
 
 /// The app's screens a sign-in may return to (the first path segment).
-pub const RETURN_TO_SCREENS: &[&str] = &["", "orgs", "users", "roles", "settings", "audit", "apis"];
+pub const RETURN_TO_SCREENS: &[&str] = &[
+    "", "orgs", "users", "roles", "settings", "audit", "apis", "import",
+];
 
 #[cfg(test)]
 mod tests {

@@ -5,38 +5,21 @@
 
 use std::io::Read;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::{header, StatusCode};
 use orgdesk_model::snapshot::Snapshot;
 
-use crate::common::{Signed, TestApp, HOST};
+use crate::common::{Signed, TestApp};
 
 const AI_ORG: &str = "org_aiOrg7Qm2Xk4Lp9";
 const ACME: &str = "org_acmeR0b8Tn3Vw5";
 
-/// The status, headers and bytes of a download.
+/// The status, headers and bytes of an export.
 async fn download(
     app: &TestApp,
     who: &Signed,
     query: &str,
 ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let request = Request::get(format!("/api/export?{query}"))
-        .header(header::HOST, HOST)
-        .header(header::COOKIE, &who.cookie)
-        .body(Body::empty())
-        .unwrap();
-    let response = app.send(request).await;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    (status, headers, bytes)
+    app.download(who, &format!("/api/export?{query}")).await
 }
 
 /// The names and texts of a zip's files.

@@ -4,47 +4,45 @@
 
 #![allow(clippy::unwrap_used)]
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use serde_json::{json, Value};
 
-use crate::common::{Signed, TestApp, HOST};
+use crate::common::{Signed, TestApp};
 
 const AI_ORG: &str = "org_aiOrg7Qm2Xk4Lp9";
 const ACME: &str = "org_acmeR0b8Tn3Vw5";
 
 async fn export(app: &TestApp, who: &Signed, query: &str) -> String {
-    let request = Request::get(format!("/api/export?{query}"))
-        .header(header::HOST, HOST)
-        .header(header::COOKIE, &who.cookie)
-        .body(Body::empty())
-        .unwrap();
-    let response = app.send(request).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    String::from_utf8(bytes.to_vec()).unwrap()
+    let (status, _, bytes) = app.download(who, &format!("/api/export?{query}")).await;
+    assert_eq!(status, StatusCode::OK);
+    String::from_utf8(bytes).unwrap()
 }
 
 /// The deploy-cli YAML out of its zip.
 async fn export_yaml(app: &TestApp, who: &Signed) -> String {
-    let request = Request::get("/api/export?format=deploy-cli")
-        .header(header::HOST, HOST)
-        .header(header::COOKIE, &who.cookie)
-        .body(Body::empty())
-        .unwrap();
-    let bytes = app
-        .send(request)
-        .await
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes();
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let (_, _, bytes) = app.download(who, "/api/export?format=deploy-cli").await;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut text = String::new();
     std::io::Read::read_to_string(&mut archive.by_name("tenant.yaml").unwrap(), &mut text).unwrap();
     text
+}
+
+/// Someone else changes AI Organization's metadata, as the console does.
+async fn change_metadata_meanwhile(app: &TestApp, who: &Signed) {
+    let (_, org) = app
+        .get_json(&format!("/api/orgs/{AI_ORG}"), Some(&who.cookie))
+        .await;
+    let mut metadata = org["metadata"].clone();
+    metadata["ai_models"] = json!("gpt-4o");
+    let (status, body) = app
+        .call(
+            "PATCH",
+            &format!("/api/orgs/{AI_ORG}"),
+            who,
+            Some(json!({"metadata": metadata, "base_metadata": org["metadata"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
 }
 
 async fn plan(app: &TestApp, who: &Signed, file: &str, deletions: bool) -> (StatusCode, Value) {
@@ -321,20 +319,7 @@ async fn a_step_whose_organization_changed_since_the_plan_stops_the_apply() {
     let (_, planned) = plan(&app, &ada, &file.to_string(), false).await;
     assert_eq!(steps(&planned).len(), 1, "{planned}");
     // Someone changes the metadata meanwhile.
-    let (_, org) = app
-        .get_json(&format!("/api/orgs/{AI_ORG}"), Some(&ada.cookie))
-        .await;
-    let mut metadata = org["metadata"].clone();
-    metadata["ai_models"] = json!("gpt-4o");
-    let (status, body) = app
-        .call(
-            "PATCH",
-            &format!("/api/orgs/{AI_ORG}"),
-            &ada,
-            Some(json!({"metadata": metadata, "base_metadata": org["metadata"]})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    change_metadata_meanwhile(&app, &ada).await;
     let (_, applied) = app
         .call(
             "POST",
@@ -357,4 +342,117 @@ async fn a_step_whose_organization_changed_since_the_plan_stops_the_apply() {
         "the other change is kept"
     );
     assert_eq!(org["metadata"]["data_region"], "us");
+}
+
+#[tokio::test]
+async fn the_first_refused_step_stops_the_apply_and_what_came_before_it_stays() {
+    let app = TestApp::new().await;
+    let ada = app.sign_in("platform-admin").await;
+    let mut file: Value = serde_json::from_str(&export(&app, &ada, "format=json").await).unwrap();
+    let orgs = file["organizations"].as_array_mut().unwrap();
+    // Three changes in plan order: Acme's colour, AI Organization's region, Globex's colour.
+    let acme = orgs
+        .iter_mut()
+        .find(|o| o["name"] == "acme-robotics")
+        .unwrap();
+    acme["branding"]["colors"]["primary"] = json!("#111111");
+    let ai = orgs
+        .iter_mut()
+        .find(|o| o["name"] == "ai-organization")
+        .unwrap();
+    ai["metadata"]["data_region"] = json!("eu");
+    let globex = orgs
+        .iter_mut()
+        .find(|o| o["name"] == "globex-health")
+        .unwrap();
+    globex["branding"]["colors"]["primary"] = json!("#222222");
+    let (_, planned) = plan(&app, &ada, &file.to_string(), false).await;
+    let targets: Vec<String> = steps(&planned).into_iter().map(|s| s.2).collect();
+    assert_eq!(
+        targets,
+        ["acme-robotics", "ai-organization", "globex-health"],
+        "{planned}"
+    );
+
+    // Someone changes AI Organization's metadata before the plan is applied.
+    change_metadata_meanwhile(&app, &ada).await;
+    let (_, applied) = app
+        .call(
+            "POST",
+            "/api/import/apply",
+            &ada,
+            Some(json!({"plan_id": planned["id"]})),
+        )
+        .await;
+    assert_eq!(applied["state"], "stopped", "{applied}");
+    assert_eq!(applied["done"], 1);
+    assert_eq!(applied["total"], 3);
+    assert_eq!(applied["failed"]["step"], 1);
+    assert_eq!(applied["failed"]["target"], "ai-organization");
+    let (_, acme) = app
+        .get_json(&format!("/api/orgs/{ACME}"), Some(&ada.cookie))
+        .await;
+    assert_eq!(
+        acme["branding"]["colors"]["primary"], "#111111",
+        "the step before it stays"
+    );
+    let (_, globex) = app
+        .get_json("/api/orgs/org_globexH3alth2Zq", Some(&ada.cookie))
+        .await;
+    assert_eq!(
+        globex["branding"]["colors"]["primary"], "#0f766e",
+        "no step after it ran"
+    );
+    let (_, progress) = app
+        .get_json(
+            &format!("/api/import/plans/{}", planned["id"].as_str().unwrap()),
+            Some(&ada.cookie),
+        )
+        .await;
+    assert_eq!(progress, applied);
+}
+
+#[tokio::test]
+async fn a_deploy_cli_file_changes_what_it_says_and_leaves_members_alone() {
+    let app = TestApp::new().await;
+    let ada = app.sign_in("platform-admin").await;
+    let yaml = export_yaml(&app, &ada)
+        .await
+        .replace(
+            "display_name: \"AI Organization\"",
+            "display_name: \"AI Organization (EU)\"",
+        )
+        .replace("name: \"acme-saml\"", "connection_id: \"acme-saml\"");
+    // Deletions asked for: the members it cannot say anything about are still not removed.
+    let (status, planned) = plan(&app, &ada, &yaml, true).await;
+    assert_eq!(status, StatusCode::OK, "{planned}");
+    assert_eq!(
+        steps(&planned),
+        [(
+            "change".into(),
+            "organization".into(),
+            "ai-organization".into()
+        )]
+    );
+    assert_eq!(
+        planned["steps"][0]["changes"][0]["after"],
+        "AI Organization (EU)"
+    );
+    let (_, applied) = app
+        .call(
+            "POST",
+            "/api/import/apply",
+            &ada,
+            Some(json!({"plan_id": planned["id"]})),
+        )
+        .await;
+    assert_eq!(applied["state"], "applied", "{applied}");
+    let (_, org) = app
+        .get_json(&format!("/api/orgs/{AI_ORG}"), Some(&ada.cookie))
+        .await;
+    assert_eq!(org["display_name"], "AI Organization (EU)");
+    let (_, members) = app
+        .get_json(&format!("/api/orgs/{AI_ORG}/members"), Some(&ada.cookie))
+        .await;
+    assert_eq!(members["items"].as_array().unwrap().len(), 4);
 }

@@ -455,6 +455,24 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// GETs a download as `who`: its status, headers and bytes.
+    pub async fn download(
+        &self,
+        who: &Signed,
+        uri: &str,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let request = Request::get(uri)
+            .header(header::HOST, HOST)
+            .header(header::COOKIE, &who.cookie)
+            .body(Body::empty())
+            .unwrap();
+        let response = self.send(request).await;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, bytes.to_vec())
+    }
+
     /// Sends a JSON request as `who`, with the CSRF token and a same-origin Origin.
     pub async fn call(
         &self,
