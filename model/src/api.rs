@@ -450,13 +450,15 @@ pub enum AuditAction {
     SsoTicketRevoke,
     /// `sso.setup`: Set up single sign-on.
     SsoSetup,
+    /// `connection.create`: Created connection (restoring a snapshot into the embedded store).
+    ConnectionCreate,
     /// An action this version of orgdesk does not know.
     Other(String),
 }
 
 impl AuditAction {
     /// Every action this version records.
-    pub const ALL: [AuditAction; 39] = [
+    pub const ALL: [AuditAction; 40] = [
         Self::OrgCreate,
         Self::OrgUpdate,
         Self::OrgDelete,
@@ -496,6 +498,7 @@ impl AuditAction {
         Self::SsoTicketCreate,
         Self::SsoTicketRevoke,
         Self::SsoSetup,
+        Self::ConnectionCreate,
     ];
 
     /// The stored name.
@@ -541,6 +544,7 @@ impl AuditAction {
             Self::SsoTicketCreate => "sso_ticket.create",
             Self::SsoTicketRevoke => "sso_ticket.revoke",
             Self::SsoSetup => "sso.setup",
+            Self::ConnectionCreate => "connection.create",
             Self::Other(name) => name,
         }
     }
@@ -588,6 +592,7 @@ impl AuditAction {
             Self::SsoTicketCreate => "Made SSO set-up link",
             Self::SsoTicketRevoke => "Revoked SSO set-up link",
             Self::SsoSetup => "Set up single sign-on",
+            Self::ConnectionCreate => "Created connection",
             Self::Other(name) => name,
         }
     }

@@ -173,6 +173,9 @@ pub struct NewApiInput {
 /// permissions in the access token, which is what the AI product's backend checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewApi {
+    /// The id to keep, when a snapshot is restored into the embedded store; Auth0 assigns
+    /// its own and ignores it.
+    pub id: Option<String>,
     /// Its name.
     pub name: String,
     /// Its identifier.
@@ -190,6 +193,7 @@ impl NewApiInput {
     /// The first field that breaks one, with what to do.
     pub fn parse(self) -> Result<NewApi, ValidationError> {
         Ok(NewApi {
+            id: None,
             name: api_name(&self.name)?,
             identifier: api_identifier(&self.identifier)?,
             permissions: permissions(self.permissions)?,

@@ -49,6 +49,8 @@ pub enum ItemKind {
     User,
     /// A member of an organization and their roles.
     Member,
+    /// A pending invitation.
+    Invitation,
 }
 
 impl ItemKind {
@@ -63,6 +65,7 @@ impl ItemKind {
             Self::Connection => "Connection",
             Self::User => "User",
             Self::Member => "Member",
+            Self::Invitation => "Invitation",
         }
     }
 }

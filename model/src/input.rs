@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::org::{Branding, Colors, Organization};
-use crate::validate::{Color, DisplayName, LogoUrl, Metadata, OrgName, ValidationError};
+use crate::validate::{Color, DisplayName, LogoUrl, Metadata, OrgId, OrgName, ValidationError};
 
 /// Branding as typed: empty text means "not set".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,6 +107,9 @@ pub struct NewOrgInput {
 /// A validated new organization (metadata is checked against the schema separately).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewOrg {
+    /// The id to keep, when a snapshot is restored into the embedded store; Auth0 assigns
+    /// its own and ignores it.
+    pub id: Option<OrgId>,
     /// The name.
     pub name: OrgName,
     /// The display name.
@@ -124,6 +127,7 @@ impl NewOrgInput {
     /// The first field that breaks its rule.
     pub fn parse(&self) -> Result<NewOrg, ValidationError> {
         Ok(NewOrg {
+            id: None,
             name: OrgName::parse(self.name.trim())?,
             display_name: non_empty(self.display_name.as_ref())
                 .map(DisplayName::parse)

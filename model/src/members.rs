@@ -171,6 +171,9 @@ pub struct NewInvitation {
     pub ttl_days: u32,
     /// Send the email.
     pub send_invitation_email: bool,
+    /// The exact expiry to keep, when a snapshot is restored into the embedded store; Auth0
+    /// counts `ttl_days` from now.
+    pub expires_at: Option<i64>,
 }
 
 impl NewInvitationInput {
@@ -210,6 +213,7 @@ impl NewInvitationInput {
             connection_id: self.connection_id.clone().filter(|c| !c.is_empty()),
             ttl_days,
             send_invitation_email: self.send_invitation_email,
+            expires_at: None,
         })
     }
 }

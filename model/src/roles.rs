@@ -126,6 +126,9 @@ pub struct NewRoleInput {
 /// A new role whose fields follow the rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRole {
+    /// The id to keep, when a snapshot is restored into the embedded store; Auth0 assigns
+    /// its own and ignores it.
+    pub id: Option<String>,
     /// Its name.
     pub name: String,
     /// What it is for.
@@ -139,6 +142,7 @@ impl NewRoleInput {
     /// The first field that breaks one, with what to do.
     pub fn parse(self) -> Result<NewRole, ValidationError> {
         Ok(NewRole {
+            id: None,
             name: role_name(&self.name)?,
             description: role_description(&self.description)?,
         })

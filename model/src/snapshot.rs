@@ -93,6 +93,9 @@ pub struct Snapshot {
     /// The tenant's settings; absent from one organization's export.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant: Option<TenantSettings>,
+    /// The connections it names, with their kind (their settings stay in the directory).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub connections: Vec<ConnectionEntry>,
     /// APIs (never the directory's own).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub apis: Vec<ApiEntry>,
@@ -108,6 +111,16 @@ pub struct Snapshot {
     /// Pending invitations; no code tool has a resource for them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub invitations: Vec<InvitationEntry>,
+}
+
+/// A connection the snapshot names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionEntry {
+    /// Its name (`Username-Password-Authentication`).
+    pub name: String,
+    /// Its kind: `auth0` for databases, `samlp`, `google-oauth2`, …
+    pub strategy: String,
 }
 
 /// An API and the permissions it defines.

@@ -65,6 +65,10 @@ pub struct TenantSettingsInput {
     /// New error page, whole.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_page: Option<ErrorPage>,
+    /// Flags to set; flags not named keep their value. Only an import sets them (never read
+    /// from a request: the console shows them for reference).
+    #[serde(skip)]
+    pub flags: Option<BTreeMap<String, bool>>,
 }
 
 /// The longest friendly name Auth0 takes.
@@ -173,6 +177,7 @@ impl TenantSettingsInput {
                 .map(|u| https_url(u, "support_url", "A support address"))
                 .transpose()?,
             error_page,
+            flags: self.flags.clone(),
         })
     }
 
@@ -202,6 +207,10 @@ impl TenantSettings {
         }
         if let Some(v) = &change.error_page {
             next.error_page = v.clone();
+        }
+        if let Some(flags) = &change.flags {
+            next.flags
+                .extend(flags.iter().map(|(k, v)| (k.clone(), *v)));
         }
         next
     }

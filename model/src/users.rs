@@ -104,6 +104,10 @@ pub struct NewUserInput {
     /// and the user becomes a member.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
+    /// The id to keep, when a snapshot is restored into the embedded store (never read from a
+    /// request).
+    #[serde(skip)]
+    pub user_id: Option<String>,
 }
 
 /// One of Auth0's password rules ("fair" policy) and whether a password meets it.

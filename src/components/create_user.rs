@@ -75,6 +75,7 @@ pub fn CreateUser(
             email_verified: verified.get(),
             user_metadata,
             organization_id: org.get_value().map(|o| o.to_string()),
+            user_id: None,
         });
     };
     let title = if org_id.is_some() {

@@ -75,6 +75,7 @@ fn SettingsForm(current: TenantSettings, reload: Callback<()>) -> impl IntoView 
             support_email: differs(email.get(), &stored.support_email),
             support_url: differs(url.get(), &stored.support_url),
             error_page: (page != stored.error_page).then_some(page),
+            flags: None,
         }
     });
     let parsed = Memo::new(move |_| change.get().parse());

@@ -300,6 +300,24 @@ pub trait Directory: Send + Sync {
     /// The tenant's connections.
     async fn list_connections(&self) -> Result<Vec<Connection>, DirectoryError>;
 
+    /// Whether [`Directory::create_connection`] can create connections (the embedded store).
+    fn creates_connections(&self) -> bool {
+        false
+    }
+
+    /// Creates a connection by name and strategy, without settings: how a snapshot restored
+    /// into the embedded store gets the connections it names. Auth0's connections carry
+    /// settings and secrets orgdesk never sees; they are created there.
+    async fn create_connection(
+        &self,
+        name: &str,
+        _strategy: &str,
+    ) -> Result<Connection, DirectoryError> {
+        Err(DirectoryError::Conflict(format!(
+            "orgdesk does not create connections in Auth0: create “{name}” there first."
+        )))
+    }
+
     /// The connections enabled on an organization.
     async fn org_connections(&self, org: &OrgId) -> Result<Vec<OrgConnection>, DirectoryError>;
 

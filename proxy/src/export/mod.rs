@@ -10,8 +10,8 @@ mod zip;
 use std::collections::{BTreeMap, BTreeSet};
 
 use orgdesk_model::snapshot::{
-    ApiEntry, InvitationEntry, MemberEntry, OrgConnectionEntry, OrgEntry, RoleEntry, Scope,
-    Snapshot, UserEntry,
+    ApiEntry, ConnectionEntry, InvitationEntry, MemberEntry, OrgConnectionEntry, OrgEntry,
+    RoleEntry, Scope, Snapshot, UserEntry,
 };
 use orgdesk_model::{OrgId, Organization};
 
@@ -98,11 +98,10 @@ pub async fn gather(
         snapshot.tenant = Some(dir.tenant_settings().await?);
     }
     let catalogue = dir.list_roles().await?;
-    let connections: BTreeMap<String, String> = dir
-        .list_connections()
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.name))
+    let tenant_connections = dir.list_connections().await?;
+    let connections: BTreeMap<String, String> = tenant_connections
+        .iter()
+        .map(|c| (c.id.clone(), c.name.clone()))
         .collect();
 
     let mut member_ids = BTreeSet::new();
@@ -215,6 +214,24 @@ pub async fn gather(
     snapshot
         .users
         .sort_by(|a, b| (&a.email, &a.user_id).cmp(&(&b.email, &b.user_id)));
+    let named: BTreeSet<&str> = snapshot
+        .connection_names()
+        .into_iter()
+        .chain(
+            snapshot
+                .invitations
+                .iter()
+                .filter_map(|i| i.connection.as_deref()),
+        )
+        .collect();
+    snapshot.connections = tenant_connections
+        .iter()
+        .filter(|c| named.contains(c.name.as_str()))
+        .map(|c| ConnectionEntry {
+            name: c.name.clone(),
+            strategy: c.strategy.clone(),
+        })
+        .collect();
     Ok(snapshot)
 }
 

@@ -8,7 +8,7 @@ use base64::Engine as _;
 use orgdesk_model::diff::{Change, ValueKind};
 use orgdesk_model::import::{ApplyState, ApplyStatus, StepAction, StepFailure};
 use orgdesk_model::input::NewOrg;
-use orgdesk_model::members::RoleInfo;
+use orgdesk_model::members::{Email, NewInvitation, RoleInfo, MAX_INVITATION_DAYS};
 use orgdesk_model::roles::RolePatch;
 use orgdesk_model::users::{Connection, ConnectionRef, NewUserInput, OrgConnection};
 use orgdesk_model::OrgId;
@@ -224,12 +224,21 @@ async fn run(
 ) -> Result<(AuditAction, Option<OrgId>), DirectoryError> {
     let dir = names.dir;
     Ok(match &step.op {
-        Op::Tenant { change } => {
-            dir.update_tenant_settings(&change.parse()?).await?;
+        Op::Tenant { change, flags } => {
+            let mut change = change.parse()?;
+            change.flags.clone_from(flags);
+            dir.update_tenant_settings(&change).await?;
             (AuditAction::TenantUpdate, None)
         }
-        Op::CreateApi { api } => {
-            dir.create_api(&api.clone().parse()?).await?;
+        Op::CreateConnection { name, strategy } => {
+            dir.create_connection(name, strategy).await?;
+            names.connections = None;
+            (AuditAction::ConnectionCreate, None)
+        }
+        Op::CreateApi { api, id } => {
+            let mut new = api.clone().parse()?;
+            new.id.clone_from(id);
+            dir.create_api(&new).await?;
             (AuditAction::ApiCreate, None)
         }
         Op::UpdateApi { identifier, patch } => {
@@ -242,8 +251,14 @@ async fn run(
             dir.delete_api(&id).await?;
             (AuditAction::ApiDelete, None)
         }
-        Op::CreateRole { role, permissions } => {
-            let created = dir.create_role(&role.clone().parse()?).await?;
+        Op::CreateRole {
+            role,
+            permissions,
+            id,
+        } => {
+            let mut new = role.clone().parse()?;
+            new.id.clone_from(id);
+            let created = dir.create_role(&new).await?;
             if !permissions.is_empty() {
                 dir.add_role_permissions(&created.id, permissions).await?;
             }
@@ -279,6 +294,7 @@ async fn run(
             (AuditAction::RoleDelete, None)
         }
         Op::CreateOrg {
+            id,
             name,
             display_name,
             branding,
@@ -286,6 +302,7 @@ async fn run(
         } => {
             let created = dir
                 .create_org(&NewOrg {
+                    id: id.clone(),
                     name: name.clone(),
                     display_name: display_name.clone(),
                     branding: branding.clone(),
@@ -355,7 +372,7 @@ async fn run(
             dir.delete_org_connection(&id, &connection.id).await?;
             (AuditAction::ConnectionsDisable, Some(id))
         }
-        Op::CreateUser { user, org } => {
+        Op::CreateUser { user, org, keep_id } => {
             let mut app_metadata: BTreeMap<String, String> = user.app_metadata.clone();
             let org_id = match org {
                 Some(org) => Some(names.org(org).await?),
@@ -372,6 +389,7 @@ async fn run(
                 email_verified: user.email_verified,
                 user_metadata: user.user_metadata.clone(),
                 organization_id: None,
+                user_id: keep_id.then(|| user.user_id.clone()),
             };
             input.parse()?;
             let created = dir.create_user(&input, &app_metadata).await?;
@@ -411,6 +429,29 @@ async fn run(
                 AuditAction::MemberRolesAdd
             };
             (action, Some(id))
+        }
+        Op::CreateInvitation { org, invitation } => {
+            let id = names.org(org).await?;
+            let roles = names.role_ids(&invitation.roles).await?;
+            let connection_id = match &invitation.connection {
+                Some(c) => Some(names.connection(c).await?.id),
+                None => None,
+            };
+            let left = invitation.expires_at - crate::db::now();
+            let new = NewInvitation {
+                invitee_email: Email::parse(&invitation.invitee_email)?,
+                inviter_name: invitation.inviter_name.clone(),
+                roles,
+                connection_id,
+                // Auth0 counts whole days from now; the embedded store keeps the exact expiry.
+                ttl_days: u32::try_from((left + 86_399) / 86_400)
+                    .unwrap_or(1)
+                    .clamp(1, MAX_INVITATION_DAYS),
+                send_invitation_email: false,
+                expires_at: Some(invitation.expires_at),
+            };
+            dir.create_invitation(&id, &new).await?;
+            (AuditAction::InvitationsCreate, Some(id))
         }
         Op::RemoveMember { org, user_id } => {
             let id = names.org(org).await?;

@@ -108,6 +108,9 @@ pub(super) fn parse(text: &str) -> Result<Parsed, String> {
     let mut tenant_fields = Vec::new();
     let whole_tenant = doc.tenant.is_some();
     if let Some(tenant) = doc.tenant {
+        if !tenant.flags.is_empty() {
+            tenant_fields.push("flags");
+        }
         let mut settings = TenantSettings {
             flags: tenant.flags,
             ..TenantSettings::default()
@@ -225,6 +228,7 @@ pub(super) fn parse(text: &str) -> Result<Parsed, String> {
         whole_tenant,
         members: false,
         tenant_fields,
+        ids: false,
         notes,
     })
 }

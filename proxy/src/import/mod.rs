@@ -45,12 +45,15 @@ pub struct Parsed {
     pub members: bool,
     /// The tenant settings it sets (deploy-cli files may set a few).
     pub tenant_fields: Vec<&'static str>,
+    /// Whether its ids are the directory's (an orgdesk snapshot), which the embedded store keeps,
+    /// or none (deploy-cli).
+    pub ids: bool,
     /// What the file holds that orgdesk leaves alone.
     pub notes: Vec<String>,
 }
 
 /// Every tenant setting a snapshot carries.
-pub const TENANT_FIELDS: [&str; 7] = [
+pub const TENANT_FIELDS: [&str; 8] = [
     "friendly_name",
     "picture_url",
     "support_email",
@@ -58,6 +61,7 @@ pub const TENANT_FIELDS: [&str; 7] = [
     "error_page.html",
     "error_page.url",
     "error_page.show_log_link",
+    "flags",
 ];
 
 /// Reads an uploaded file: an orgdesk JSON snapshot, or auth0-deploy-cli YAML.
@@ -96,6 +100,7 @@ pub fn parse(file: &str) -> Result<Parsed, ValidationError> {
             source: Source::Json,
             whole_tenant,
             members: true,
+            ids: true,
             notes: Vec::new(),
         });
     }

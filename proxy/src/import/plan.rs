@@ -10,13 +10,14 @@ use serde::{Deserialize, Serialize};
 use orgdesk_model::apis::{ApiPatchInput, NewApiInput};
 use orgdesk_model::diff::{org_changes, Change, ValueKind};
 use orgdesk_model::import::{ItemKind, PlanStep, StepAction};
+use orgdesk_model::members::Email;
 use orgdesk_model::roles::{NewRoleInput, PermissionRef};
 use orgdesk_model::schema::MetadataSchema;
-use orgdesk_model::snapshot::{OrgEntry, Snapshot, UserEntry};
+use orgdesk_model::snapshot::{InvitationEntry, OrgEntry, Snapshot, UserEntry};
 use orgdesk_model::tenant::{ErrorPage, TenantSettings, TenantSettingsInput};
 use orgdesk_model::users::{check_connection_flags, Connection};
 use orgdesk_model::{
-    Branding, DisplayName, Metadata, OrgName, Organization, Role, ValidationError,
+    Branding, DisplayName, Metadata, OrgId, OrgName, Organization, Role, ValidationError,
 };
 
 use super::Parsed;
@@ -31,11 +32,23 @@ pub enum Op {
     Tenant {
         /// Only the fields that change.
         change: TenantSettingsInput,
+        /// Flags to set.
+        #[serde(default)]
+        flags: Option<BTreeMap<String, bool>>,
+    },
+    /// Creates a connection, by name and kind (the embedded store only).
+    CreateConnection {
+        /// Its name.
+        name: String,
+        /// Its kind.
+        strategy: String,
     },
     /// Creates an API.
     CreateApi {
         /// As the API form sends it.
         api: NewApiInput,
+        /// The snapshot's id, which the embedded store keeps.
+        id: Option<String>,
     },
     /// Changes an API's name, token lifetime or permissions.
     UpdateApi {
@@ -55,6 +68,8 @@ pub enum Op {
         role: NewRoleInput,
         /// What it grants.
         permissions: Vec<PermissionRef>,
+        /// The snapshot's id, which the embedded store keeps.
+        id: Option<String>,
     },
     /// Changes a role's description and what it grants.
     UpdateRole {
@@ -74,6 +89,8 @@ pub enum Op {
     },
     /// Creates an organization.
     CreateOrg {
+        /// The snapshot's id, which the embedded store keeps.
+        id: Option<OrgId>,
         /// Its name.
         name: OrgName,
         /// Its display name.
@@ -127,6 +144,15 @@ pub enum Op {
         user: UserEntry,
         /// The organization their `app_metadata.organization_id` names, by name.
         org: Option<String>,
+        /// Whether to keep the snapshot's user id (the embedded store does).
+        keep_id: bool,
+    },
+    /// Invites someone again, with the snapshot's expiry.
+    CreateInvitation {
+        /// Which organization, by name.
+        org: String,
+        /// The invitation as the snapshot has it.
+        invitation: InvitationEntry,
     },
     /// Makes a user a member.
     AddMember {
@@ -250,6 +276,36 @@ pub async fn plan(
         }
     }
 
+    // Connections the file names that the tenant lacks: created where the directory can (the
+    // embedded store); in Auth0 they must exist, and an organization naming one is refused.
+    let mut connections: Vec<Connection> = live.connections.to_vec();
+    if live.directory.creates_connections() {
+        for c in &want.connections {
+            if connections.iter().any(|t| t.name == c.name) {
+                continue;
+            }
+            let changes = text_change("strategy", "Kind", None, Some(&c.strategy))
+                .into_iter()
+                .collect();
+            steps.push(step(
+                StepAction::Create,
+                ItemKind::Connection,
+                &c.name,
+                None,
+                changes,
+                Op::CreateConnection {
+                    name: c.name.clone(),
+                    strategy: c.strategy.clone(),
+                },
+            ));
+            connections.push(Connection {
+                id: String::new(),
+                name: c.name.clone(),
+                strategy: c.strategy.clone(),
+            });
+        }
+    }
+
     // APIs, by identifier.
     let live_apis: BTreeMap<&str, _> = have
         .apis
@@ -292,7 +348,10 @@ pub async fn plan(
                     &api.identifier,
                     None,
                     changes,
-                    Op::CreateApi { api: input },
+                    Op::CreateApi {
+                        api: input,
+                        id: file.ids.then(|| api.id.clone()).filter(|id| !id.is_empty()),
+                    },
                 ));
             }
             Some(current) => {
@@ -406,6 +465,10 @@ pub async fn plan(
                     Op::CreateRole {
                         role: input,
                         permissions: role.permissions.clone(),
+                        id: file
+                            .ids
+                            .then(|| role.id.clone())
+                            .filter(|id| !id.is_empty()),
                     },
                 ));
             }
@@ -495,6 +558,7 @@ pub async fn plan(
                     Some(name),
                     changes,
                     Op::CreateOrg {
+                        id: file.ids.then(|| org.id.clone()),
                         name: org.name.clone(),
                         display_name: org.display_name.clone(),
                         branding: org.branding.clone(),
@@ -546,7 +610,7 @@ pub async fn plan(
             }
         }
         connection_steps(
-            live,
+            &connections,
             &field,
             org,
             live_orgs.get(name).copied(),
@@ -585,6 +649,7 @@ pub async fn plan(
                 Op::CreateUser {
                     user: user.clone(),
                     org,
+                    keep_id: file.ids,
                 },
             ));
         }
@@ -708,6 +773,14 @@ pub async fn plan(
                 }
             }
         }
+        invitation_steps(
+            &connections,
+            have,
+            want,
+            &role_names,
+            &mut steps,
+            &mut notes,
+        )?;
     } else {
         notes.dedup();
     }
@@ -791,6 +864,99 @@ pub async fn plan(
     Ok((steps, notes))
 }
 
+/// Invitations the file has and the directory does not: invited again with the same expiry
+/// (an expired one is not). None is revoked: an invitation is a person's, not configuration.
+fn invitation_steps(
+    connections: &[Connection],
+    have: &Snapshot,
+    want: &Snapshot,
+    role_names: &BTreeSet<&str>,
+    steps: &mut Vec<Step>,
+    notes: &mut Vec<String>,
+) -> Result<(), DirectoryError> {
+    let now = crate::db::now();
+    let pending: BTreeSet<(&str, String)> = have
+        .invitations
+        .iter()
+        .map(|i| (i.organization.as_str(), i.invitee_email.to_lowercase()))
+        .collect();
+    let mut expired = 0;
+    for (i, invitation) in want.invitations.iter().enumerate() {
+        let field = format!("invitations[{i}]");
+        let org = invitation.organization.as_str();
+        if pending.contains(&(org, invitation.invitee_email.to_lowercase())) {
+            continue;
+        }
+        if invitation.expires_at <= now {
+            expired += 1;
+            continue;
+        }
+        let refuse = |message: String| -> DirectoryError {
+            ValidationError {
+                field: field.clone(),
+                message,
+            }
+            .into()
+        };
+        Email::parse(&invitation.invitee_email).map_err(at(field.clone()))?;
+        if !want.organizations.iter().any(|o| o.name.as_str() == org) {
+            return Err(refuse(format!(
+                "The invitation of {} is to “{org}”, which the file does not have.",
+                invitation.invitee_email
+            )));
+        }
+        if let Some(missing) = invitation
+            .roles
+            .iter()
+            .find(|r| !role_names.contains(r.as_str()))
+        {
+            return Err(refuse(format!(
+                "{} is invited with role “{missing}”, which neither the tenant nor the file has.",
+                invitation.invitee_email
+            )));
+        }
+        if let Some(c) = invitation
+            .connection
+            .as_deref()
+            .filter(|c| !connections.iter().any(|t| t.name == *c))
+        {
+            return Err(refuse(format!(
+                "The tenant has no connection named “{c}”; create it first."
+            )));
+        }
+        let roles = invitation.roles.join(", ");
+        let changes = [
+            text_change(
+                "invitee_email",
+                "Invitee",
+                None,
+                Some(&invitation.invitee_email),
+            ),
+            text_change("roles", "Roles", None, none_if_empty(&roles)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        steps.push(step(
+            StepAction::Create,
+            ItemKind::Invitation,
+            &format!("{} to {org}", invitation.invitee_email),
+            Some(org),
+            changes,
+            Op::CreateInvitation {
+                org: org.to_owned(),
+                invitation: invitation.clone(),
+            },
+        ));
+    }
+    if expired > 0 {
+        notes.push(format!(
+            "{expired} expired invitations in the file are not sent again."
+        ));
+    }
+    Ok(())
+}
+
 /// Refuses permissions to give that no API defines. Auth0's own API (never exported) is not
 /// known here; the directory checks its permissions itself.
 fn defined_by_an_api(
@@ -864,6 +1030,7 @@ fn tenant_step(
     fields: &[&str],
 ) -> Result<Option<Step>, DirectoryError> {
     let mut change = TenantSettingsInput::default();
+    let mut flags = None;
     let mut changes = Vec::new();
     let mut page: Option<ErrorPage> = None;
     for field in fields {
@@ -882,6 +1049,7 @@ fn tenant_step(
                 &before.error_page.url,
                 &after.error_page.url,
             ),
+            "flags" => continue,
             _ => {
                 if before.error_page.show_log_link != after.error_page.show_log_link {
                     changes.extend(text_change(
@@ -920,6 +1088,25 @@ fn tenant_step(
                 .clone_from(now),
         }
     }
+    if fields.contains(&"flags") {
+        let moved: BTreeMap<String, bool> = after
+            .flags
+            .iter()
+            .filter(|(k, v)| before.flags.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        for (flag, on) in &moved {
+            changes.extend(text_change(
+                &format!("flags.{flag}"),
+                flag,
+                before.flags.get(flag).map(|v| v.to_string()).as_deref(),
+                Some(&on.to_string()),
+            ));
+        }
+        if !moved.is_empty() {
+            flags = Some(moved);
+        }
+    }
     if changes.is_empty() {
         return Ok(None);
     }
@@ -931,12 +1118,12 @@ fn tenant_step(
         "Tenant settings",
         None,
         changes,
-        Op::Tenant { change },
+        Op::Tenant { change, flags },
     )))
 }
 
 fn connection_steps(
-    live: &Live<'_>,
+    connections: &[Connection],
     field: &str,
     org: &OrgEntry,
     current: Option<&OrgEntry>,
@@ -948,7 +1135,7 @@ fn connection_steps(
         .map(|o| o.connections.iter().map(|c| (c.name.as_str(), c)).collect())
         .unwrap_or_default();
     for c in &org.connections {
-        let Some(connection) = live.connections.iter().find(|t| t.name == c.name) else {
+        let Some(connection) = connections.iter().find(|t| t.name == c.name) else {
             return Err(ValidationError {
                 field: format!("{field}.connections"),
                 message: format!(

@@ -35,6 +35,8 @@ fn needs(step: &Step) -> Vec<(Action, Option<&str>)> {
     let org = step.shown.org.as_deref();
     match &step.op {
         Op::Tenant { .. } => vec![(Action::EditTenant, None)],
+        Op::CreateConnection { .. } => vec![(Action::ManageConnections, None)],
+        Op::CreateInvitation { .. } => vec![(Action::Invite, org)],
         Op::CreateApi { .. } | Op::UpdateApi { .. } | Op::DeleteApi { .. } => {
             vec![(Action::ManageApis, None)]
         }

@@ -154,6 +154,7 @@ fn user(email: &str) -> NewUserInput {
         email_verified: true,
         user_metadata: BTreeMap::new(),
         organization_id: None,
+        user_id: None,
     }
 }
 
@@ -449,6 +450,7 @@ fn invitation_defaults<'a>(
                     connection_id: None,
                     ttl_days: orgdesk_model::members::DEFAULT_INVITATION_DAYS,
                     send_invitation_email: true,
+                    expires_at: None,
                 },
             )
             .await

@@ -55,6 +55,17 @@ async fn plan(app: &TestApp, who: &Signed, file: &str, deletions: bool) -> (Stat
     .await
 }
 
+/// Applies a plan as `who`.
+async fn apply(app: &TestApp, who: &Signed, plan_id: Value) -> (StatusCode, Value) {
+    app.call(
+        "POST",
+        "/api/import/apply",
+        who,
+        Some(json!({ "plan_id": plan_id })),
+    )
+    .await
+}
+
 fn steps(plan: &Value) -> Vec<(String, String, String)> {
     plan["steps"]
         .as_array()
@@ -126,14 +137,7 @@ async fn a_changed_colour_is_planned_back_applied_once_and_audited_with_the_plan
     assert_eq!(change[0]["after"], "#0000ff");
     let plan_id = planned["id"].as_str().unwrap().to_owned();
 
-    let (status, applied) = app
-        .call(
-            "POST",
-            "/api/import/apply",
-            &ada,
-            Some(json!({"plan_id": plan_id})),
-        )
-        .await;
+    let (status, applied) = apply(&app, &ada, json!(plan_id)).await;
     assert_eq!(status, StatusCode::OK, "{applied}");
     assert_eq!(applied["state"], "applied");
     assert_eq!(applied["done"], 1);
@@ -164,14 +168,7 @@ async fn a_changed_colour_is_planned_back_applied_once_and_audited_with_the_plan
     );
 
     // Applying it again is refused; planning the file again finds nothing left to do.
-    let (status, _) = app
-        .call(
-            "POST",
-            "/api/import/apply",
-            &ada,
-            Some(json!({"plan_id": plan_id})),
-        )
-        .await;
+    let (status, _) = apply(&app, &ada, json!(plan_id)).await;
     assert_eq!(status, StatusCode::CONFLICT);
     let (_, again) = plan(&app, &ada, &file, false).await;
     assert_eq!(steps(&again), []);
@@ -200,14 +197,7 @@ async fn deletions_are_planned_only_when_asked_for() {
     assert_eq!(found[0].0, "delete");
     assert_eq!(found[0].1, "member");
     let plan_id = planned["id"].as_str().unwrap();
-    let (_, applied) = app
-        .call(
-            "POST",
-            "/api/import/apply",
-            &ada,
-            Some(json!({"plan_id": plan_id})),
-        )
-        .await;
+    let (_, applied) = apply(&app, &ada, json!(plan_id)).await;
     assert_eq!(applied["state"], "applied", "{applied}");
     let (_, list) = app
         .get_json(&format!("/api/orgs/{AI_ORG}/members"), Some(&ada.cookie))
@@ -269,23 +259,9 @@ async fn an_org_admin_imports_only_their_own_organizations_part() {
     assert_eq!(status, StatusCode::OK, "{planned}");
     assert_eq!(steps(&planned).len(), 1);
     // Ada's plan is not Omar's to apply, nor his hers.
-    let (status, _) = app
-        .call(
-            "POST",
-            "/api/import/apply",
-            &ada,
-            Some(json!({"plan_id": planned["id"]})),
-        )
-        .await;
+    let (status, _) = apply(&app, &ada, planned["id"].clone()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (_, applied) = app
-        .call(
-            "POST",
-            "/api/import/apply",
-            &omar,
-            Some(json!({"plan_id": planned["id"]})),
-        )
-        .await;
+    let (_, applied) = apply(&app, &omar, planned["id"].clone()).await;
     assert_eq!(applied["state"], "applied", "{applied}");
 
     // The whole tenant's file, or Acme's part, is refused and names what is not theirs.
@@ -320,14 +296,7 @@ async fn a_step_whose_organization_changed_since_the_plan_stops_the_apply() {
     assert_eq!(steps(&planned).len(), 1, "{planned}");
     // Someone changes the metadata meanwhile.
     change_metadata_meanwhile(&app, &ada).await;
-    let (_, applied) = app
-        .call(
-            "POST",
-            "/api/import/apply",
-            &ada,
-            Some(json!({"plan_id": planned["id"]})),
-        )
-        .await;
+    let (_, applied) = apply(&app, &ada, planned["id"].clone()).await;
     assert_eq!(applied["state"], "stopped", "{applied}");
     assert_eq!(applied["done"], 0);
     assert!(applied["failed"]["message"]
@@ -376,14 +345,7 @@ async fn the_first_refused_step_stops_the_apply_and_what_came_before_it_stays() 
 
     // Someone changes AI Organization's metadata before the plan is applied.
     change_metadata_meanwhile(&app, &ada).await;
-    let (_, applied) = app
-        .call(
-            "POST",
-            "/api/import/apply",
-            &ada,
-            Some(json!({"plan_id": planned["id"]})),
-        )
-        .await;
+    let (_, applied) = apply(&app, &ada, planned["id"].clone()).await;
     assert_eq!(applied["state"], "stopped", "{applied}");
     assert_eq!(applied["done"], 1);
     assert_eq!(applied["total"], 3);
@@ -438,14 +400,7 @@ async fn a_deploy_cli_file_changes_what_it_says_and_leaves_members_alone() {
         planned["steps"][0]["changes"][0]["after"],
         "AI Organization (EU)"
     );
-    let (_, applied) = app
-        .call(
-            "POST",
-            "/api/import/apply",
-            &ada,
-            Some(json!({"plan_id": planned["id"]})),
-        )
-        .await;
+    let (_, applied) = apply(&app, &ada, planned["id"].clone()).await;
     assert_eq!(applied["state"], "applied", "{applied}");
     let (_, org) = app
         .get_json(&format!("/api/orgs/{AI_ORG}"), Some(&ada.cookie))
@@ -455,4 +410,71 @@ async fn a_deploy_cli_file_changes_what_it_says_and_leaves_members_alone() {
         .get_json(&format!("/api/orgs/{AI_ORG}/members"), Some(&ada.cookie))
         .await;
     assert_eq!(members["items"].as_array().unwrap().len(), 4);
+}
+
+/// Every export of a tenant, by format: the file or the zip's files, by name.
+async fn every_export(app: &TestApp, who: &Signed) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for format in ["json", "pulumi-python", "terraform", "deploy-cli"] {
+        let (status, _, bytes) = app
+            .download(who, &format!("/api/export?format={format}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{format}");
+        if format == "json" {
+            files.push(("tenant.orgdesk.json".to_owned(), bytes));
+            continue;
+        }
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        for i in 0..archive.len() {
+            let mut file = archive.by_index(i).unwrap();
+            let mut content = Vec::new();
+            std::io::Read::read_to_end(&mut file, &mut content).unwrap();
+            files.push((format!("{format}/{}", file.name().unwrap()), content));
+        }
+    }
+    files
+}
+
+#[tokio::test]
+async fn a_tenant_exported_imported_into_an_empty_store_and_exported_again_gives_the_same_files() {
+    let demo = TestApp::new().await;
+    let ada = demo.sign_in("platform-admin").await;
+    let before = every_export(&demo, &ada).await;
+    let snapshot = String::from_utf8(before[0].1.clone()).unwrap();
+
+    // An embedded store with nothing in it: no organization, user, role, API or connection.
+    let dir = tempfile::tempdir().unwrap();
+    let empty = orgdesk_proxy::db::open(dir.path()).await.unwrap();
+    let store = std::sync::Arc::new(orgdesk_proxy::directory::local::LocalDirectory::new(empty));
+    let app = TestApp::with_directory(store).await;
+    let ada = app.sign_in("platform-admin").await;
+    let (status, planned) = plan(&app, &ada, &snapshot, false).await;
+    assert_eq!(status, StatusCode::OK, "{planned}");
+    let kinds: std::collections::BTreeMap<String, usize> =
+        steps(&planned)
+            .into_iter()
+            .fold(Default::default(), |mut counts, (_, kind, _)| {
+                *counts.entry(kind).or_default() += 1;
+                counts
+            });
+    assert_eq!(kinds["organization"], 12, "{kinds:?}");
+    assert_eq!(kinds["user"], 9, "{kinds:?}");
+    let (_, applied) = apply(&app, &ada, planned["id"].clone()).await;
+    assert_eq!(applied["state"], "applied", "{applied}");
+
+    let after = every_export(&app, &ada).await;
+    let names =
+        |files: &[(String, Vec<u8>)]| files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&after), names(&before));
+    for ((name, was), (_, now)) in before.iter().zip(&after) {
+        assert!(
+            was == now,
+            "{name} differs:\n--- before\n{}\n--- after\n{}",
+            String::from_utf8_lossy(was),
+            String::from_utf8_lossy(now)
+        );
+    }
+    // And the tenant now says what the file says: planning it again changes nothing.
+    let (_, again) = plan(&app, &ada, &snapshot, true).await;
+    assert_eq!(steps(&again), [], "{again}");
 }

@@ -1546,6 +1546,7 @@ impl Directory for Auth0Directory {
                 url: Some(page.url.clone()),
                 show_log_link: Some(page.show_log_link),
             }),
+            flags: change.flags.clone(),
         };
         let settings = self
             .client

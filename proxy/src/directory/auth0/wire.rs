@@ -643,6 +643,9 @@ pub struct PatchTenantSettings {
     /// The custom error page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_page: Option<ErrorPage>,
+    /// Flags to set (Auth0 keeps the others).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flags: Option<std::collections::BTreeMap<String, bool>>,
 }
 
 /// Seconds since 1970 for an RFC 3339 time such as Auth0's `2023-01-25T17:49:36.176Z`.

@@ -207,6 +207,18 @@ impl Directory for LocalDirectory {
         on_engine!(self, read, list_connections())
     }
 
+    fn creates_connections(&self) -> bool {
+        true
+    }
+
+    async fn create_connection(
+        &self,
+        name: &str,
+        strategy: &str,
+    ) -> Result<orgdesk_model::users::Connection, DirectoryError> {
+        on_engine!(self, write, create_connection(name, strategy))
+    }
+
     async fn org_connections(
         &self,
         org: &OrgId,

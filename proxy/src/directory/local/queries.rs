@@ -449,7 +449,10 @@ pub async fn role_holders(pool: &Pool, id: &str) -> Result<RoleHolders, Director
 const ROLE_NAME_TAKEN: &str = "A role with this name already exists.";
 
 pub async fn create_role(pool: &Pool, role: &NewRole) -> Result<RoleInfo, DirectoryError> {
-    let id = new_id("rol_")?;
+    let id = match &role.id {
+        Some(id) => id.clone(),
+        None => new_id("rol_")?,
+    };
     let result = sqlx::query("INSERT INTO roles (id, name, description) VALUES ($1, $2, $3)")
         .bind(&id)
         .bind(&role.name)
@@ -860,7 +863,9 @@ pub async fn create_invitation(
     let id = new_id("uinv_")?;
     let ticket = new_id("")?;
     let created = now();
-    let expires = created + i64::from(invitation.ttl_days) * 86_400;
+    let expires = invitation
+        .expires_at
+        .unwrap_or(created + i64::from(invitation.ttl_days) * 86_400);
     sqlx::query("INSERT INTO invitations (id, org_id, inviter_name, invitee_email, connection_id, roles, created_at, expires_at, ticket_id, invitation_url) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
         .bind(&id)
         .bind(org.as_str())
@@ -1125,7 +1130,10 @@ pub async fn create_user(
         return Err(DirectoryError::Conflict("The user already exists.".into()));
     }
     // The embedded store keeps no password at all: demo sign-in is by persona.
-    let user_id = format!("auth0|{}", new_id("")?.to_lowercase());
+    let user_id = match &input.user_id {
+        Some(id) => id.clone(),
+        None => format!("auth0|{}", new_id("")?.to_lowercase()),
+    };
     let name = if input.name.trim().is_empty() {
         email.clone()
     } else {
@@ -1146,6 +1154,33 @@ pub async fn create_user(
     get_user(pool, &user_id)
         .await?
         .ok_or(DirectoryError::NotFound)
+}
+
+pub async fn create_connection(
+    pool: &Pool,
+    name: &str,
+    strategy: &str,
+) -> Result<orgdesk_model::users::Connection, DirectoryError> {
+    let id = new_id("con_")?;
+    let result = sqlx::query("INSERT INTO connections (id, name, strategy) VALUES ($1, $2, $3)")
+        .bind(&id)
+        .bind(name)
+        .bind(strategy)
+        .execute(pool)
+        .await;
+    match result {
+        Err(err) if is_unique_violation(&err) => {
+            return Err(DirectoryError::Conflict(format!(
+                "A connection named “{name}” already exists."
+            )))
+        }
+        other => other?,
+    };
+    Ok(orgdesk_model::users::Connection {
+        id,
+        name: name.to_owned(),
+        strategy: strategy.to_owned(),
+    })
 }
 
 pub async fn list_connections(
@@ -1388,7 +1423,10 @@ pub async fn get_org(pool: &Pool, id: &OrgId) -> Result<Option<Organization>, Di
 }
 
 pub async fn create_org(pool: &Pool, org: &NewOrg) -> Result<Organization, DirectoryError> {
-    let id = new_id("org_")?;
+    let id = match &org.id {
+        Some(id) => id.as_str().to_owned(),
+        None => new_id("org_")?,
+    };
     let (logo, primary, background) = branding_columns(org.branding.as_ref());
     let result = sqlx::query("INSERT INTO orgs (id, name, display_name, logo_url, primary_color, page_background, metadata, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(&id)
@@ -1566,7 +1604,10 @@ pub async fn get_api(pool: &Pool, id: &str) -> Result<Option<Api>, DirectoryErro
 
 pub async fn create_api(pool: &Pool, api: &NewApi) -> Result<Api, DirectoryError> {
     // Auth0's resource server ids are 24 hexadecimal digits; these are as opaque.
-    let id = new_id("rs_")?;
+    let id = match &api.id {
+        Some(id) => id.clone(),
+        None => new_id("rs_")?,
+    };
     let result = sqlx::query(&format!(
         "INSERT INTO apis ({API_COLUMNS}, created_at) VALUES ($1, $2, $3, $4, $5, 1, 1, $6, 0, $7)"
     ))

@@ -157,6 +157,17 @@ impl Directory for Counting {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.list_connections().await
     }
+    fn creates_connections(&self) -> bool {
+        self.inner.creates_connections()
+    }
+    async fn create_connection(
+        &self,
+        name: &str,
+        strategy: &str,
+    ) -> Result<Connection, DirectoryError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.create_connection(name, strategy).await
+    }
     async fn org_connections(&self, org: &OrgId) -> Result<Vec<OrgConnection>, DirectoryError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.org_connections(org).await
