@@ -18,6 +18,7 @@ use crate::pages::orgs::OrgList;
 pub fn App() -> impl IntoView {
     provide_toaster();
     let me = LocalResource::new(api::me);
+    api::orgs::ask_first_page_early(crate::pages::orgs::PER_PAGE);
     view! {
         <Router>
             <Transition fallback=|| view! { <PageSkeleton/> }>

@@ -17,8 +17,10 @@ pub mod users;
 
 use std::cell::RefCell;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::{Request, RequestBuilder};
 use orgdesk_model::{ErrorBody, Me};
 use serde::de::DeserializeOwned;
 
@@ -102,50 +104,91 @@ fn go_to_login() {
     }
 }
 
-async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    let status = response.status();
-    let request_id = response.headers().get("x-request-id");
-    if (200..300).contains(&status) {
-        return response.json::<T>().await.map_err(|err| ApiError {
-            status,
-            code: "bad_response".into(),
-            message: format!("orgdesk sent an answer this page cannot read: {err}"),
-            field: None,
-            request_id,
-            current: None,
-        });
-    }
-    if status == 401 {
-        go_to_login();
-    }
-    let body = response
-        .json::<ErrorBody>()
-        .await
-        .unwrap_or_else(|_| ErrorBody {
-            error: "http_error".into(),
-            message: format!("The request failed with status {status}."),
-            field: None,
-            current: None,
-        });
-    Err(ApiError {
-        status,
-        code: body.error,
-        message: body.message,
-        field: body.field,
-        request_id,
-        current: body.current,
+/// What the proxy answered: its status, its request id and the body (`None` when the body
+/// could not be read).
+struct Answer {
+    status: u16,
+    request_id: Option<String>,
+    body: Option<String>,
+}
+
+/// Sends a request and reads its whole answer. One boxed, non-generic future serves every call,
+/// so that each typed call adds only its own decoding to the app (the wasm carried a copy of
+/// the whole exchange per answer type before).
+fn exchange(
+    request: Result<Request, gloo_net::Error>,
+) -> Pin<Box<dyn Future<Output = Result<Answer, ApiError>>>> {
+    Box::pin(async move {
+        let request = request.map_err(|err| ApiError::network(&err))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|err| ApiError::network(&err))?;
+        Ok(Answer {
+            status: response.status(),
+            request_id: response.headers().get("x-request-id"),
+            body: response.text().await.ok(),
+        })
     })
+}
+
+impl Answer {
+    /// The answer when it is a success, or the error the proxy described (a 401 sends the
+    /// browser to sign in).
+    fn success(self) -> Result<Self, ApiError> {
+        let status = self.status;
+        if (200..300).contains(&status) {
+            return Ok(self);
+        }
+        if status == 401 {
+            go_to_login();
+        }
+        let body = self
+            .body
+            .as_deref()
+            .and_then(|text| serde_json::from_str::<ErrorBody>(text).ok())
+            .unwrap_or_else(|| ErrorBody {
+                error: "http_error".into(),
+                message: format!("The request failed with status {status}."),
+                field: None,
+                current: None,
+            });
+        Err(ApiError {
+            status,
+            code: body.error,
+            message: body.message,
+            field: body.field,
+            request_id: self.request_id,
+            current: body.current,
+        })
+    }
+
+    /// The error for a success whose body this page cannot read.
+    fn unreadable(self, why: &dyn fmt::Display) -> ApiError {
+        ApiError {
+            status: self.status,
+            code: "bad_response".into(),
+            message: format!("orgdesk sent an answer this page cannot read: {why}"),
+            field: None,
+            request_id: self.request_id,
+            current: None,
+        }
+    }
+
+    /// The body as `T`.
+    fn decode<T: DeserializeOwned>(self) -> Result<T, ApiError> {
+        let decoded = match self.body.as_deref() {
+            Some(text) => serde_json::from_str::<T>(text),
+            None => return Err(self.unreadable(&"the answer broke off")),
+        };
+        decoded.map_err(|err| self.unreadable(&err))
+    }
 }
 
 async fn send<T: DeserializeOwned>(
     request: Result<Request, gloo_net::Error>,
 ) -> Result<T, ApiError> {
-    let request = request.map_err(|err| ApiError::network(&err))?;
-    let response = request
-        .send()
-        .await
-        .map_err(|err| ApiError::network(&err))?;
-    read(response).await
+    exchange(request).await?.success()?.decode()
 }
 
 /// GETs JSON from the proxy.
@@ -185,16 +228,8 @@ pub(crate) async fn send_no_content_with<B: serde::Serialize>(
     let request = match body {
         Some(body) => builder.json(body),
         None => builder.build(),
-    }
-    .map_err(|err| ApiError::network(&err))?;
-    let response = request
-        .send()
-        .await
-        .map_err(|err| ApiError::network(&err))?;
-    if response.status() == 204 {
-        return Ok(());
-    }
-    read::<serde_json::Value>(response).await.map(|_| ())
+    };
+    exchange(request).await?.success().map(|_| ())
 }
 
 /// Sends JSON to a call that answers 204.

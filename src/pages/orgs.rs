@@ -40,7 +40,7 @@ pub fn OrgList() -> impl IntoView {
     // What the list shows is kept, so that opening one of them needs no further call.
     let cache = OrgCache::get();
     let orgs = LocalResource::new(move || {
-        let list = api::orgs::list(query.get(), page.get(), PER_PAGE);
+        let list = api::orgs::list_page(query.get(), page.get(), PER_PAGE);
         async move {
             let page = list.await?;
             if let Some(c) = cache {

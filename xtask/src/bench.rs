@@ -88,7 +88,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     if let Some(other) = args.iter().find(|a| *a != "--smoke") {
         anyhow::bail!("unknown option `{other}` for bench");
     }
-    let mut steps = Steps::new(20);
+    let mut steps = Steps::new(21);
     tools::ensure_build_tools(root, &mut steps)?;
     tools::ensure_test_tools(root, &mut steps)?;
     tools::ensure_bench_tools(&mut steps)?;

@@ -50,7 +50,7 @@ fn run() -> Result<()> {
         Some("test") => test(&root)?,
         Some("bench") => bench::run(&root, &args[1..])?,
         Some("dist") => {
-            let mut steps = Steps::new(10);
+            let mut steps = Steps::new(11);
             tools::ensure_build_tools(&root, &mut steps)?;
             build_app(&root, &mut steps)?;
             steps.run(
@@ -189,7 +189,7 @@ fn demo(root: &Path, args: &[String]) -> Result<()> {
             other => bail!("unknown option `{other}` for demo\n\n{USAGE}"),
         }
     }
-    let mut steps = Steps::new(10);
+    let mut steps = Steps::new(11);
     tools::ensure_build_tools(root, &mut steps)?;
     build_app(root, &mut steps)?;
     steps.run(
@@ -228,7 +228,7 @@ fn demo(root: &Path, args: &[String]) -> Result<()> {
 }
 
 fn test(root: &Path) -> Result<()> {
-    let mut steps = Steps::new(28);
+    let mut steps = Steps::new(29);
     tools::ensure_build_tools(root, &mut steps)?;
     tools::ensure_test_tools(root, &mut steps)?;
     tools::ensure_dns_server(&mut steps)?;

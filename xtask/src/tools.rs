@@ -17,6 +17,9 @@ const DEPLOY_CLI_VERSION: &str = "8.44.0";
 /// The toolchain the release wasm is built with: a pinned nightly, for what stable cannot do yet
 /// (`-C panic=immediate-abort`, `-Z location-detail=none`, `-Z fmt-debug=none`, and `build-std`
 /// to rebuild the standard library with them). Everything else builds on stable.
+/// The JS minifier of the release build, as `tools/package.json` pins it.
+const TERSER_VERSION: &str = "5.51.4";
+
 pub const APP_TOOLCHAIN: &str = "nightly-2026-05-20";
 /// Debian's Chromium, which the tests drive.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
@@ -140,13 +143,22 @@ pub fn ensure_build_tools(root: &Path, steps: &mut Steps) -> Result<()> {
     }
 
     let wasm_opt = root.join("tools/node_modules/.bin/wasm-opt");
-    match version_of(&wasm_opt, "--version") {
-        Some(v) if v.contains(WASM_OPT_VERSION) => steps.skip("wasm-opt", &v),
+    let terser = root.join("tools/node_modules/.bin/terser");
+    match (
+        version_of(&wasm_opt, "--version"),
+        version_of(&terser, "--version"),
+    ) {
+        (Some(v), Some(t)) if v.contains(WASM_OPT_VERSION) && t.contains(TERSER_VERSION) => {
+            steps.skip("wasm-opt and terser", &format!("{v}; {t}"));
+        }
         _ => {
             ensure_npm(steps)?;
             let mut install = Command::new("npm");
             install.args(["ci", "--no-audit", "--no-fund", "--prefix", "tools"]);
-            steps.run("install wasm-opt (npm binaryen 132)", install)?;
+            steps.run(
+                &format!("install wasm-opt (npm binaryen 132) and terser {TERSER_VERSION}"),
+                install,
+            )?;
         }
     }
     Ok(())
