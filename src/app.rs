@@ -24,7 +24,10 @@ pub fn App() -> impl IntoView {
             <Transition fallback=|| view! { <PageSkeleton/> }>
                 {move || Suspend::new(async move {
                     match me.await {
-                        Ok(me) => view! { <SignedIn me/> }.into_any(),
+                        Ok(me) => {
+                            api::orgs::first_page_arrived().await;
+                            view! { <SignedIn me/> }.into_any()
+                        }
                         // 401 has already sent the browser to the sign-in page.
                         Err(err) if err.status == 401 => view! { <PageSkeleton/> }.into_any(),
                         Err(err) => view! { <StartupError err/> }.into_any(),

@@ -12,16 +12,18 @@ use std::cell::RefCell;
 
 use futures_channel::oneshot;
 
-/// The list's first page, asked for before anything is drawn.
-type FirstPage = oneshot::Receiver<Result<Page<Organization>, ApiError>>;
+/// The list's first page when the app opened on the list: asked for, or arrived.
+enum FirstPage {
+    Asked(oneshot::Receiver<Result<Page<Organization>, ApiError>>),
+    Arrived(Result<Page<Organization>, ApiError>),
+}
 
 thread_local! {
     static FIRST_PAGE: RefCell<Option<FirstPage>> = const { RefCell::new(None) };
 }
 
 /// When the app opens on the organization list, asks for its first page at once, beside who is
-/// signed in: both answers (preloaded by the page) then arrive together, and the shell and the
-/// rows are drawn in one frame rather than one after the other.
+/// signed in: both answers (preloaded by the page) are then on their way together.
 pub fn ask_first_page_early(per_page: u32) {
     let Some(location) = web_sys::window().map(|w| w.location()) else {
         return;
@@ -32,10 +34,22 @@ pub fn ask_first_page_early(per_page: u32) {
         return;
     }
     let (answer, first_page) = oneshot::channel();
-    FIRST_PAGE.with(|slot| *slot.borrow_mut() = Some(first_page));
+    FIRST_PAGE.with(|slot| *slot.borrow_mut() = Some(FirstPage::Asked(first_page)));
     leptos::task::spawn_local(async move {
         let _ = answer.send(list(String::new(), 0, per_page).await);
     });
+}
+
+/// Waits until the first page asked for early (if any) has arrived, so that the shell and the
+/// rows are drawn in one frame rather than one after the other, each with its own layout.
+pub async fn first_page_arrived() {
+    let Some(FirstPage::Asked(first_page)) = FIRST_PAGE.with(|slot| slot.borrow_mut().take())
+    else {
+        return;
+    };
+    if let Ok(answer) = first_page.await {
+        FIRST_PAGE.with(|slot| *slot.borrow_mut() = Some(FirstPage::Arrived(answer)));
+    }
 }
 
 /// A page of the list as the list screen shows it: its first page is the one asked for early,
@@ -49,12 +63,14 @@ pub async fn list_page(
     per_page: u32,
 ) -> Result<Page<Organization>, ApiError> {
     if q.is_empty() && page == 0 {
-        let early = FIRST_PAGE.with(|slot| slot.borrow_mut().take());
-        if let Some(Ok(answer)) = match early {
-            Some(first_page) => Some(first_page.await),
-            None => None,
-        } {
-            return answer;
+        match FIRST_PAGE.with(|slot| slot.borrow_mut().take()) {
+            Some(FirstPage::Arrived(answer)) => return answer,
+            Some(FirstPage::Asked(first_page)) => {
+                if let Ok(answer) = first_page.await {
+                    return answer;
+                }
+            }
+            None => {}
         }
     }
     list(q, page, per_page).await
