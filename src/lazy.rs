@@ -73,7 +73,15 @@ pub fn Lazy(
 /// told to reload rather than to retry.
 #[component]
 fn ChunkError(retry: Callback<()>) -> impl IntoView {
-    let updated = LocalResource::new(|| async { app_was_updated().await.unwrap_or(false) });
+    // Asked once, in the background; a plain signal rather than a resource keeps this view,
+    // which must stay in the first screen's code (it is what shows when chunks cannot load),
+    // small.
+    let updated = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        if app_was_updated().await == Some(true) {
+            let _ = updated.try_set(true);
+        }
+    });
     let reload = |_| {
         if let Some(window) = web_sys::window() {
             let _ = window.location().reload();
@@ -81,7 +89,7 @@ fn ChunkError(retry: Callback<()>) -> impl IntoView {
     };
     view! {
         <section class="od-card od-error" role="alert" data-testid="chunk-error">
-            {move || if updated.get().unwrap_or(false) {
+            {move || if updated.get() {
                 view! {
                     <h2 class="od-card__title">"orgdesk was updated"</h2>
                     <p>"A new version was installed since this page was opened. Reload to use it; nothing you saved is lost."</p>

@@ -25,9 +25,10 @@ pub struct ErrorBody {
     /// The input field at fault, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    /// On a conflict, what is stored now, so the person can compare and reapply.
+    /// When a change was made against an organization someone else has changed since, the
+    /// organization as it is stored now, so the person can compare and reapply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current: Option<serde_json::Value>,
+    pub current: Option<Box<crate::Organization>>,
 }
 
 /// A page of a checkpoint-paged list: `{"items": [...], "next": "<cursor>"}`.

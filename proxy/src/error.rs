@@ -110,7 +110,7 @@ impl IntoResponse for AppError {
             _ => None,
         };
         let current = match &self {
-            Self::Stale(org) => serde_json::to_value(org).ok(),
+            Self::Stale(org) => Some(org.clone()),
             _ => None,
         };
         let mut response = (

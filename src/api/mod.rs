@@ -41,8 +41,8 @@ pub struct ApiError {
     pub field: Option<String>,
     /// The proxy's request id, to quote when reporting a problem.
     pub request_id: Option<String>,
-    /// On a conflict, what is stored now.
-    pub current: Option<serde_json::Value>,
+    /// On a stale change, the organization as it is stored now.
+    pub current: Option<Box<orgdesk_model::Organization>>,
 }
 
 impl ApiError {

@@ -81,13 +81,10 @@ pub fn SaveFlow(
         },
         move |err| {
             // A conflict is shown as the other change beside this one, to merge.
-            let current = (err.status == 409)
-                .then(|| err.current.clone())
-                .flatten()
-                .and_then(|c| serde_json::from_value::<Organization>(c).ok());
+            let current = (err.status == 409).then(|| err.current.clone()).flatten();
             match current {
                 Some(current) => {
-                    stage.set(Stage::Conflict(Box::new(current)));
+                    stage.set(Stage::Conflict(current));
                     true
                 }
                 None => {
