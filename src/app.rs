@@ -13,6 +13,11 @@ use crate::lazy;
 use crate::pages::not_found::NotFound;
 use crate::pages::orgs::OrgList;
 
+/// How long the shell waits for the list's first page, asked for beside who is signed in, so as
+/// to draw both in one frame. Both are preloaded by the page, so the page is there within a few
+/// milliseconds of `/api/me`; a slower list is not worth holding the shell back for.
+const FIRST_PAGE_WAIT: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// The whole app: sign-in check, then the shell with its routes.
 #[component]
 pub fn App() -> impl IntoView {
@@ -25,7 +30,8 @@ pub fn App() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match me.await {
                         Ok(me) => {
-                            api::orgs::first_page_arrived().await;
+                            // The timer lives on this one thread; the wrapper says so to Suspense.
+                            send_wrapper::SendWrapper::new(api::orgs::first_page_arrived(FIRST_PAGE_WAIT)).await;
                             view! { <SignedIn me/> }.into_any()
                         }
                         // 401 has already sent the browser to the sign-in page.

@@ -41,15 +41,22 @@ pub fn ask_first_page_early(per_page: u32) {
 }
 
 /// Waits until the first page asked for early (if any) has arrived, so that the shell and the
-/// rows are drawn in one frame rather than one after the other, each with its own layout.
-pub async fn first_page_arrived() {
+/// rows are drawn in one frame rather than one after the other, each with its own layout; but no
+/// longer than `at_most`, so that a slow list never holds back the shell: the list then shows
+/// its skeleton as before.
+pub async fn first_page_arrived(at_most: std::time::Duration) {
+    use futures_util::future::{select, Either};
+
     let Some(FirstPage::Asked(first_page)) = FIRST_PAGE.with(|slot| slot.borrow_mut().take())
     else {
         return;
     };
-    if let Ok(answer) = first_page.await {
-        FIRST_PAGE.with(|slot| *slot.borrow_mut() = Some(FirstPage::Arrived(answer)));
-    }
+    let slot = match select(first_page, gloo_timers::future::sleep(at_most)).await {
+        Either::Left((Ok(answer), _)) => FirstPage::Arrived(answer),
+        Either::Left((Err(oneshot::Canceled), _)) => return,
+        Either::Right(((), first_page)) => FirstPage::Asked(first_page),
+    };
+    FIRST_PAGE.with(|cell| *cell.borrow_mut() = Some(slot));
 }
 
 /// A page of the list as the list screen shows it: its first page is the one asked for early,

@@ -60,6 +60,20 @@ test('the first screen asks for its first page once, ahead of the app, and no ch
   assert.deepEqual(page.problems, []);
 });
 
+test('a slow organization list does not hold the shell back: the sidebar is usable, the rows follow', async () => {
+  const page = await newPage(demo.browser);
+  await page.route(/\/api\/orgs\?page=0&per_page=20&$/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
+  await signIn(page, demo.server.url, 'platform-admin', '/orgs');
+  await page.locator('nav.od-nav a', { hasText: 'Users' }).waitFor();
+  assert.equal(await page.locator('tr[data-org]').count(), 0, 'the shell is drawn before the slow list');
+  assert.ok(await page.locator('.od-skeleton[aria-busy="true"]').isVisible(), 'the list shows its skeleton meanwhile');
+  await page.locator('tr[data-org]').first().waitFor();
+  assert.deepEqual(page.problems, []);
+});
+
 test('switching tabs keeps the organization page: same header, no new request for the org', async () => {
   const page = await newPage(demo.browser);
   await signIn(page, demo.server.url, 'org-admin');
