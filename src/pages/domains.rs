@@ -8,7 +8,7 @@ use orgdesk_model::sso::{auto_join_reach, SsoProvider, SsoTicket};
 use orgdesk_model::users::{is_enterprise, OrgConnection};
 use orgdesk_model::{Me, OrgId};
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::copy_button::CopyButton;
 use crate::components::error_view::ErrorView;
 use crate::components::modal::{Modal, Tone};
@@ -30,6 +30,15 @@ fn checked_words(at: Option<&str>) -> String {
     }
 }
 
+/// What the list of domains is, as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Shown {
+    Loading,
+    Failed(ApiError),
+    Empty,
+    Listed,
+}
+
 /// The tab: verified domains and single sign-on.
 #[component]
 pub fn DomainsTab(
@@ -38,12 +47,38 @@ pub fn DomainsTab(
 ) -> impl IntoView {
     let can_manage = use_context::<Me>().is_some_and(|m| m.can(Capability::ManageDomains));
     let org = StoredValue::new(org_id);
-    let version = RwSignal::new(0u32);
-    let domains = LocalResource::new(move || {
-        version.track();
-        api::domains::list(org.get_value())
+    // Asked for once; every change after that is written into the list where it stands, so
+    // the cards stay put (a plain signal: a resource read here would hold the page's own
+    // loading boundary).
+    let domains = RwSignal::new(None::<Result<Vec<Domain>, ApiError>>);
+    {
+        let org = org.get_value();
+        leptos::task::spawn_local(async move {
+            let answer = api::domains::list(org).await;
+            domains.try_set(Some(answer));
+        });
+    }
+    let changed = Callback::new(move |change: Changed| {
+        domains.update(|list| {
+            if let Some(Ok(list)) = list {
+                match change {
+                    Changed::Added(domain) => list.push(domain),
+                    Changed::Updated(domain) => {
+                        if let Some(shown) = list.iter_mut().find(|d| d.id == domain.id) {
+                            *shown = domain;
+                        }
+                    }
+                    Changed::Removed(id) => list.retain(|d| d.id != id),
+                }
+            }
+        });
     });
-    let reload = Callback::new(move |()| version.update(|v| *v += 1));
+    let shown = Memo::new(move |_| match domains.get() {
+        None => Shown::Loading,
+        Some(Err(err)) => Shown::Failed(err),
+        Some(Ok(list)) if list.is_empty() => Shown::Empty,
+        Some(Ok(_)) => Shown::Listed,
+    });
     // What auto-join needs, and whom it lets in.
     let verified = Memo::new(move |_| {
         domains
@@ -64,29 +99,29 @@ pub fn DomainsTab(
                 "Prove that your company owns its email domain: publish the TXT record shown for it with your DNS provider, then press Verify. "
                 "A verified domain can send colleagues who sign in with an address there to this organization."
             </p>
-            {can_manage.then(|| view! { <AddDomain org=org.get_value() on_added=reload/> })}
+            {can_manage.then(|| view! { <AddDomain org=org.get_value() on_added=changed/> })}
         </section>
-        <Transition fallback=|| view! { <TableSkeleton rows=2/> }>
-            {move || Suspend::new(async move {
-                match domains.await {
-                    Ok(list) if list.is_empty() => view! {
-                        <section class="od-card od-empty">
-                            <div class="od-empty__icon" aria-hidden="true">"◎"</div>
-                            <h2 class="od-empty__title">"No domains yet"</h2>
-                            <p class="od-empty__text">"Add your company's email domain, such as example.com, to verify it."</p>
-                        </section>
-                    }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="od-domains">
-                            {list.into_iter().map(|domain| view! {
-                                <DomainCard domain org=org.get_value() can_manage on_changed=reload/>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(err) => view! { <ErrorView err/> }.into_any(),
-                }
-            })}
-        </Transition>
+        // Only a change of what the list is (loading, failed, empty, listed) draws it anew; a
+        // change within it goes through the keyed cards, so a card lives as long as its domain
+        // and a change elsewhere never takes the focus or an open dialog from it.
+        {move || match shown.get() {
+            Shown::Loading => view! { <TableSkeleton rows=2/> }.into_any(),
+            Shown::Failed(err) => view! { <ErrorView err/> }.into_any(),
+            Shown::Empty => view! {
+                <section class="od-card od-empty">
+                    <div class="od-empty__icon" aria-hidden="true">"◎"</div>
+                    <h2 class="od-empty__title">"No domains yet"</h2>
+                    <p class="od-empty__text">"Add your company's email domain, such as example.com, to verify it."</p>
+                </section>
+            }.into_any(),
+            Shown::Listed => view! {
+                <ul class="od-domains">
+                    <For each=move || domains.get().and_then(Result::ok).unwrap_or_default() key=|domain| domain.id.clone() let(domain)>
+                        <DomainCard domain org=org.get_value() can_manage on_changed=changed/>
+                    </For>
+                </ul>
+            }.into_any(),
+        }}
         <SingleSignOn org=org.get_value() verified/>
     }
 }
@@ -196,7 +231,9 @@ fn SingleSignOn(
                                                     {can_link.then(|| view! {
                                                         <label class="od-check">
                                                             <input type="checkbox" data-testid="auto-join" prop:checked=on
-                                                                disabled=move || join.pending().get() || (!on && reach().is_none())
+                                                                disabled=move || !on && reach().is_none()
+                                                                aria-disabled=move || join.pending().get().then_some("true")
+                                                                on:click=move |ev| if join.pending().get_untracked() { ev.prevent_default(); }
                                                                 on:change=move |_| { join.dispatch((id.clone(), !on)); }/>
                                                             <span>"Colleagues join on their first sign-in"</span>
                                                         </label>
@@ -269,8 +306,8 @@ fn LinkOnce(
 fn AddDomain(
     /// The organization.
     org: OrgId,
-    /// Called once a domain was added.
-    on_added: Callback<()>,
+    /// Told the domain once it was added.
+    on_added: Callback<Changed>,
 ) -> impl IntoView {
     let org = StoredValue::new(org);
     let text = RwSignal::new(String::new());
@@ -284,7 +321,7 @@ fn AddDomain(
         move |domain: String| api::domains::add(org.get_value(), domain),
         move |added: &Domain| {
             text.set(String::new());
-            on_added.run(());
+            on_added.run(Changed::Added(added.clone()));
             Some(format!(
                 "Added {}: publish its TXT record, then Verify",
                 added.domain
@@ -346,7 +383,19 @@ enum DomainOp {
     Remove,
 }
 
+/// What a card changed, for the list it stands in.
+#[derive(Debug, Clone)]
+enum Changed {
+    Added(Domain),
+    Updated(Domain),
+    Removed(String),
+}
+
 /// One domain: its status, the record to publish, and what can be done with it.
+///
+/// While a change is on its way the controls say so with `aria-disabled` and ignore presses,
+/// rather than `disabled`, which would take the keyboard's focus away from the control just
+/// used.
 #[component]
 fn DomainCard(
     /// The domain.
@@ -356,96 +405,114 @@ fn DomainCard(
     /// Whether the person may change it.
     can_manage: bool,
     /// Called after any change.
-    on_changed: Callback<()>,
+    on_changed: Callback<Changed>,
 ) -> impl IntoView {
     let org = StoredValue::new(org);
     let id = StoredValue::new(domain.id.clone());
     let name = domain.domain.clone();
+    let current = RwSignal::new(domain);
     let confirming = RwSignal::new(false);
-    let change = mutation(
+    let change = mutation_with_errors(
         "Not done",
         move |op: DomainOp| async move {
             let (org, id) = (org.get_value(), id.get_value());
             match op {
-                DomainOp::Verify => api::domains::verify(org, id).await.map(|d| match d.status {
-                    DomainStatus::Verified => format!("{} is verified", d.domain),
-                    _ => format!("{} is not verified yet", d.domain),
+                DomainOp::Verify => api::domains::verify(org, id).await.map(|d| {
+                    let words = match d.status {
+                        DomainStatus::Verified => format!("{} is verified", d.domain),
+                        _ => format!("{} is not verified yet", d.domain),
+                    };
+                    (words, Changed::Updated(d))
                 }),
                 DomainOp::Discovery(on) => {
                     api::domains::set_discovery(org, id, on).await.map(|d| {
-                        if on {
+                        let words = if on {
                             format!("Sign-in now discovers this organization by {}", d.domain)
                         } else {
                             format!(
                                 "Sign-in no longer discovers this organization by {}",
                                 d.domain
                             )
-                        }
+                        };
+                        (words, Changed::Updated(d))
                     })
                 }
-                DomainOp::Remove => api::domains::remove(org, id)
+                DomainOp::Remove => api::domains::remove(org, id.clone())
                     .await
-                    .map(|()| "Domain removed".to_owned()),
+                    .map(|()| ("Domain removed".to_owned(), Changed::Removed(id))),
             }
         },
-        move |done: &String| {
+        move |(words, done): &(String, Changed)| {
             confirming.set(false);
-            on_changed.run(());
-            Some(done.clone())
+            if let Changed::Updated(domain) = done {
+                current.set(domain.clone());
+            }
+            on_changed.run(done.clone());
+            Some(words.clone())
+        },
+        // The checkbox shows what is stored again, not the press that failed.
+        move |_| {
+            current.update(|_| {});
+            false
         },
     );
     let busy = change.pending();
-    let (status_class, status_label) = match domain.status {
+    let verified = move || current.with(|d| d.status == DomainStatus::Verified);
+    let discovery = move || current.with(|d| d.use_for_organization_discovery);
+    let status = move || match current.with(|d| d.status) {
         DomainStatus::Verified => ("od-badge od-badge--ok", "Verified"),
         DomainStatus::Failed => ("od-badge od-badge--fail", "Failed"),
         DomainStatus::Pending => ("od-badge od-badge--pending", "Pending"),
     };
-    let verified = domain.status == DomainStatus::Verified;
-    let discovery = domain.use_for_organization_discovery;
-    let record = domain.verification.clone();
+    let waiting = move || busy.get().then_some("true");
     let removing_name = name.clone();
     view! {
-        <li class="od-card od-domain" data-domain=name.clone() data-status=domain.status.label().to_lowercase()>
+        <li class="od-card od-domain" data-domain=name.clone()
+            data-status=move || current.with(|d| d.status.label().to_lowercase())>
             <div class="od-domain__head">
                 <h3 class="od-domain__name">{name.clone()}</h3>
-                <span class=status_class>{status_label}</span>
-                <span class="od-muted od-domain__checked">{checked_words(domain.last_checked_at.as_deref())}</span>
+                <span class=move || status().0>{move || status().1}</span>
+                <span class="od-muted od-domain__checked">{move || current.with(|d| checked_words(d.last_checked_at.as_deref()))}</span>
             </div>
-            {domain.last_check_message.clone().map(|message| view! {
+            {move || current.with(|d| d.last_check_message.clone()).map(|message| view! {
                 <p class="od-domain__message" role="status">{message}</p>
             })}
-            {(!verified).then(|| view! {
-                <div class="od-domain__record">
-                    <p class="od-field__help">"Publish this TXT record with your DNS provider, then press Verify. It can take a few minutes to be visible."</p>
-                    <dl class="od-facts">
-                        <div>
-                            <dt>"Type"</dt>
-                            <dd><code>"TXT"</code></dd>
-                        </div>
-                        <div>
-                            <dt>"Host"</dt>
-                            <dd class="od-domain__value"><code data-testid="txt-host">{record.txt_host.clone()}</code><CopyButton value=record.txt_host.clone() label="record's host"/></dd>
-                        </div>
-                        <div>
-                            <dt>"Value"</dt>
-                            <dd class="od-domain__value"><code data-testid="txt-value">{record.txt_value.clone()}</code><CopyButton value=record.txt_value.clone() label="record's value"/></dd>
-                        </div>
-                    </dl>
-                </div>
+            {move || (!verified()).then(|| {
+                let record = current.with(|d| d.verification.clone());
+                view! {
+                    <div class="od-domain__record">
+                        <p class="od-field__help">"Publish this TXT record with your DNS provider, then press Verify. It can take a few minutes to be visible."</p>
+                        <dl class="od-facts">
+                            <div>
+                                <dt>"Type"</dt>
+                                <dd><code>"TXT"</code></dd>
+                            </div>
+                            <div>
+                                <dt>"Host"</dt>
+                                <dd class="od-domain__value"><code data-testid="txt-host">{record.txt_host.clone()}</code><CopyButton value=record.txt_host.clone() label="record's host"/></dd>
+                            </div>
+                            <div>
+                                <dt>"Value"</dt>
+                                <dd class="od-domain__value"><code data-testid="txt-value">{record.txt_value.clone()}</code><CopyButton value=record.txt_value.clone() label="record's value"/></dd>
+                            </div>
+                        </dl>
+                    </div>
+                }
             })}
             <div class="od-domain__actions">
                 <label class="od-check">
-                    <input type="checkbox" prop:checked=discovery disabled=move || !can_manage || busy.get()
-                        on:change=move |_| { change.dispatch(DomainOp::Discovery(!discovery)); }/>
+                    <input type="checkbox" prop:checked=discovery disabled=!can_manage aria-disabled=waiting
+                        on:click=move |ev| if busy.get_untracked() { ev.prevent_default(); }
+                        on:change=move |_| { change.dispatch(DomainOp::Discovery(!current.with_untracked(|d| d.use_for_organization_discovery))); }/>
                     <span>"Use for organization discovery"</span>
                 </label>
                 {can_manage.then(|| view! {
                     <div class="od-domain__buttons">
-                        <button class="od-button od-button--ghost od-button--danger-text" disabled=move || busy.get()
-                            on:click=move |_| confirming.set(true)>"Remove"</button>
-                        <button class="od-button od-button--primary" disabled=move || busy.get()
-                            on:click=move |_| { change.dispatch(DomainOp::Verify); }>
-                            {move || if busy.get() { "Checking…" } else if verified { "Check again" } else { "Verify" }}
+                        <button class="od-button od-button--ghost od-button--danger-text" aria-disabled=waiting
+                            on:click=move |_| if !busy.get_untracked() { confirming.set(true); }>"Remove"</button>
+                        <button class="od-button od-button--primary" aria-disabled=waiting
+                            on:click=move |_| if !busy.get_untracked() { change.dispatch(DomainOp::Verify); }>
+                            {move || if busy.get() { "Checking…" } else if verified() { "Check again" } else { "Verify" }}
                         </button>
                     </div>
                 })}
@@ -455,8 +522,8 @@ fn DomainCard(
                     <p>"Sign-in stops discovering this organization by it, and it must be verified again if added back."</p>
                     <div class="od-modal__actions">
                         <button class="od-button" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                        <button class="od-button od-button--danger" data-testid="confirm-remove-domain" disabled=move || busy.get()
-                            on:click=move |_| { change.dispatch(DomainOp::Remove); }>"Remove domain"</button>
+                        <button class="od-button od-button--danger" data-testid="confirm-remove-domain" aria-disabled=waiting
+                            on:click=move |_| if !busy.get_untracked() { change.dispatch(DomainOp::Remove); }>"Remove domain"</button>
                     </div>
                 </Modal>
             </Show>

@@ -133,6 +133,13 @@ test('an org admin adds a domain, switches its discovery and removes it with the
   await tabTo(page, 'li[data-domain="keyboard-only.example"] input[type="checkbox"]');
   await page.keyboard.press('Space');
   await page.locator('.od-toast', { hasText: 'no longer discovers' }).waitFor();
+  // The change kept the person's place: focus is still on the checkbox they pressed.
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.matches('li[data-domain="keyboard-only.example"] input[type="checkbox"]')),
+    true,
+    'focus stays on the checkbox while and after the change is saved',
+  );
+  assert.equal(await page.isChecked('li[data-domain="keyboard-only.example"] input[type="checkbox"]'), false);
 
   await tabTo(page, 'li[data-domain="keyboard-only.example"] button.od-button--danger-text');
   await page.keyboard.press('Enter');
