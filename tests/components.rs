@@ -605,6 +605,63 @@ mod hooks {
     }
 
     #[wasm_bindgen_test]
+    async fn a_mutation_on_its_way_keeps_the_focus_and_takes_one_press() {
+        let calls = RwSignal::new(0u32);
+        let host = mount_fresh(move || {
+            provide_toaster();
+            let slow = mutation(
+                "Not saved",
+                move |()| async move {
+                    calls.update(|c| *c += 1);
+                    gloo_timers::future::sleep(Duration::from_millis(300)).await;
+                    Ok::<_, ApiError>(())
+                },
+                |()| Some("Saved".to_owned()),
+            );
+            view! {
+                <Toaster/>
+                <button id="slow" aria-disabled=slow.busy() on:click=move |_| { slow.dispatch(()); }>"Save"</button>
+            }
+            .into_any()
+        });
+        let button: web_sys::HtmlElement = host
+            .query_selector("#slow")
+            .unwrap()
+            .unwrap()
+            .unchecked_into();
+        button.focus().unwrap();
+        button.click();
+        button.click();
+        gloo_timers::future::sleep(Duration::from_millis(50)).await;
+        assert_eq!(
+            button.get_attribute("aria-disabled").as_deref(),
+            Some("true"),
+            "the button says a call is on its way"
+        );
+        assert_eq!(
+            document()
+                .active_element()
+                .and_then(|e| e.get_attribute("id"))
+                .as_deref(),
+            Some("slow"),
+            "the button pressed keeps the focus"
+        );
+        eventually("the call answered", || {
+            toasts(&host).iter().any(|t| t.contains("Saved"))
+        })
+        .await;
+        assert_eq!(calls.get_untracked(), 1, "the second press was ignored");
+        assert_eq!(button.get_attribute("aria-disabled"), None);
+        assert_eq!(
+            document()
+                .active_element()
+                .and_then(|e| e.get_attribute("id"))
+                .as_deref(),
+            Some("slow")
+        );
+    }
+
+    #[wasm_bindgen_test]
     async fn a_burst_of_calls_runs_only_the_last_once_typing_pauses() {
         let seen = RwSignal::new(Vec::<u32>::new());
         let owner = Owner::new();

@@ -51,8 +51,8 @@ pub fn ConfirmTyped(
             <div class="od-modal__actions">
                 <button class="od-button" on:click=move |_| on_close.run(())>"Cancel"</button>
                 <button class="od-button od-button--danger" data-testid=testid
-                    disabled=move || !matches.get() || pending.get()
-                    on:click=move |_| on_confirm.run(())>
+                    disabled=move || !matches.get() aria-disabled=move || pending.get().then_some("true")
+                    on:click=move |_| if !pending.get_untracked() { on_confirm.run(()); }>
                     {move || if pending.get() { running } else { action }}
                 </button>
             </div>

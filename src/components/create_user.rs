@@ -116,7 +116,7 @@ pub fn CreateUser(
                 {move || server_error.get().filter(|(f, _)| !matches!(f.as_deref(), Some("email" | "password"))).map(|(_, m)| view! { <p class="od-field__error" role="alert">{m}</p> })}
                 <div class="od-modal__actions">
                     <button type="button" class="od-button" on:click=move |_| on_close.run(None)>"Cancel"</button>
-                    <button type="submit" class="od-button od-button--primary" data-testid="create-user" disabled=move || !valid() || create.pending().get()>
+                    <button type="submit" class="od-button od-button--primary" data-testid="create-user" disabled=move || !valid() aria-disabled=create.busy()>
                         {move || if create.pending().get() { "Creating…" } else { "Create user" }}
                     </button>
                 </div>

@@ -66,7 +66,8 @@ pub fn ReviewDialog(
             <div class="od-modal__actions">
                 <button class="od-button" on:click=move |_| on_close.run(())>"Back to editing"</button>
                 <button class="od-button od-button--primary" data-testid="confirm"
-                    disabled=move || pending.get() on:click=move |_| on_confirm.run(())>
+                    aria-disabled=move || pending.get().then_some("true")
+                    on:click=move |_| if !pending.get_untracked() { on_confirm.run(()); }>
                     {move || if pending.get() { "Saving…" } else { "Confirm and save" }}
                 </button>
             </div>

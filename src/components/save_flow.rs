@@ -103,8 +103,8 @@ pub fn SaveFlow(
             <button
                 class="od-button od-button--primary"
                 data-testid="save"
-                disabled=move || !valid.get() || save.pending().get()
-                on:click=move |_| stage.set(Stage::Confirming)
+                disabled=move || !valid.get() aria-disabled=save.busy()
+                on:click=move |_| if !save.pending().get_untracked() { stage.set(Stage::Confirming); }
             >
                 {label}
             </button>

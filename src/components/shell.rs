@@ -172,7 +172,7 @@ pub fn Shell(
                     <button
                         class="od-button od-button--ghost"
                         on:click=move |_| { sign_out.dispatch(()); }
-                        disabled=move || sign_out.pending().get()
+                        aria-disabled=sign_out.busy()
                     >
                         {move || if sign_out.pending().get() { "Signing out…" } else { "Sign out" }}
                     </button>

@@ -6,5 +6,5 @@ pub mod mutation;
 pub mod paging;
 
 pub use debounce::Debounce;
-pub use mutation::{mutation, mutation_with_errors};
+pub use mutation::{mutation, mutation_with_errors, Mutation};
 pub use paging::CursorPages;

@@ -16,7 +16,7 @@ pub fn mutation<I, O, Fut>(
     failed: &'static str,
     call: impl Fn(I) -> Fut + 'static,
     done: impl Fn(&O) -> Option<String> + 'static,
-) -> Action<I, Result<O, ApiError>>
+) -> Mutation<I, O>
 where
     I: Clone + 'static,
     O: 'static,
@@ -33,7 +33,7 @@ pub fn mutation_with_errors<I, O, Fut>(
     call: impl Fn(I) -> Fut + 'static,
     done: impl Fn(&O) -> Option<String> + 'static,
     shown: impl Fn(&ApiError) -> bool + 'static,
-) -> Action<I, Result<O, ApiError>>
+) -> Mutation<I, O>
 where
     I: Clone + 'static,
     O: 'static,
@@ -43,7 +43,7 @@ where
     // Shared with each call's future, which may outlive the screen that started it.
     let done = Rc::new(done);
     let shown = Rc::new(shown);
-    Action::new_local(move |input: &I| {
+    let action = Action::new_local(move |input: &I| {
         let answer = call(input.clone());
         let (done, shown) = (Rc::clone(&done), Rc::clone(&shown));
         async move {
@@ -62,5 +62,48 @@ where
             }
             result
         }
-    })
+    });
+    Mutation { action }
+}
+
+/// A change in the making, from [`mutation`]: an [`Action`] that takes one ask at a time.
+///
+/// While a call is on its way the controls that start it stay enabled and focusable, marked
+/// with [`Mutation::busy`] (`aria-disabled`), and a second ask is ignored here. Disabling
+/// them instead would send the keyboard's focus to the page's body at every press.
+pub struct Mutation<I: 'static, O: 'static> {
+    action: Action<I, Result<O, ApiError>>,
+}
+
+impl<I: 'static, O: 'static> Clone for Mutation<I, O> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<I: 'static, O: 'static> Copy for Mutation<I, O> {}
+
+impl<I: 'static, O: 'static> Mutation<I, O> {
+    /// Starts the call, unless one is on its way already.
+    pub fn dispatch(&self, input: I) {
+        if !self.action.pending().get_untracked() {
+            self.action.dispatch_local(input);
+        }
+    }
+
+    /// Whether a call is on its way.
+    pub fn pending(&self) -> Memo<bool> {
+        self.action.pending()
+    }
+
+    /// The last call's result, `None` before the first answer.
+    pub fn value(&self) -> MappedSignal<Option<Result<O, ApiError>>> {
+        self.action.value()
+    }
+
+    /// For `aria-disabled` on a control that starts the call: `"true"` while one is on its way.
+    pub fn busy(&self) -> impl Fn() -> Option<&'static str> + Copy + 'static {
+        let pending = self.pending();
+        move || pending.get().then_some("true")
+    }
 }

@@ -319,7 +319,7 @@ fn CreateApi(on_close: Callback<Option<Api>>) -> impl IntoView {
                 <div class="od-modal__actions">
                     <button type="button" class="od-button" on:click=move |_| on_close.run(None)>"Cancel"</button>
                     <button type="submit" class="od-button od-button--primary" data-testid="create-api"
-                        disabled=move || parsed.get().is_err() || create.pending().get()>
+                        disabled=move || parsed.get().is_err() aria-disabled=create.busy()>
                         {move || if create.pending().get() { "Creating…" } else { "Create API" }}
                     </button>
                 </div>
@@ -486,7 +486,7 @@ fn ApiForm(current: Api, reload: Callback<()>) -> impl IntoView {
             <PermissionsEditor rows error=Signal::derive(move || editor_error(error.get(), rows))/>
             <div class="od-save">
                 <button class="od-button od-button--primary" data-testid="save"
-                    disabled=move || parsed.get().is_err() || lifetime_error.get().is_some() || changes.get().is_empty() || save.pending().get()
+                    disabled=move || parsed.get().is_err() || lifetime_error.get().is_some() || changes.get().is_empty() aria-disabled=save.busy()
                     on:click=move |_| reviewing.set(true)>
                     "Save API"
                 </button>

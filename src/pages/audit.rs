@@ -118,7 +118,7 @@ pub fn AuditPage() -> impl IntoView {
         </Transition>
         <Show when=move || next.get().is_some()>
             <div class="od-pager">
-                <button class="od-button" disabled=move || more.pending().get()
+                <button class="od-button" aria-disabled=more.busy()
                     on:click=move |_| { if let Some(cursor) = next.get() { more.dispatch(cursor); } }>
                     {move || if more.pending().get() { "Loading…" } else { "Load older records" }}
                 </button>

@@ -80,7 +80,7 @@ pub fn ConnectionsTab(
                                             <option value="">"Choose a connection…"</option>
                                             {available.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                                         </select>
-                                        <button class="od-button od-button--primary" disabled=move || chosen.get().is_empty() || busy.get()
+                                        <button class="od-button od-button--primary" disabled=move || chosen.get().is_empty() aria-disabled=move || busy.get().then_some("true")
                                             on:click=move |_| run(ConnectionOp::Enable(chosen.get_untracked()))>"Enable"</button>
                                     })}
                                 </div>
@@ -135,22 +135,29 @@ fn ConnectionRow(
         c.is_signup_enabled,
     );
     let disable_id = c.connection_id.clone();
+    // While a change is on its way the controls stay focusable and ignore presses.
+    let waiting = move || busy.get().then_some("true");
+    let hold = move |ev: leptos::ev::MouseEvent| {
+        if busy.get_untracked() {
+            ev.prevent_default();
+        }
+    };
     view! {
         <tr data-connection=c.connection.name.clone()>
             <td><strong>{c.connection.name.clone()}</strong><div class="od-muted">{c.connection.strategy.clone()}</div></td>
-            <td><input type="checkbox" aria-label="Assign membership on login" prop:checked=membership disabled=move || !can_edit || busy.get()
+            <td><input type="checkbox" aria-label="Assign membership on login" prop:checked=membership disabled=!can_edit aria-disabled=waiting on:click=hold
                 on:change=move |_| t1(OrgConnectionInput { assign_membership_on_login: Some(!membership), ..OrgConnectionInput::default() })/></td>
             <td>{if enterprise {
-                view! { <input type="checkbox" aria-label="Show as a button" prop:checked=button disabled=move || !can_edit || busy.get()
+                view! { <input type="checkbox" aria-label="Show as a button" prop:checked=button disabled=!can_edit aria-disabled=waiting on:click=hold
                     on:change=move |_| t2(OrgConnectionInput { show_as_button: Some(!button), ..OrgConnectionInput::default() })/> }.into_any()
             } else { view! { <span class="od-muted" title="Only enterprise connections show as a button">"—"</span> }.into_any() }}</td>
             <td>{if database {
-                view! { <input type="checkbox" aria-label="Allow sign-up" prop:checked=signup disabled=move || !can_edit || busy.get()
+                view! { <input type="checkbox" aria-label="Allow sign-up" prop:checked=signup disabled=!can_edit aria-disabled=waiting on:click=hold
                     on:change=move |_| t3(OrgConnectionInput { is_signup_enabled: Some(!signup), ..OrgConnectionInput::default() })/> }.into_any()
             } else { view! { <span class="od-muted" title="Only database connections allow sign-up">"—"</span> }.into_any() }}</td>
             <td class="od-table__actions">
                 {can_edit.then(|| view! {
-                    <button class="od-button od-button--ghost od-button--danger-text" disabled=move || busy.get()
+                    <button class="od-button od-button--ghost od-button--danger-text" aria-disabled=waiting
                         on:click=move |_| run.run(ConnectionOp::Disable(disable_id.clone()))>"Disable"</button>
                 })}
             </td>

@@ -190,7 +190,7 @@ fn SingleSignOn(
                 <h2 class="od-card__title">"Single sign-on"</h2>
                 {can_link.then(|| view! {
                     <div class="od-section__actions">
-                        <button class="od-button od-button--primary" disabled=move || make.pending().get()
+                        <button class="od-button od-button--primary" aria-disabled=make.busy()
                             on:click=move |_| { make.dispatch(()); }>
                             {move || if make.pending().get() { "Making the link…" } else { "Set up single sign-on" }}
                         </button>
@@ -232,7 +232,7 @@ fn SingleSignOn(
                                                         <label class="od-check">
                                                             <input type="checkbox" data-testid="auto-join" prop:checked=on
                                                                 disabled=move || !on && reach().is_none()
-                                                                aria-disabled=move || join.pending().get().then_some("true")
+                                                                aria-disabled=join.busy()
                                                                 on:click=move |ev| if join.pending().get_untracked() { ev.prevent_default(); }
                                                                 on:change=move |_| { join.dispatch((id.clone(), !on)); }/>
                                                             <span>"Colleagues join on their first sign-in"</span>
@@ -294,7 +294,7 @@ fn LinkOnce(
             done_label="I have sent it"
             done_testid="sso-link-done"
             on_close>
-            <button class="od-button od-button--ghost od-button--danger-text" disabled=move || revoke.pending().get()
+            <button class="od-button od-button--ghost od-button--danger-text" aria-disabled=revoke.busy()
                 on:click=move |_| { revoke.dispatch(()); }>"Revoke link"</button>
         </ShownOnce>
     }
@@ -359,7 +359,7 @@ fn AddDomain(
                         prop:value=move || text.get()
                         on:input=move |ev| { text.set(event_target_value(&ev)); server_error.set(None); }/>
                     <button type="submit" class="od-button od-button--primary"
-                        disabled=move || !matches!(parsed.get(), Some(Ok(_))) || add.pending().get()>
+                        disabled=move || !matches!(parsed.get(), Some(Ok(_))) aria-disabled=add.busy()>
                         {move || if add.pending().get() { "Adding…" } else { "Add domain" }}
                     </button>
                 </div>
@@ -464,7 +464,7 @@ fn DomainCard(
         DomainStatus::Failed => ("od-badge od-badge--fail", "Failed"),
         DomainStatus::Pending => ("od-badge od-badge--pending", "Pending"),
     };
-    let waiting = move || busy.get().then_some("true");
+    let waiting = change.busy();
     let removing_name = name.clone();
     view! {
         <li class="od-card od-domain" data-domain=name.clone()

@@ -16,7 +16,7 @@ use crate::components::diff_view::ChangeList;
 use crate::components::export_links::ExportLinks;
 use crate::components::page_header::PageHeader;
 use crate::hooks::file::read_chosen_file;
-use crate::hooks::mutation::{mutation, mutation_with_errors};
+use crate::hooks::mutation::{mutation, mutation_with_errors, Mutation};
 
 /// What the last plan was made for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +55,11 @@ pub fn ImportPage() -> impl IntoView {
             _ => None,
         },
     );
+    let working = move || plan.pending().get() || apply.pending().get();
     let make_plan = move |what: Purpose| {
+        if plan.pending().get_untracked() || apply.pending().get_untracked() {
+            return;
+        }
         purpose.set(what);
         progress.set(None);
         apply.value().set(None);
@@ -68,8 +72,8 @@ pub fn ImportPage() -> impl IntoView {
         plan.value().set(None);
         read_chosen_file(&ev, move |_, text| file_text.set(text));
     };
-    let no_file =
-        move || file_text.with(String::is_empty) || plan.pending().get() || apply.pending().get();
+    let no_file = move || file_text.with(String::is_empty);
+    let waiting = move || working().then_some("true");
 
     view! {
         <PageHeader title="Import & export"/>
@@ -98,11 +102,11 @@ pub fn ImportPage() -> impl IntoView {
                 " Also delete what the file does not have"
             </label>
             <div class="od-import__actions">
-                <button class="od-button od-button--primary" data-testid="plan" disabled=no_file on:click=move |_| make_plan(Purpose::Import)>
+                <button class="od-button od-button--primary" data-testid="plan" disabled=no_file aria-disabled=waiting on:click=move |_| make_plan(Purpose::Import)>
                     {move || if plan.pending().get() && purpose.get() == Purpose::Import { "Planning…" } else { "Plan import" }}
                 </button>
                 {platform.then(|| view! {
-                    <button class="od-button" data-testid="compare" disabled=no_file on:click=move |_| make_plan(Purpose::Compare)>
+                    <button class="od-button" data-testid="compare" disabled=no_file aria-disabled=waiting on:click=move |_| make_plan(Purpose::Compare)>
                         "Compare with the directory"
                     </button>
                 })}
@@ -131,7 +135,7 @@ fn PlanView(
     /// Shown as differences only, without Apply.
     compare: bool,
     /// Applies a plan by id.
-    apply: Action<String, Result<ApplyStatus, ApiError>>,
+    apply: Mutation<String, ApplyStatus>,
     /// How far applying has got.
     progress: RwSignal<Option<ApplyStatus>>,
 ) -> impl IntoView {
@@ -167,8 +171,8 @@ fn PlanView(
                 view! {
                     <div class="od-import__actions">
                         <button class="od-button od-button--primary" data-testid="apply"
-                            disabled=move || apply.pending().get() || applied()
-                            on:click=move |_| {
+                            disabled=applied aria-disabled=apply.busy()
+                            on:click=move |_| if !apply.pending().get_untracked() {
                                 apply.dispatch(id.clone());
                                 watch_progress(apply, progress, id.clone(), total);
                             }>
@@ -204,7 +208,7 @@ fn changes(n: usize) -> String {
 
 /// Reads how far the apply has got every 300 ms while it runs, for the progress bar.
 fn watch_progress(
-    apply: Action<String, Result<ApplyStatus, ApiError>>,
+    apply: Mutation<String, ApplyStatus>,
     progress: RwSignal<Option<ApplyStatus>>,
     id: String,
     total: usize,

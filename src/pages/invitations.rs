@@ -218,7 +218,8 @@ fn InviteForm(org_id: OrgId, grantable: Vec<RoleInfo>, reload: Callback<()>) -> 
                 <RolePicker grantable chosen/>
                 <InviteOptions connection inviter days days_error send_email/>
                 <div class="od-save">
-                    <button type="submit" class="od-button od-button--primary" data-testid="invite" disabled=move || !valid() || sending.get()>
+                    <button type="submit" class="od-button od-button--primary" data-testid="invite" disabled=move || !valid()
+                        aria-disabled=move || sending.get().then_some("true")>
                         {move || if sending.get() { "Inviting…".to_owned() } else {
                             match parsed.with(|(g, _)| g.len()) { 0 | 1 => "Invite".to_owned(), n => format!("Invite {n} people") }
                         }}
@@ -293,11 +294,16 @@ fn InvitationTable(
         },
     );
     let busy = Signal::derive(move || revoke.pending().get() || resend.pending().get());
+    let waiting = move || busy.get().then_some("true");
     let revoke = move |invitation: Invitation| {
-        revoke.dispatch(invitation);
+        if !busy.get_untracked() {
+            revoke.dispatch(invitation);
+        }
     };
     let resend = move |invitation: Invitation| {
-        resend.dispatch(invitation);
+        if !busy.get_untracked() {
+            resend.dispatch(invitation);
+        }
     };
     view! {
         <table class="od-table">
@@ -325,9 +331,9 @@ fn InvitationTable(
                             <td class="od-table__actions">
                                 <CopyButton value=invitation.invitation_url.clone() label="invitation link"/>
                                 {can_invite.then(|| view! {
-                                    <button class="od-button od-button--ghost" disabled=move || busy.get() on:click=move |_| resend(for_resend.clone())>"Resend"</button>
-                                    <button class="od-button od-button--ghost od-button--danger-text" disabled=move || busy.get()
-                                        on:click=move |_| revoking.set(Some(for_revoke.clone()))>"Revoke"</button>
+                                    <button class="od-button od-button--ghost" aria-disabled=waiting on:click=move |_| resend(for_resend.clone())>"Resend"</button>
+                                    <button class="od-button od-button--ghost od-button--danger-text" aria-disabled=waiting
+                                        on:click=move |_| if !busy.get_untracked() { revoking.set(Some(for_revoke.clone())); }>"Revoke"</button>
                                 })}
                             </td>
                         </tr>
@@ -342,7 +348,7 @@ fn InvitationTable(
                     <p>{format!("The link sent to {} will stop working.", invitation.invitee_email)}</p>
                     <div class="od-modal__actions">
                         <button class="od-button" on:click=move |_| revoking.set(None)>"Cancel"</button>
-                        <button class="od-button od-button--danger" data-testid="confirm-revoke" disabled=move || busy.get()
+                        <button class="od-button od-button--danger" data-testid="confirm-revoke" aria-disabled=waiting
                             on:click=move |_| revoke(target.clone())>"Revoke invitation"</button>
                     </div>
                 </Modal>

@@ -193,7 +193,7 @@ pub fn MemberList(
                     <p>{format!("{} ({}) will no longer belong to this organization and loses the roles held in it. Their user account stays.", member.name, member.email)}</p>
                     <div class="od-modal__actions">
                         <button class="od-button" on:click=move |_| removing.set(None)>"Cancel"</button>
-                        <button class="od-button od-button--danger" disabled=move || remove.pending().get()
+                        <button class="od-button od-button--danger" aria-disabled=remove.busy()
                             on:click=move |_| { remove.dispatch(target.clone()); }>
                             {move || if remove.pending().get() { "Removing…" } else { "Remove member" }}
                         </button>
@@ -344,7 +344,7 @@ fn AddMembers(org_id: OrgId, on_close: Callback<bool>) -> impl IntoView {
             <div class="od-modal__actions">
                 <button class="od-button" on:click=move |_| on_close.run(false)>"Cancel"</button>
                 <button class="od-button od-button--primary"
-                    disabled=move || chosen.with(Vec::is_empty) || add.pending().get()
+                    disabled=move || chosen.with(Vec::is_empty) aria-disabled=add.busy()
                     on:click=move |_| { add.dispatch(chosen.get().into_iter().map(|u| u.user_id).collect()); }>
                     {move || match chosen.with(Vec::len) { 0 => "Add members".to_owned(), 1 => "Add 1 member".to_owned(), n => format!("Add {n} members") }}
                 </button>

@@ -196,7 +196,7 @@ fn M2mTable(
                     <p>"The current secret stops working at once: every service using it fails to get tokens until it is given the new one, which is shown once."</p>
                     <div class="od-modal__actions">
                         <button class="od-button" on:click=move |_| rotating.set(None)>"Cancel"</button>
-                        <button class="od-button od-button--danger" data-testid="confirm-rotate" disabled=move || rotate.pending().get()
+                        <button class="od-button od-button--danger" data-testid="confirm-rotate" aria-disabled=rotate.busy()
                             on:click=move |_| { rotate.dispatch(target.clone()); }>
                             {move || if rotate.pending().get() { "Rotating…" } else { "Rotate secret" }}
                         </button>
@@ -211,7 +211,7 @@ fn M2mTable(
                     <p>"It can no longer get tokens for this organization. The application and its grants to other organizations stay."</p>
                     <div class="od-modal__actions">
                         <button class="od-button" on:click=move |_| removing.set(None)>"Cancel"</button>
-                        <button class="od-button od-button--danger" data-testid="confirm-remove" disabled=move || remove.pending().get()
+                        <button class="od-button od-button--danger" data-testid="confirm-remove" aria-disabled=remove.busy()
                             on:click=move |_| { remove.dispatch(target.clone()); }>"Remove access"</button>
                     </div>
                 </Modal>
@@ -378,7 +378,7 @@ fn CreateM2mForm(org: OrgId, apis: Vec<Api>, on_close: Callback<Option<Shown>>) 
             <div class="od-modal__actions">
                 <button type="button" class="od-button" on:click=move |_| on_close.run(None)>"Cancel"</button>
                 <button type="submit" class="od-button od-button--primary" data-testid="create-m2m"
-                    disabled=move || parsed.get().is_err() || create.pending().get()>
+                    disabled=move || parsed.get().is_err() aria-disabled=create.busy()>
                     {move || if create.pending().get() { "Creating…" } else { "Create application" }}
                 </button>
             </div>
@@ -445,7 +445,7 @@ fn AssociateGrant(org: OrgId, on_close: Callback<bool>) -> impl IntoView {
             <div class="od-modal__actions">
                 <button class="od-button" on:click=move |_| on_close.run(false)>"Cancel"</button>
                 <button class="od-button od-button--primary" data-testid="associate-grant"
-                    disabled=move || picked.get().is_empty() || associate.pending().get()
+                    disabled=move || picked.get().is_empty() aria-disabled=associate.busy()
                     on:click=move |_| { associate.dispatch(picked.get_untracked()); }>"Add grant"</button>
             </div>
         </Modal>
@@ -565,11 +565,11 @@ fn QuotaForm(org: OrgId, current: TokenQuota, reload: Callback<()>) -> impl Into
             .map(|m| view! { <p class="od-field__error" role="alert">{m}</p> })}
         <div class="od-save">
             {has_quota.then(|| view! {
-                <button class="od-button" data-testid="remove-quota" disabled=move || save.pending().get()
+                <button class="od-button" data-testid="remove-quota" aria-disabled=save.busy()
                     on:click=move |_| wanted.set(Some(TokenQuota::default()))>"Remove quota"</button>
             })}
             <button class="od-button od-button--primary" data-testid="save-quota"
-                disabled=move || typed.get().map_or(true, |q| stored.get_value().changes(&q).is_empty()) || save.pending().get()
+                disabled=move || typed.get().map_or(true, |q| stored.get_value().changes(&q).is_empty()) aria-disabled=save.busy()
                 on:click=move |_| wanted.set(typed.get_untracked().ok())>"Save quota"</button>
         </div>
         {move || wanted.get().map(|quota| view! {

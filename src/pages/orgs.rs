@@ -307,7 +307,7 @@ pub fn CreateOrg(
                 {move || server_error.get().filter(|(f, _)| f.as_deref() != Some("name")).map(|(_, m)| view! { <p class="od-field__error" role="alert">{m}</p> })}
                 <div class="od-modal__actions">
                     <button type="button" class="od-button" on:click=move |_| on_close.run(())>"Cancel"</button>
-                    <button type="submit" class="od-button od-button--primary" disabled=move || !valid() || create.pending().get()>
+                    <button type="submit" class="od-button od-button--primary" disabled=move || !valid() aria-disabled=create.busy()>
                         {move || if create.pending().get() { "Creating…" } else { "Create organization" }}
                     </button>
                 </div>

@@ -184,7 +184,7 @@ fn CreateRole(on_close: Callback<Option<RoleInfo>>) -> impl IntoView {
                 <div class="od-modal__actions">
                     <button type="button" class="od-button" on:click=move |_| on_close.run(None)>"Cancel"</button>
                     <button type="submit" class="od-button od-button--primary" data-testid="create-role"
-                        disabled=move || parsed.get().is_err() || create.pending().get()>
+                        disabled=move || parsed.get().is_err() aria-disabled=create.busy()>
                         {move || if create.pending().get() { "Creating…" } else { "Create role" }}
                     </button>
                 </div>
@@ -316,7 +316,7 @@ fn RoleForm(role: RoleDetail, reload: Callback<()>) -> impl IntoView {
             <TextField id="role-description" label="Description" help="What it is for, in one line." value=description error=field("description")/>
             <div class="od-save">
                 <button class="od-button od-button--primary" data-testid="save-role"
-                    disabled=move || parsed.get().is_err() || changes.get().is_empty() || save.pending().get()
+                    disabled=move || parsed.get().is_err() || changes.get().is_empty() aria-disabled=save.busy()
                     on:click=move |_| reviewing.set(true)>
                     "Save role"
                 </button>
@@ -463,7 +463,7 @@ fn PermissionPicker(role: RoleDetail, apis: Vec<Api>, reload: Callback<()>) -> i
                     }
                 }}</span>
                 <button class="od-button od-button--primary" data-testid="save-permissions"
-                    disabled=move || changes.get().is_empty() || save.pending().get()
+                    disabled=move || changes.get().is_empty() aria-disabled=save.busy()
                     on:click=move |_| reviewing.set(true)>
                     "Save permissions"
                 </button>

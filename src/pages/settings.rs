@@ -110,7 +110,7 @@ fn SettingsForm(current: TenantSettings, reload: Callback<()>) -> impl IntoView 
             <ErrorPageSection page_url page_html log_link errors/>
             <div class="od-save">
                 <button class="od-button od-button--primary" data-testid="save"
-                    disabled=move || parsed.get().is_err() || changes.get().is_empty() || save.pending().get()
+                    disabled=move || parsed.get().is_err() || changes.get().is_empty() aria-disabled=save.busy()
                     on:click=move |_| reviewing.set(true)>
                     "Save settings"
                 </button>
