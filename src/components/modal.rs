@@ -1,7 +1,80 @@
-//! A dialog over the page: Escape or the backdrop closes it, focus moves into it.
+//! A dialog over the page: Escape or the backdrop closes it, focus moves into it, Tab keeps
+//! it there, and on closing it goes back to the control that opened the dialog.
 
 use leptos::html;
 use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::JsCast;
+
+/// What Tab can reach inside a dialog.
+const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), \
+                         select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+/// The elements Tab reaches inside `panel`, in order.
+fn focusable(panel: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
+    let Ok(list) = panel.query_selector_all(FOCUSABLE) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|node| node.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect()
+}
+
+/// Keeps Tab and Shift+Tab inside the dialog: past its last control focus wraps to the first.
+fn keep_tab_inside(panel: &web_sys::Element, ev: &web_sys::KeyboardEvent) {
+    let controls = focusable(panel);
+    let (Some(first), Some(last)) = (controls.first(), controls.last()) else {
+        return;
+    };
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    let at = |el: &web_sys::HtmlElement| {
+        active
+            .as_ref()
+            .is_some_and(|a| a == el.unchecked_ref::<web_sys::Element>())
+    };
+    let inside = active.as_ref().is_some_and(|a| panel.contains(Some(a)));
+    if ev.shift_key() && (at(first) || !inside) {
+        ev.prevent_default();
+        let _ = last.focus();
+    } else if !ev.shift_key() && (at(last) || !inside) {
+        ev.prevent_default();
+        let _ = first.focus();
+    }
+}
+
+/// Gives the focus back once a dialog has closed: to the control that opened it when that is
+/// still on the page and enabled, else to the page's main region, so the keyboard carries on
+/// from where the person was rather than from the top. Nothing moves when something else has
+/// taken the focus meanwhile.
+fn give_focus_back(opener: Option<web_sys::Element>) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let lost = document.active_element().is_none_or(|a| {
+        document
+            .body()
+            .is_some_and(|b| a == *b.unchecked_ref::<web_sys::Element>())
+    });
+    if !lost {
+        return;
+    }
+    let usable = opener
+        .filter(|el| el.is_connected() && !el.matches(":disabled").unwrap_or(true))
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+    let target = usable.or_else(|| {
+        document
+            .query_selector("main")
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    });
+    if let Some(target) = target {
+        let _ = target.focus();
+    }
+}
 
 /// What a dialog is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -28,6 +101,17 @@ pub fn Modal(
     children: Children,
 ) -> impl IntoView {
     let panel = NodeRef::<html::Div>::new();
+    // Who had the focus before the dialog took it.
+    let opener = SendWrapper::new(
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element()),
+    );
+    on_cleanup(move || {
+        let opener = opener.take();
+        // Once what closed the dialog has been drawn: it may have removed or disabled the opener.
+        request_animation_frame(move || give_focus_back(opener));
+    });
     Effect::new(move || {
         if let Some(panel) = panel.get() {
             // Focus the first field or button, so keyboard users start inside the dialog.
@@ -57,6 +141,10 @@ pub fn Modal(
                 on:keydown=move |ev| {
                     if ev.key() == "Escape" {
                         on_close.run(());
+                    } else if ev.key() == "Tab" {
+                        if let Some(panel) = panel.get_untracked() {
+                            keep_tab_inside(&panel, &ev);
+                        }
                     }
                 }
             >

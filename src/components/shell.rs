@@ -177,7 +177,7 @@ pub fn Shell(
                         {move || if sign_out.pending().get() { "Signing out…" } else { "Sign out" }}
                     </button>
                 </header>
-                <main class="od-content">{children()}</main>
+                <main class="od-content" tabindex="-1">{children()}</main>
             </div>
         </div>
     }

@@ -141,10 +141,24 @@ test('an org admin adds a domain, switches its discovery and removes it with the
   );
   assert.equal(await page.isChecked('li[data-domain="keyboard-only.example"] input[type="checkbox"]'), false);
 
-  await tabTo(page, 'li[data-domain="keyboard-only.example"] button.od-button--danger-text');
+  const remove = 'li[data-domain="keyboard-only.example"] button.od-button--danger-text';
+  await tabTo(page, remove);
   await page.keyboard.press('Enter');
-  await tabTo(page, '[data-testid="confirm-remove-domain"]');
+  // Escape closes the dialog and gives the focus back to the button that opened it.
+  await page.locator('[data-testid="confirm-remove-domain"]').waitFor();
+  await page.keyboard.press('Escape');
+  await page.locator('[role="dialog"]').waitFor({ state: 'detached' });
+  await page.waitForFunction((sel) => document.activeElement?.matches(sel), remove);
+  // Tab stays inside an open dialog: Shift+Tab from its first button wraps to its last.
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid="confirm-remove-domain"]').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Cancel');
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'confirm-remove-domain');
   await page.keyboard.press('Enter');
   await card.waitFor({ state: 'detached' });
+  // The opener went with the domain: the focus lands on the page's main region, not the body.
+  await page.waitForFunction(() => document.activeElement?.matches('main'));
+  await tabTo(page, '#new-domain');
   assert.deepEqual(page.problems, []);
 });
