@@ -6,6 +6,7 @@ use leptos_router::components::A;
 use orgdesk_model::api::Capability;
 use orgdesk_model::org::initials;
 use orgdesk_model::{Me, Mode, Role};
+use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::hooks::mutation;
@@ -132,6 +133,13 @@ pub fn Shell(
     let role_class = format!("od-badge od-badge--{}", me.role.as_str());
     view! {
         <div class="od-shell">
+            // The first stop of Tab on every screen: past the sidebar and the top bar at once.
+            <a class="od-skip" href="#content" on:click=move |ev| {
+                ev.prevent_default();
+                if let Some(main) = document().get_element_by_id("content") {
+                    let _ = main.unchecked_into::<web_sys::HtmlElement>().focus();
+                }
+            }>"Skip to content"</a>
             <aside class="od-sidebar">
                 <div class="od-sidebar__brand">
                     <span class="od-mark" aria-hidden="true">"od"</span>
@@ -177,7 +185,7 @@ pub fn Shell(
                         {move || if sign_out.pending().get() { "Signing out…" } else { "Sign out" }}
                     </button>
                 </header>
-                <main class="od-content" tabindex="-1">{children()}</main>
+                <main id="content" class="od-content" tabindex="-1">{children()}</main>
             </div>
         </div>
     }

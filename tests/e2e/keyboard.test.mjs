@@ -38,6 +38,13 @@ test('an org admin rebrands their org and invites a colleague with the keyboard 
   await page.waitForURL(`${demo.server.url}/orgs/${AI_ORG}`);
   await page.locator('h1', { hasText: 'AI Organization' }).waitFor();
 
+  // The first Tab offers to skip the sidebar and the top bar; Enter lands in the content.
+  assert.equal(await tabTo(page, 'a.od-skip'), 1, 'the skip link is the first stop');
+  assert.ok(await page.locator('a.od-skip').isVisible(), 'the skip link shows while it has the focus');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'content');
+  assert.equal(page.url(), `${demo.server.url}/orgs/${AI_ORG}`, 'skipping does not navigate');
+
   // Branding: a new primary colour, reviewed and confirmed.
   await tabTo(page, `a.od-tabs__tab[href="/orgs/${AI_ORG}/branding"]`);
   await page.keyboard.press('Enter');
