@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 
+use crate::hooks::focus::restore_if_lost;
+
 /// What Tab can reach inside a dialog.
 const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), \
                          select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
@@ -45,37 +47,6 @@ fn keep_tab_inside(panel: &web_sys::Element, ev: &web_sys::KeyboardEvent) {
     }
 }
 
-/// Gives the focus back once a dialog has closed: to the control that opened it when that is
-/// still on the page and enabled, else to the page's main region, so the keyboard carries on
-/// from where the person was rather than from the top. Nothing moves when something else has
-/// taken the focus meanwhile.
-fn give_focus_back(opener: Option<web_sys::Element>) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let lost = document.active_element().is_none_or(|a| {
-        document
-            .body()
-            .is_some_and(|b| a == *b.unchecked_ref::<web_sys::Element>())
-    });
-    if !lost {
-        return;
-    }
-    let usable = opener
-        .filter(|el| el.is_connected() && !el.matches(":disabled").unwrap_or(true))
-        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
-    let target = usable.or_else(|| {
-        document
-            .query_selector("main")
-            .ok()
-            .flatten()
-            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
-    });
-    if let Some(target) = target {
-        let _ = target.focus();
-    }
-}
-
 /// What a dialog is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Tone {
@@ -107,10 +78,13 @@ pub fn Modal(
             .and_then(|w| w.document())
             .and_then(|d| d.active_element()),
     );
+    // Once closed, the focus goes back to the opener, or to the main region when what closed
+    // the dialog removed or disabled it (a removed row, a Save with nothing left to save).
     on_cleanup(move || {
-        let opener = opener.take();
-        // Once what closed the dialog has been drawn: it may have removed or disabled the opener.
-        request_animation_frame(move || give_focus_back(opener));
+        let main = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("main").ok().flatten());
+        restore_if_lost(opener.take().into_iter().chain(main).collect());
     });
     Effect::new(move || {
         if let Some(panel) = panel.get() {

@@ -2,6 +2,7 @@
 
 pub mod debounce;
 pub mod file;
+pub mod focus;
 pub mod mutation;
 pub mod paging;
 

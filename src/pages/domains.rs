@@ -14,6 +14,7 @@ use crate::components::error_view::ErrorView;
 use crate::components::modal::{Modal, Tone};
 use crate::components::shown_once::ShownOnce;
 use crate::components::skeleton::TableSkeleton;
+use crate::hooks::focus::restore_to_id_if_lost;
 use crate::hooks::{mutation, mutation_with_errors};
 
 /// When a check ran, in the person's words.
@@ -322,6 +323,8 @@ fn AddDomain(
         move |added: &Domain| {
             text.set(String::new());
             on_added.run(Changed::Added(added.clone()));
+            // The emptied field disables Add domain: the next one goes where this one did.
+            restore_to_id_if_lost("new-domain");
             Some(format!(
                 "Added {}: publish its TXT record, then Verify",
                 added.domain

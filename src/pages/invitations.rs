@@ -18,6 +18,7 @@ use crate::components::error_view::ErrorView;
 use crate::components::modal::{Modal, Tone};
 use crate::components::skeleton::TableSkeleton;
 use crate::components::toast::{use_toasts, ToastKind};
+use crate::hooks::focus::restore_to_id_if_lost;
 use crate::hooks::mutation_with_errors;
 use crate::pages::bulk_invite::BulkInvite;
 
@@ -203,6 +204,8 @@ fn InviteForm(org_id: OrgId, grantable: Vec<RoleInfo>, reload: Callback<()>) -> 
             }
             if failed.is_empty() {
                 emails.set(String::new());
+                // The emptied form disables Invite: the next addresses go where the last did.
+                restore_to_id_if_lost("invitees");
             }
             if !base.send_invitation_email {
                 links.set(made);

@@ -64,6 +64,8 @@ test('an org admin rebrands their org and invites a colleague with the keyboard 
   await page.keyboard.press('Enter');
   await page.locator('.od-toast', { hasText: 'Saved' }).waitFor();
   await page.locator('[role="dialog"]').waitFor({ state: 'detached' });
+  // Save has nothing left to save and is disabled: the focus waits in the content, not on the body.
+  await page.waitForFunction(() => document.activeElement?.id === 'content');
 
   // Invitations: one address, one role, sent.
   await tabTo(page, `a.od-tabs__tab[href="/orgs/${AI_ORG}/invitations"]`);
@@ -79,6 +81,8 @@ test('an org admin rebrands their org and invites a colleague with the keyboard 
   await page.keyboard.press('Enter');
   const row = page.locator('tr[data-invitee="keyboard.user@example.com"]');
   await row.waitFor();
+  // The emptied form disables Invite; the focus goes back to the addresses for the next ones.
+  await page.waitForFunction(() => document.activeElement?.id === 'invitees');
   assert.match(await row.textContent(), /viewer/);
 
   // What was saved is what was typed.
