@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 
-use crate::hooks::focus::restore_if_lost;
+use crate::hooks::focus::restore_if_lost_else_main;
 
 /// What Tab can reach inside a dialog.
 const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), \
@@ -80,12 +80,7 @@ pub fn Modal(
     );
     // Once closed, the focus goes back to the opener, or to the main region when what closed
     // the dialog removed or disabled it (a removed row, a Save with nothing left to save).
-    on_cleanup(move || {
-        let main = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.query_selector("main").ok().flatten());
-        restore_if_lost(opener.take().into_iter().chain(main).collect());
-    });
+    on_cleanup(move || restore_if_lost_else_main(opener.take()));
     Effect::new(move || {
         if let Some(panel) = panel.get() {
             // Focus the first field or button, so keyboard users start inside the dialog.

@@ -39,14 +39,18 @@ pub fn restore_if_lost(candidates: Vec<web_sys::Element>) {
     });
 }
 
-/// [`restore_if_lost`] onto the element with this id, else the page's main region.
+/// [`restore_if_lost`] onto `first`, else the page's main region.
+pub fn restore_if_lost_else_main(first: Option<web_sys::Element>) {
+    let main = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("main").ok().flatten());
+    restore_if_lost(first.into_iter().chain(main).collect());
+}
+
+/// [`restore_if_lost_else_main`] onto the element with this id.
 pub fn restore_to_id_if_lost(id: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let candidates = [
-        document.get_element_by_id(id),
-        document.query_selector("main").ok().flatten(),
-    ];
-    restore_if_lost(candidates.into_iter().flatten().collect());
+    let field = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id));
+    restore_if_lost_else_main(field);
 }
